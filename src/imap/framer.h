@@ -1,0 +1,73 @@
+// The IMAP framer (DESIGN §3 stage 1). Knows only CRLF and literal markers ("{N}", "{N+}",
+// "~{N}", "~{N+}"); assembles one complete command (text and literal bytes, final CRLF removed)
+// for the grammar parser. It consumes what it can of the bytes it is given and says what
+// happened; the session drains its buffer through feed() before it reads the socket again, so
+// "literal end and CRLF in one read" is not a special case. Never allocates past its limits:
+// an over-long line is skipped, an over-limit literal is counted off (non-synchronizing) or
+// refused (synchronizing, before the client sends it).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace pillarbox::imap {
+
+struct FramerLimits {
+  std::size_t max_line_octets = 65536;          ///< command text outside literals
+  std::uint64_t max_literal_octets = 67108864;  ///< any one literal
+  std::size_t max_literals = 1000;              ///< literals in one command (MULTIAPPEND etc.)
+};
+
+class Framer {
+ public:
+  enum class Event {
+    need_more,           ///< every byte given was consumed; read more
+    continuation,        ///< a synchronizing literal within limits was announced: send
+                         ///< "+ ..." now, then go on feeding
+    command,             ///< a complete command is ready: take_command()
+    line_too_long,       ///< a command's text passed max_line_octets; it was skipped to its
+                         ///< end (no literal bytes read as commands). Answer tag() with BAD.
+    literal_too_big,     ///< a literal passed max_literal_octets (or too many literals). A
+                         ///< synchronizing one: the client sends nothing more for it and the
+                         ///< framer is at the next command. A non-synchronizing one: its bytes
+                         ///< and the rest of the command were counted off. Answer tag() with
+                         ///< NO [TOOBIG] (RFC 7888 §4) or BAD.
+  };
+  struct Step {
+    Event event;
+    std::size_t consumed;   ///< bytes of the input used by this step
+  };
+
+  explicit Framer(FramerLimits limits = {});
+
+  /// Consumes a prefix of `input` and reports the first event reached. Call again with the
+  /// unconsumed rest until it returns need_more with everything consumed.
+  Step feed(std::string_view input);
+  /// The complete command after Event::command (moves it out; the framer starts the next).
+  std::string take_command();
+  /// The tag of the command an error event refers to, if it had a valid one ("*" otherwise).
+  const std::string& tag() const { return tag_; }
+  /// The size of the literal just announced (after Event::continuation or literal_too_big).
+  std::uint64_t literal_size() const { return literal_size_; }
+  /// Bytes currently buffered for the command in progress (for memory accounting).
+  std::size_t buffered() const { return command_.size(); }
+  /// Forgets the command in progress (used by STARTTLS: nothing after it survives, RFC 3501
+  /// §6.2.1 and RFC 2595 §3.1).
+  void reset();
+
+ private:
+  enum class State { line, line_cr, literal, skip_line, skip_literal };
+  FramerLimits limits_;
+  State state_ = State::line;
+  std::string command_;
+  std::string tag_;
+  std::uint64_t literal_size_ = 0;
+  std::uint64_t literal_left_ = 0;
+  std::size_t line_octets_ = 0;
+  std::size_t literals_ = 0;
+  bool pending_error_too_big_ = false;
+};
+
+}  // namespace pillarbox::imap

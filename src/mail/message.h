@@ -1,0 +1,72 @@
+// RFC 5322 / MIME parsing for IMAP: ENVELOPE, BODYSTRUCTURE, BODY[section] and search text.
+// Pure: no I/O, no store, no session. Never fails: malformed input gets a best-effort
+// structure (RFC 3501 leaves that to the server) and is never rejected.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pillarbox::mail {
+
+/// The served form of stored bytes: each bare LF becomes CRLF (RFC 5322 §2.3); nothing else
+/// changes (a lone CR stays, NUL bytes stay).
+std::string to_crlf(std::string_view raw);
+/// Length of to_crlf(raw) without building it.
+std::uint64_t crlf_size(std::string_view raw);
+
+/// A BODY[section] specifier (RFC 3501 §6.4.5).
+struct Section {
+  enum class Text { none, header, header_fields, header_fields_not, mime, text };
+  std::vector<std::uint32_t> part;   ///< part numbers, 1-based; empty = the whole message
+  Text text = Text::none;
+  std::vector<std::string> fields;   ///< header field names for HEADER.FIELDS[.NOT]
+};
+
+struct Part;  // internal part tree, defined in part.h
+
+/// A parsed message. Holds the served bytes (CRLF) it was parsed from and refers into them.
+class Message {
+ public:
+  /// Parses served bytes (call to_crlf first on stored bytes). Never fails.
+  explicit Message(std::shared_ptr<const std::string> crlf_bytes);
+  ~Message();
+  Message(Message&&) noexcept;
+  Message& operator=(Message&&) noexcept;
+
+  const std::string& bytes() const { return *bytes_; }
+
+  /// RFC 3501 §7.4.2 ENVELOPE as IMAP text: "(date subject from sender reply-to to cc bcc
+  /// in-reply-to message-id)". Header values that are not 7-bit clean are sent as literals.
+  std::string envelope() const;
+  /// RFC 3501 §7.4.2 BODYSTRUCTURE (extensible = true) or BODY (false) as IMAP text.
+  std::string body_structure(bool extensible) const;
+  /// The bytes of BODY[section] (before any <origin.octets> cut), or nullopt when the section
+  /// does not exist in this message (the caller answers NIL).
+  std::optional<std::string> section(const Section& section) const;
+
+  // --- search support (RFC 3501 §6.4.4); needles are UTF-8, matched case-insensitively ---
+  /// True if some header field `name` exists whose unfolded, RFC 2047-decoded value contains
+  /// `needle` (an empty needle matches any present field). Top-level header only.
+  bool header_contains(std::string_view name, std::string_view needle) const;
+  /// True if the decoded (transfer encoding removed, charset converted to UTF-8) text of some
+  /// text/* or message/* leaf part contains `needle`.
+  bool body_contains(std::string_view needle) const;
+  /// header_contains over all fields || body_contains.
+  bool text_contains(std::string_view needle) const;
+  /// The Date: header's calendar day in its own zone, as days since 1970-01-01; nullopt if
+  /// absent or unparsable.
+  std::optional<std::int64_t> sent_date_days() const;
+
+ private:
+  std::shared_ptr<const std::string> bytes_;
+  std::unique_ptr<Part> root_;
+};
+
+/// Case-insensitive substring test on UTF-8 text using Unicode case folding (ICU).
+bool contains_folded(std::string_view haystack, std::string_view needle);
+
+}  // namespace pillarbox::mail

@@ -1,0 +1,106 @@
+// The storage interface (DESIGN §5). Every call is blocking and thread-safe; the session layer
+// runs them on the store's own threads (session/store_call.h) so no I/O thread ever waits on
+// disk. A write returns only after its transaction is durably committed (fsync'd WAL and
+// message file), which is how "answered OK survives a crash" holds without the protocol layer
+// knowing how.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "store/types.h"
+
+namespace pillarbox::store {
+
+/// Accounts and their credentials. Addresses are compared case-insensitively.
+class Directory {
+ public:
+  virtual ~Directory() = default;
+  /// Creates an account with an INBOX. Errc::already_exists if the address is taken.
+  virtual Result<AccountId> add_account(std::string_view address, std::string_view password_hash) = 0;
+  /// Removes an account and all its mailboxes and messages. Errc::not_found if absent.
+  virtual Status delete_account(std::string_view address) = 0;
+  virtual Status set_password_hash(std::string_view address, std::string_view password_hash) = 0;
+  /// Looks an account up by full address (case-insensitive). Errc::not_found if absent.
+  virtual Result<Account> find_account(std::string_view address) = 0;
+  /// Every account, ordered by address.
+  virtual Result<std::vector<Account>> list_accounts() = 0;
+};
+
+/// Called (on a store thread) after a committed change to the mailbox; must not block.
+using ChangeListener = std::function<void()>;
+
+/// Keeps a ChangeBus subscription alive; unsubscribes when destroyed.
+class Subscription {
+ public:
+  virtual ~Subscription() = default;
+};
+
+/// Mailboxes and messages of accounts. Mailbox names are full '/'-delimited names; "INBOX" is
+/// matched case-insensitively (RFC 3501 §5.1) and stored as "INBOX".
+class MailStore {
+ public:
+  virtual ~MailStore() = default;
+
+  virtual Directory& directory() = 0;
+
+  // --- Mailboxes ---------------------------------------------------------------------------
+  /// All mailboxes of an account, ordered by name; counts are filled in.
+  virtual Result<std::vector<MailboxInfo>> list_mailboxes(AccountId account) = 0;
+  /// One mailbox with current counts. Errc::not_found if absent.
+  virtual Result<MailboxInfo> get_mailbox(AccountId account, std::string_view name) = 0;
+  /// Creates a mailbox with a new UIDVALIDITY. Errc::already_exists if present.
+  virtual Result<MailboxInfo> create_mailbox(AccountId account, std::string_view name) = 0;
+  /// Deletes a mailbox and its messages. Errc::not_found; Errc::no_perm for INBOX.
+  virtual Status delete_mailbox(AccountId account, std::string_view name) = 0;
+  /// Renames one mailbox (not its children: the IMAP layer renames each). Renaming INBOX
+  /// moves its messages to a new mailbox `to` and leaves INBOX empty (RFC 3501 §6.3.5).
+  /// Errc::not_found, Errc::already_exists.
+  virtual Status rename_mailbox(AccountId account, std::string_view from, std::string_view to) = 0;
+  /// Sets or clears the subscription of a name (which need not exist, RFC 3501 §6.3.6).
+  virtual Status set_subscribed(AccountId account, std::string_view name, bool subscribed) = 0;
+  /// Subscribed names, ordered.
+  virtual Result<std::vector<std::string>> list_subscriptions(AccountId account) = 0;
+
+  // --- Messages -----------------------------------------------------------------------------
+  /// Metadata of every message, ascending by UID (SELECT builds its view from this).
+  virtual Result<std::vector<MessageMeta>> list_messages(MailboxId mailbox) = 0;
+  /// Claims the \Recent messages for one session: returns the first UID claimed; every UID
+  /// from it up to uid_next-1 is now \Recent for the caller and for nobody else.
+  virtual Result<Uid> claim_recent(MailboxId mailbox) = 0;
+  /// Appends messages atomically (all or none). Errc::not_found if the mailbox is gone.
+  virtual Result<AppendResult> append(MailboxId mailbox, std::vector<AppendRequest> messages) = 0;
+  /// Fetches existing messages of `uids`, ascending by UID; absent UIDs are skipped.
+  virtual Result<std::vector<FetchedMessage>> fetch(MailboxId mailbox, const UidSet& uids,
+                                                    FetchNeeds needs) = 0;
+  /// Changes flags; each changed message gets a new MODSEQ. With unchanged_since, messages
+  /// whose modseq is greater are left alone and reported in not_modified (RFC 7162 §3.1.3).
+  virtual Result<StoreResult> store_flags(MailboxId mailbox, const UidSet& uids, StoreMode mode,
+                                          const Flags& flags,
+                                          std::optional<ModSeq> unchanged_since = std::nullopt) = 0;
+  /// Copies messages (flags kept, new UIDs in the target). Errc::not_found for the target.
+  virtual Result<CopyResult> copy(MailboxId from, const UidSet& uids, MailboxId to) = 0;
+  /// Removes messages that have \Deleted, restricted to `only` when given (UID EXPUNGE).
+  /// Returns the expunged UIDs ascending.
+  virtual Result<std::vector<Uid>> expunge(MailboxId mailbox, const std::optional<UidSet>& only) = 0;
+  /// UIDs of messages matching `program`.
+  virtual Result<UidSet> search(MailboxId mailbox, const SearchKey& program) = 0;
+  /// Everything that changed after `since` (RFC 7162 CHANGEDSINCE/VANISHED as well as plain
+  /// untagged EXISTS/FETCH/EXPUNGE).
+  virtual Result<Changes> changes_since(MailboxId mailbox, ModSeq since) = 0;
+
+  // --- Change notification -------------------------------------------------------------------
+  /// Calls `listener` after each committed change to `mailbox` until the subscription dies.
+  virtual std::unique_ptr<Subscription> subscribe(MailboxId mailbox, ChangeListener listener) = 0;
+};
+
+/// Opens the store configured for `data_dir` (SQLite database and message files beneath it),
+/// creating it if absent. Errors name the path and the problem.
+Result<std::unique_ptr<MailStore>> open_sqlite_store(const std::string& data_dir);
+
+}  // namespace pillarbox::store
