@@ -1,1 +1,4 @@
-int main() { return 0; }
+// pillarbox: subcommand dispatch only (DESIGN §1).
+#include "admin/cli.h"
+
+int main(int argc, char** argv) { return pillarbox::admin::run(argc, argv); }

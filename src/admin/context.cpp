@@ -1,0 +1,66 @@
+#include "admin/context.h"
+
+#include <fmt/format.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+namespace pillarbox::admin {
+
+Result<config::Config> load_config(const GlobalOptions& options) {
+  std::string file = options.config_file;
+  std::error_code ec;
+  if (file.empty() && std::filesystem::exists("/etc/pillarbox/pillarbox.toml", ec)) file = "/etc/pillarbox/pillarbox.toml";
+  config::Config config = config::defaults();
+  if (!file.empty()) {
+    auto loaded = config::load(file);
+    if (!loaded) return loaded.error();
+    config = std::move(loaded.value());
+  }
+  if (!options.data_dir.empty()) config.data_dir = std::filesystem::absolute(options.data_dir, ec).string();
+  return config;
+}
+
+Result<std::unique_ptr<store::MailStore>> open_store(const config::Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return make_error(Errc::io, fmt::format("{}: cannot create data directory: {}", config.data_dir, ec.message()));
+  std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all, ec);
+  return store::open_sqlite_store(config.data_dir);
+}
+
+Result<std::string> read_password(bool from_stdin) {
+  auto read_line = [](bool echo_off) {
+    termios old{};
+    bool tty = echo_off && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+      termios quiet = old;
+      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    std::string line;
+    std::getline(std::cin, line);
+    if (tty) {
+      tcsetattr(STDIN_FILENO, TCSANOW, &old);
+      std::cerr << "\n";
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  };
+  if (from_stdin || !isatty(STDIN_FILENO)) {
+    std::string password = read_line(false);
+    if (password.empty()) return make_error(Errc::invalid, "empty password on standard input");
+    return password;
+  }
+  std::cerr << "Password: ";
+  std::string first = read_line(true);
+  std::cerr << "Again: ";
+  std::string second = read_line(true);
+  if (first.empty()) return make_error(Errc::invalid, "empty password");
+  if (first != second) return make_error(Errc::invalid, "the passwords differ");
+  return first;
+}
+
+}  // namespace pillarbox::admin

@@ -1,0 +1,27 @@
+// What every subcommand needs: the configuration and, opened on demand, the store.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "config/config.h"
+#include "store/mail_store.h"
+
+namespace pillarbox::admin {
+
+struct GlobalOptions {
+  std::string config_file;  ///< --config; empty: /etc/pillarbox/pillarbox.toml if it exists
+  std::string data_dir;     ///< --data; overrides data_dir from the file
+  bool json = false;        ///< --json
+};
+
+/// Loads the configuration named by the options (or the defaults) and applies --data.
+Result<config::Config> load_config(const GlobalOptions& options);
+/// Creates the data directory (owner-only) if needed and opens the store in it.
+Result<std::unique_ptr<store::MailStore>> open_store(const config::Config& config);
+/// Reads a password: from stdin (first line) when `from_stdin`, otherwise prompted twice on
+/// the terminal without echo. Errc::invalid when empty or when the two entries differ.
+Result<std::string> read_password(bool from_stdin);
+
+}  // namespace pillarbox::admin

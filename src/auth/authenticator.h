@@ -1,0 +1,32 @@
+// Login: turns a login name and password into an account (RFC 3501 §6.2.3 LOGIN, RFC 4616
+// PLAIN). Hash verification is CPU- and memory-heavy by design, so it runs on the
+// authenticator's own bounded pool, never on I/O threads.
+#pragma once
+
+#include <asio/thread_pool.hpp>
+
+#include <string_view>
+
+#include "base/result.h"
+#include "store/mail_store.h"
+
+namespace pillarbox::auth {
+
+class Authenticator {
+ public:
+  /// `threads` bounds how many hashes are verified at once (and so the memory they use).
+  Authenticator(store::Directory& directory, unsigned threads);
+  ~Authenticator();
+
+  /// Blocking; call it on pool(). Unknown login and wrong password give the same
+  /// Errc::no_perm error with the same client text, and take the same time (a dummy hash is
+  /// verified for unknown logins); Error::detail says which for the log.
+  Result<store::Account> verify(std::string_view login, std::string_view password);
+  asio::thread_pool& pool() { return pool_; }
+
+ private:
+  store::Directory& directory_;
+  asio::thread_pool pool_;
+};
+
+}  // namespace pillarbox::auth

@@ -1,0 +1,200 @@
+#include "config/config.h"
+
+#include <fmt/format.h>
+
+#include <toml++/toml.h>
+
+#include <functional>
+#include <map>
+#include <set>
+
+namespace pillarbox::config {
+namespace {
+
+// Reads typed values out of a TOML table, remembering the first error and which keys were used
+// so unknown keys (usually typos) can be reported.
+class Reader {
+ public:
+  Reader(const toml::table& root, std::string file) : root_(root), file_(std::move(file)) {}
+
+  template <class T>
+  void get(std::string_view section, std::string_view key, T& out) {
+    const toml::node* node = find(section, key);
+    if (!node) return;
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (auto v = node->value<std::string>()) out = *v;
+      else fail(section, key, "must be a string");
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      out.clear();
+      if (auto* arr = node->as_array()) {
+        for (const auto& el : *arr) {
+          if (auto v = el.value<std::string>()) out.push_back(*v);
+          else fail(section, key, "must be an array of strings");
+        }
+      } else if (auto v = node->value<std::string>()) {
+        out.push_back(*v);
+      } else {
+        fail(section, key, "must be an array of strings");
+      }
+    } else {
+      auto v = node->value<std::int64_t>();
+      if (!v || *v < 0 || static_cast<std::uint64_t>(*v) > std::numeric_limits<T>::max()) {
+        fail(section, key, "must be a non-negative integer in range");
+      } else {
+        out = static_cast<T>(*v);
+      }
+    }
+  }
+
+  void check_unknown() {
+    for (const auto& [k, v] : root_) {
+      std::string top(k.str());
+      if (auto* tbl = v.as_table()) {
+        for (const auto& [k2, v2] : *tbl) {
+          std::string full = top + "." + std::string(k2.str());
+          if (!used_.count(full)) fail_text(full + ": unknown key");
+        }
+      } else if (!used_.count(top)) {
+        fail_text(top + ": unknown key");
+      }
+    }
+  }
+
+  const std::string& error() const { return error_; }
+  void fail(std::string_view section, std::string_view key, std::string_view problem) {
+    std::string name = section.empty() ? std::string(key) : fmt::format("{}.{}", section, key);
+    fail_text(fmt::format("{}: {}", name, problem));
+  }
+
+ private:
+  const toml::node* find(std::string_view section, std::string_view key) {
+    std::string name = section.empty() ? std::string(key) : fmt::format("{}.{}", section, key);
+    used_.insert(name);
+    if (section.empty()) return root_.get(key);
+    const auto* tbl = root_.get_as<toml::table>(section);
+    return tbl ? tbl->get(key) : nullptr;
+  }
+  void fail_text(std::string text) {
+    if (error_.empty()) error_ = fmt::format("{}: {}", file_, text);
+  }
+
+  const toml::table& root_;
+  std::string file_;
+  std::set<std::string> used_;
+  std::string error_;
+};
+
+}  // namespace
+
+std::string Config::in_data_dir(const std::string& path) const {
+  if (path.empty() || path.front() == '/') return path;
+  return data_dir + "/" + path;
+}
+
+Config defaults() {
+  Config c;
+  c.source = "(defaults)";
+  return c;
+}
+
+Status validate(const Config& c) {
+  auto bad = [&](std::string key, std::string problem) {
+    return make_error(Errc::invalid, fmt::format("{}: {}: {}", c.source, key, problem));
+  };
+  const Limits& l = c.limits;
+  if (l.max_line_octets < 1024) return bad("limits.max_line_octets", "must be at least 1024");
+  if (l.max_literal_octets < 1024) return bad("limits.max_literal_octets", "must be at least 1024");
+  if (l.max_literal_octets > (std::uint64_t{1} << 32) - 1)
+    return bad("limits.max_literal_octets", "must be below 4 GiB");
+  if (l.max_literals_per_command < 1) return bad("limits.max_literals_per_command", "must be at least 1");
+  if (l.idle_timeout_seconds < 60) return bad("limits.idle_timeout_seconds", "must be at least 60");
+  if (l.login_timeout_seconds < 5) return bad("limits.login_timeout_seconds", "must be at least 5");
+  if (l.max_output_buffer_octets < 4096) return bad("limits.max_output_buffer_octets", "must be at least 4096");
+  if (l.counting != "per-connection" && l.counting != "per-user")
+    return bad("limits.counting", "must be \"per-connection\" or \"per-user\"");
+  if (c.store_backend != "sqlite") return bad("store.backend", "only \"sqlite\" is available in this build");
+  if (c.data_dir.empty()) return bad("data_dir", "must not be empty");
+  if (c.store_threads < 1 || c.store_threads > 64) return bad("store.threads", "must be 1..64");
+  if (c.io_threads > 64) return bad("server.io_threads", "must be 0..64");
+  for (const auto* list : {&c.imap_listen, &c.imap_tls_listen}) {
+    for (const auto& e : *list) {
+      auto ep = parse_endpoint(e);
+      if (!ep) return bad("imap.listen", ep.error().text);
+    }
+  }
+  return {};
+}
+
+Result<Endpoint> parse_endpoint(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    return make_error(Errc::invalid, fmt::format("\"{}\" is not host:port", text));
+  Endpoint ep;
+  ep.host = text.substr(0, colon);
+  if (ep.host.size() >= 2 && ep.host.front() == '[' && ep.host.back() == ']')
+    ep.host = ep.host.substr(1, ep.host.size() - 2);
+  unsigned long port = 0;
+  for (char ch : text.substr(colon + 1)) {
+    if (ch < '0' || ch > '9' || port > 65535)
+      return make_error(Errc::invalid, fmt::format("\"{}\" has a bad port", text));
+    port = port * 10 + static_cast<unsigned long>(ch - '0');
+  }
+  if (port > 65535) return make_error(Errc::invalid, fmt::format("\"{}\" has a bad port", text));
+  ep.port = static_cast<std::uint16_t>(port);
+  return ep;
+}
+
+Result<Config> load(const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return make_error(Errc::invalid, fmt::format("{}:{}:{}: {}", path, e.source().begin.line,
+                                                 e.source().begin.column, e.description()));
+  }
+  Config c;
+  c.source = path;
+  Reader r(root, path);
+  r.get("", "data_dir", c.data_dir);
+  r.get("imap", "listen", c.imap_listen);
+  r.get("imap", "tls_listen", c.imap_tls_listen);
+  r.get("pop3", "listen", c.pop3_listen);
+  r.get("pop3", "tls_listen", c.pop3_tls_listen);
+  r.get("lmtp", "listen", c.lmtp_listen);
+  r.get("tls", "certificate", c.tls_certificate);
+  r.get("tls", "private_key", c.tls_private_key);
+  std::string plaintext = "loopback";
+  r.get("auth", "plaintext_without_tls", plaintext);
+  if (plaintext == "never") c.plaintext_without_tls = Plaintext::never;
+  else if (plaintext == "loopback") c.plaintext_without_tls = Plaintext::loopback;
+  else if (plaintext == "always") c.plaintext_without_tls = Plaintext::always;
+  else r.fail("auth", "plaintext_without_tls", "must be \"never\", \"loopback\" or \"always\"");
+  Limits& l = c.limits;
+  r.get("limits", "max_connections", l.max_connections);
+  r.get("limits", "max_connections_per_user", l.max_connections_per_user);
+  r.get("limits", "max_connections_per_ip", l.max_connections_per_ip);
+  r.get("limits", "counting", l.counting);
+  r.get("limits", "max_line_octets", l.max_line_octets);
+  r.get("limits", "max_literal_octets", l.max_literal_octets);
+  r.get("limits", "max_literals_per_command", l.max_literals_per_command);
+  r.get("limits", "idle_timeout_seconds", l.idle_timeout_seconds);
+  r.get("limits", "login_timeout_seconds", l.login_timeout_seconds);
+  r.get("limits", "max_bad_commands", l.max_bad_commands);
+  r.get("limits", "max_output_buffer_octets", l.max_output_buffer_octets);
+  r.get("store", "backend", c.store_backend);
+  r.get("store", "url", c.store_url);
+  r.get("store", "threads", c.store_threads);
+  r.get("admin", "socket", c.admin_socket);
+  r.get("metrics", "listen", c.metrics_listen);
+  r.get("log", "level", c.log_level);
+  r.get("log", "protocol_log_dir", c.protocol_log_dir);
+  r.get("log", "protocol_log_max_mb", c.protocol_log_max_mb);
+  r.get("server", "io_threads", c.io_threads);
+  r.get("server", "name", c.server_name);
+  r.check_unknown();
+  if (!r.error().empty()) return make_error(Errc::invalid, r.error());
+  if (auto st = validate(c); !st) return st.error();
+  return c;
+}
+
+}  // namespace pillarbox::config

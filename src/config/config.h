@@ -1,0 +1,74 @@
+// Configuration: one TOML file, every key with a safe default (SPEC "The program").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace pillarbox::config {
+
+/// When LOGIN/AUTHENTICATE PLAIN may be used on an unencrypted connection (RFC 3501 §6.2.3,
+/// LOGINDISABLED).
+enum class Plaintext { never, loopback, always };
+
+/// Every limit the server enforces; docs/configuration.md lists them with their defaults.
+struct Limits {
+  std::uint32_t max_connections = 10000;
+  std::uint32_t max_connections_per_user = 20;
+  std::uint32_t max_connections_per_ip = 100;
+  std::string counting = "per-connection";
+  std::uint64_t max_line_octets = 65536;          ///< command text outside literals
+  std::uint64_t max_literal_octets = 67108864;    ///< one literal, hence one APPEND (64 MiB)
+  std::uint32_t max_literals_per_command = 1000;
+  std::uint32_t idle_timeout_seconds = 1800;      ///< authenticated, RFC 9051 §5.4: >= 30 min
+  std::uint32_t login_timeout_seconds = 60;       ///< before authentication
+  std::uint32_t max_bad_commands = 20;            ///< consecutive BADs before BYE
+  std::uint64_t max_output_buffer_octets = 262144; ///< response bytes buffered before a write
+};
+
+struct Config {
+  std::string source;      ///< the file it came from, or "(defaults)"
+  std::string data_dir = "/var/lib/pillarbox";
+  std::vector<std::string> imap_listen{"0.0.0.0:143"};
+  std::vector<std::string> imap_tls_listen{"0.0.0.0:993"};
+  std::vector<std::string> pop3_listen{"0.0.0.0:110"};
+  std::vector<std::string> pop3_tls_listen{"0.0.0.0:995"};
+  std::vector<std::string> lmtp_listen{"unix:/run/pillarbox/lmtp", "127.0.0.1:24"};
+  std::string tls_certificate = "fullchain.pem";   ///< relative to data_dir unless absolute
+  std::string tls_private_key = "privkey.pem";
+  Plaintext plaintext_without_tls = Plaintext::loopback;
+  Limits limits;
+  std::string store_backend = "sqlite";
+  std::string store_url;
+  std::string admin_socket = "admin.sock";
+  std::string metrics_listen;
+  std::string log_level = "info";
+  std::string protocol_log_dir = "protocol-log";
+  std::uint64_t protocol_log_max_mb = 1024;
+  std::uint32_t io_threads = 0;      ///< 0: one per core (at most 4)
+  std::uint32_t store_threads = 4;   ///< threads that run blocking store calls
+  std::string server_name = "Pillarbox";
+
+  /// `path` resolved against data_dir unless it is absolute.
+  std::string in_data_dir(const std::string& path) const;
+};
+
+/// Reads `path` (TOML). Unknown keys and bad values are errors naming the file, the key and the
+/// problem, e.g. "pillarbox.toml: limits.max_line_octets: must be at least 1024".
+Result<Config> load(const std::string& path);
+/// The defaults, as if from an empty file.
+Config defaults();
+/// Checks cross-key rules (ranges, enum values). Called by load(); exposed for --demo.
+Status validate(const Config& config);
+
+/// A parsed "host:port" listen address; host may be "[::1]" or a name.
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+};
+/// Parses "host:port" / "[v6]:port". Errc::invalid with a message naming the value.
+Result<Endpoint> parse_endpoint(const std::string& text);
+
+}  // namespace pillarbox::config

@@ -1,0 +1,80 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+namespace pillarbox::config {
+namespace {
+
+std::string write_temp(const std::string& text) {
+  char name[] = "/tmp/pbcfgXXXXXX";
+  int fd = mkstemp(name);
+  close(fd);
+  std::ofstream(name) << text;
+  return name;
+}
+
+TEST(Config, EmptyFileGivesDefaults) {
+  auto path = write_temp("");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->limits.max_line_octets, 65536u);
+  EXPECT_EQ(c->plaintext_without_tls, Plaintext::loopback);
+  std::remove(path.c_str());
+}
+
+TEST(Config, ReadsKeys) {
+  auto path = write_temp(
+      "data_dir = \"/srv/mail\"\n[imap]\nlisten = [\"127.0.0.1:1143\"]\n"
+      "[limits]\nmax_line_octets = 2048\n[auth]\nplaintext_without_tls = \"never\"\n");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->data_dir, "/srv/mail");
+  EXPECT_EQ(c->imap_listen, std::vector<std::string>{"127.0.0.1:1143"});
+  EXPECT_EQ(c->limits.max_line_octets, 2048u);
+  EXPECT_EQ(c->plaintext_without_tls, Plaintext::never);
+  std::remove(path.c_str());
+}
+
+TEST(Config, ErrorsNameFileKeyAndProblem) {
+  auto path = write_temp("[limits]\nmax_line_octets = 10\n");
+  auto c = load(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find(path), std::string::npos);
+  EXPECT_NE(c.error().text.find("limits.max_line_octets"), std::string::npos);
+  std::remove(path.c_str());
+
+  path = write_temp("[limits]\nmax_line_octet = 4096\n");
+  c = load(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("limits.max_line_octet: unknown key"), std::string::npos);
+  std::remove(path.c_str());
+
+  path = write_temp("[auth]\nplaintext_without_tls = \"sometimes\"\n");
+  c = load(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("auth.plaintext_without_tls"), std::string::npos);
+  std::remove(path.c_str());
+
+  path = write_temp("[imap\nlisten=1");
+  c = load(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find(path), std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(Config, Endpoints) {
+  auto ep = parse_endpoint("[::1]:993");
+  ASSERT_TRUE(ep.ok());
+  EXPECT_EQ(ep->host, "::1");
+  EXPECT_EQ(ep->port, 993);
+  EXPECT_FALSE(parse_endpoint("localhost").ok());
+  EXPECT_FALSE(parse_endpoint("a:99999").ok());
+  EXPECT_FALSE(parse_endpoint("a:1x").ok());
+}
+
+}  // namespace
+}  // namespace pillarbox::config

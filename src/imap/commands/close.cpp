@@ -1,0 +1,23 @@
+// RFC 3501 §6.4.2 CLOSE: expunge silently (unless read-only), then back to authenticated state.
+#include "imap/commands/commands.h"
+#include "imap/commands/common.h"
+
+namespace pillarbox::imap {
+
+asio::awaitable<Reply> cmd_close(Session& s, Request& r) {
+  r.parser.end();
+  if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
+  SelectedMailbox* sel = s.selected();
+  if (!sel->read_only) {
+    auto& st = s.store();
+    auto done = co_await s.store_call([&st, id = sel->info.id] { return st.expunge(id, std::nullopt); });
+    if (!done.ok()) {
+      s.deselect();
+      co_return reply_for(s, done.error());
+    }
+  }
+  s.deselect();
+  co_return Reply::ok("CLOSE completed");
+}
+
+}  // namespace pillarbox::imap

@@ -1,0 +1,27 @@
+// RFC 3501 §6.4.3 EXPUNGE: removes \Deleted messages, one untagged EXPUNGE each (sequence
+// numbers as they are at the moment each response is sent).
+#include <fmt/format.h>
+
+#include "imap/commands/commands.h"
+#include "imap/commands/common.h"
+
+namespace pillarbox::imap {
+
+asio::awaitable<Reply> cmd_expunge(Session& s, Request& r) {
+  r.parser.end();
+  if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
+  SelectedMailbox* sel = s.selected();
+  if (sel->read_only) co_return Reply::no("READ-ONLY", "Mailbox is read-only");
+  auto& st = s.store();
+  auto done = co_await s.store_call([&st, id = sel->info.id] { return st.expunge(id, std::nullopt); });
+  if (!done.ok()) co_return reply_for(s, done.error());
+  sel = s.selected();
+  if (!sel) co_return Reply::ok("EXPUNGE completed");
+  for (auto uid : *done) {
+    if (sel->seq_of(uid)) sel->pending_expunges.add(uid);
+  }
+  // The session's sync after this command announces them (EXPUNGE is allowed here).
+  co_return Reply::ok("EXPUNGE completed");
+}
+
+}  // namespace pillarbox::imap

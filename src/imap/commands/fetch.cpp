@@ -1,0 +1,154 @@
+// RFC 3501 §6.4.5 FETCH (and UID FETCH, §6.4.8)
+//   fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att /
+//           "(" fetch-att *(SP fetch-att) ")")
+// The store is asked once per batch of UIDs for exactly what the items need; ENVELOPE and
+// BODYSTRUCTURE come precomputed from the store, sections are cut from the served bytes.
+// BODY[...] and RFC822/RFC822.TEXT set \Seen (not BODY.PEEK, not RFC822.HEADER) and then
+// FLAGS is reported too (§6.4.5).
+#include <fmt/format.h>
+
+#include "imap/commands/commands.h"
+#include "imap/commands/common.h"
+#include "imap/response.h"
+#include "mail/message.h"
+
+namespace pillarbox::imap {
+namespace {
+
+void append_literal(std::string& out, std::string_view data) {
+  out += fmt::format("{{{}}}\r\n", data.size());
+  out += data;
+}
+
+std::string_view cut(std::string_view data, const FetchAttribute& a) {
+  if (!a.partial_origin) return data;
+  if (*a.partial_origin >= data.size()) return {};
+  return data.substr(*a.partial_origin, a.partial_octets);
+}
+
+}  // namespace
+
+asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
+  Parser& p = r.parser;
+  SequenceSet set = p.sequence_set();
+  p.space();
+  std::vector<FetchAttribute> atts = p.fetch_attributes();
+  p.end();
+  if (!p.ok()) co_return Reply::bad(p.error());
+  SelectedMailbox* sel = s.selected();
+  if (auto problem = invalid_sequence(*sel, set, r.uid)) co_return Reply::bad(*problem);
+
+  using K = FetchAttribute::Kind;
+  store::FetchNeeds needs;
+  bool sets_seen = false;
+  bool has_uid = false;
+  bool has_flags = false;
+  for (const auto& a : atts) {
+    switch (a.kind) {
+      case K::envelope: needs.envelope = true; break;
+      case K::body:
+      case K::bodystructure: needs.body_structure = true; break;
+      case K::rfc822:
+      case K::rfc822_text: needs.content = true; sets_seen = true; break;
+      case K::rfc822_header: needs.content = true; break;
+      case K::body_section: needs.content = true; sets_seen = sets_seen || !a.peek; break;
+      case K::uid: has_uid = true; break;
+      case K::flags: has_flags = true; break;
+      default: break;
+    }
+  }
+  // RFC 3501 §6.4.8: UID FETCH always reports UID.
+  if (r.uid && !has_uid) {
+    FetchAttribute uid;
+    uid.kind = K::uid;
+    atts.insert(atts.begin(), uid);
+  }
+  sets_seen = sets_seen && !sel->read_only;
+  if (sets_seen && !has_flags) {
+    FetchAttribute flags;
+    flags.kind = K::flags;
+    atts.push_back(flags);
+  }
+
+  store::UidSet uids = resolve_set(*sel, set, r.uid);
+  auto& st = s.store();
+  const store::MailboxId id = sel->info.id;
+  if (sets_seen && !uids.empty()) {
+    store::Flags seen;
+    seen.system = store::kSeen;
+    auto done = co_await s.store_call(
+        [&st, id, uids, seen] { return st.store_flags(id, uids, store::StoreMode::add, seen); });
+    if (!done.ok()) co_return reply_for(s, done.error());
+    sel = s.selected();
+    if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
+    for (const auto& m : done->updated) {
+      if (auto seq = sel->seq_of(m.uid)) sel->set_modseq(seq, std::max(sel->modseq_at(seq), m.modseq));
+    }
+  }
+
+  // Content batches stay small so memory per session stays bounded on big messages.
+  const std::uint64_t batch = needs.content ? 64 : 1000;
+  for (const auto& chunk : split(uids, batch)) {
+    auto fetched = co_await s.store_call([&st, id, chunk, needs] { return st.fetch(id, chunk, needs); });
+    if (!fetched.ok()) co_return reply_for(s, fetched.error());
+    sel = s.selected();
+    if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
+    for (const auto& f : *fetched) {
+      std::uint32_t seq = sel->seq_of(f.meta.uid);
+      if (!seq) continue;
+      std::optional<mail::Message> parsed;
+      std::string out = fmt::format("* {} FETCH (", seq);
+      bool first = true;
+      for (const auto& a : atts) {
+        if (!first) out += ' ';
+        first = false;
+        switch (a.kind) {
+          case K::uid: out += fmt::format("UID {}", f.meta.uid); break;
+          case K::flags: out += "FLAGS " + flags_out(f.meta.flags, sel->recent.contains(f.meta.uid)); break;
+          case K::internaldate:
+            out += "INTERNALDATE " + date_time_out(f.meta.internal_date, f.meta.internal_date_tz);
+            break;
+          case K::rfc822_size: out += fmt::format("RFC822.SIZE {}", f.meta.size); break;
+          case K::envelope: out += "ENVELOPE " + f.envelope; break;
+          case K::bodystructure: out += "BODYSTRUCTURE " + f.body_structure; break;
+          case K::body: out += "BODY " + f.body; break;
+          case K::rfc822:
+            out += "RFC822 ";
+            append_literal(out, f.content ? std::string_view(*f.content) : std::string_view());
+            break;
+          case K::rfc822_header:
+          case K::rfc822_text:
+          case K::body_section: {
+            mail::Section section = a.section;
+            if (a.kind == K::rfc822_header) section.text = mail::Section::Text::header;
+            if (a.kind == K::rfc822_text) section.text = mail::Section::Text::text;
+            out += a.kind == K::rfc822_header ? "RFC822.HEADER "
+                   : a.kind == K::rfc822_text ? "RFC822.TEXT "
+                                              : a.response_name + " ";
+            if (!f.content) {
+              out += "NIL";
+              break;
+            }
+            if (section.part.empty() && section.text == mail::Section::Text::none) {
+              append_literal(out, cut(*f.content, a));
+              break;
+            }
+            if (!parsed) parsed.emplace(f.content);
+            auto bytes = parsed->section(section);
+            if (!bytes) out += "NIL";
+            else append_literal(out, cut(*bytes, a));
+            break;
+          }
+        }
+      }
+      out += ")\r\n";
+      s.write(out);
+      co_await s.flush_if_full();
+      sel = s.selected();
+      if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
+    }
+  }
+  co_return Reply::ok("FETCH completed");
+}
+
+}  // namespace pillarbox::imap

@@ -1,0 +1,32 @@
+#include "imap/commands/login_common.h"
+
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include "auth/authenticator.h"
+#include "base/log.h"
+
+namespace pillarbox::imap {
+
+asio::awaitable<Reply> log_in(Session& s, const std::string& user, const std::string& password) {
+  if (!s.plaintext_allowed()) {
+    co_return Reply::no("PRIVACYREQUIRED", "Plaintext authentication is disabled without TLS; use STARTTLS");
+  }
+  auto& authenticator = s.context().authenticator;
+  auto account = co_await session::on_pool(authenticator.pool(),
+                                           [&authenticator, user, password] { return authenticator.verify(user, password); });
+  if (!account.ok()) {
+    log::info("session={} remote={} login failed for \"{}\": {}", s.id(), s.stream().remote_address(), user,
+              account.error().detail);
+    // A short pause makes guessing slower without holding any thread.
+    asio::steady_timer pause(s.stream().get_executor(), std::chrono::milliseconds(300));
+    co_await pause.async_wait(asio::use_awaitable);
+    co_return Reply::no("AUTHENTICATIONFAILED", "Authentication failed");
+  }
+  log::info("session={} remote={} account={} logged in", s.id(), s.stream().remote_address(), account->address);
+  s.set_state(Session::Authenticated{std::move(account.value())});
+  co_return Reply::ok("Logged in", fmt::format("CAPABILITY {}", s.capabilities()));
+}
+
+}  // namespace pillarbox::imap

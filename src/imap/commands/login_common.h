@@ -1,0 +1,17 @@
+// The part of LOGIN and AUTHENTICATE that checks credentials and changes state.
+#pragma once
+
+#include <asio/awaitable.hpp>
+
+#include <string>
+
+#include "imap/session.h"
+
+namespace pillarbox::imap {
+
+/// Refuses plaintext credentials where the policy forbids them (RFC 3501 §6.2.3,
+/// [PRIVACYREQUIRED]), verifies them off the I/O threads, and on success enters the
+/// authenticated state. Unknown account and wrong password get the same answer.
+asio::awaitable<Reply> log_in(Session& s, const std::string& user, const std::string& password);
+
+}  // namespace pillarbox::imap

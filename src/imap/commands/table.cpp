@@ -1,0 +1,45 @@
+#include "imap/commands/commands.h"
+
+#include <array>
+
+namespace pillarbox::imap {
+namespace {
+
+// RFC 3501 §6: which state each command may be used in.
+constexpr std::array kCommands = {
+    CommandSpec{"CAPABILITY", kAnyState, true, cmd_capability, false},
+    CommandSpec{"NOOP", kAnyState, true, cmd_noop, false},
+    CommandSpec{"LOGOUT", kAnyState, true, cmd_logout, false},
+    CommandSpec{"STARTTLS", kNotAuthenticated, true, cmd_starttls, false},
+    CommandSpec{"AUTHENTICATE", kNotAuthenticated, true, cmd_authenticate, false},
+    CommandSpec{"LOGIN", kNotAuthenticated, true, cmd_login, false},
+    CommandSpec{"SELECT", kLoggedIn, true, cmd_select, false},
+    CommandSpec{"EXAMINE", kLoggedIn, true, cmd_select, false},
+    CommandSpec{"CREATE", kLoggedIn, true, cmd_create, false},
+    CommandSpec{"DELETE", kLoggedIn, true, cmd_delete, false},
+    CommandSpec{"RENAME", kLoggedIn, true, cmd_rename, false},
+    CommandSpec{"SUBSCRIBE", kLoggedIn, true, cmd_subscribe, false},
+    CommandSpec{"UNSUBSCRIBE", kLoggedIn, true, cmd_subscribe, false},
+    CommandSpec{"LIST", kLoggedIn, true, cmd_list, false},
+    CommandSpec{"LSUB", kLoggedIn, true, cmd_list, false},
+    CommandSpec{"STATUS", kLoggedIn, true, cmd_status, false},
+    CommandSpec{"APPEND", kLoggedIn, true, cmd_append, false},
+    CommandSpec{"CHECK", kSelected, true, cmd_check, false},
+    CommandSpec{"CLOSE", kSelected, true, cmd_close, false},
+    CommandSpec{"EXPUNGE", kSelected, true, cmd_expunge, false},
+    CommandSpec{"SEARCH", kSelected, false, cmd_search, true},
+    CommandSpec{"FETCH", kSelected, false, cmd_fetch, true},
+    CommandSpec{"STORE", kSelected, false, cmd_store, true},
+    CommandSpec{"COPY", kSelected, true, cmd_copy, true},
+};
+
+}  // namespace
+
+const CommandSpec* find_command(std::string_view name) {
+  for (const auto& c : kCommands) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace pillarbox::imap

@@ -1,0 +1,43 @@
+#include "imap/selected.h"
+
+#include <algorithm>
+
+namespace pillarbox::imap {
+
+std::uint32_t SelectedMailbox::seq_of(store::Uid uid) const {
+  auto it = std::lower_bound(uids_.begin(), uids_.end(), uid);
+  if (it == uids_.end() || *it != uid) return 0;
+  return static_cast<std::uint32_t>(it - uids_.begin()) + 1;
+}
+
+void SelectedMailbox::push_back(store::Uid uid, store::ModSeq modseq) {
+  uids_.push_back(uid);
+  modseqs_.push_back(modseq);
+}
+
+void SelectedMailbox::erase(std::uint32_t seq) {
+  uids_.erase(uids_.begin() + (seq - 1));
+  modseqs_.erase(modseqs_.begin() + (seq - 1));
+}
+
+store::UidSet SelectedMailbox::known(const store::UidSet& set) const {
+  store::UidSet out;
+  for (const auto& r : set.ranges()) {
+    auto lo = std::lower_bound(uids_.begin(), uids_.end(), r.first);
+    auto hi = std::upper_bound(lo, uids_.end(), r.last);
+    for (auto it = lo; it != hi; ++it) out.add(*it);
+  }
+  return out;
+}
+
+store::UidSet SelectedMailbox::uids_of_sequence(const store::UidSet& seqs) const {
+  store::UidSet out;
+  for (const auto& r : seqs.ranges()) {
+    if (r.first > uids_.size()) break;
+    std::uint32_t last = std::min<std::uint32_t>(r.last, static_cast<std::uint32_t>(uids_.size()));
+    for (std::uint32_t s = r.first; s <= last; ++s) out.add(uids_[s - 1]);
+  }
+  return out;
+}
+
+}  // namespace pillarbox::imap

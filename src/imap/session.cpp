@@ -1,0 +1,438 @@
+#include "imap/session.h"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/strand.hpp>
+#include <asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include <random>
+
+#include "base/ascii.h"
+#include "base/log.h"
+#include "imap/commands/commands.h"
+#include "imap/response.h"
+
+namespace pillarbox::imap {
+namespace {
+
+std::string new_session_id() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("{:016x}", rng());
+}
+
+const char* status_word(Reply::Status s) {
+  switch (s) {
+    case Reply::Status::ok: return "OK";
+    case Reply::Status::no: return "NO";
+    case Reply::Status::bad: return "BAD";
+  }
+  return "BAD";
+}
+
+}  // namespace
+
+Session::Session(ServerContext& context, asio::ip::tcp::socket socket, bool implicit_tls)
+    : context_(context),
+      stream_(std::move(socket)),
+      implicit_tls_(implicit_tls),
+      framer_(FramerLimits{context.config.limits.max_line_octets, context.config.limits.max_literal_octets,
+                           context.config.limits.max_literals_per_command}),
+      id_(new_session_id()),
+      timer_(stream_.get_executor()) {}
+
+Session::~Session() = default;
+
+const store::Account* Session::account() const {
+  if (auto* a = std::get_if<Authenticated>(&state_)) return &a->account;
+  if (auto* s = std::get_if<Selected>(&state_)) return &s->account;
+  return nullptr;
+}
+
+SelectedMailbox* Session::selected() {
+  if (auto* s = std::get_if<Selected>(&state_)) return s->mailbox.get();
+  return nullptr;
+}
+
+void Session::set_state(State state) {
+  state_ = std::move(state);
+  touch();
+}
+
+void Session::deselect() {
+  if (auto* s = std::get_if<Selected>(&state_)) {
+    store::Account account = s->account;
+    state_ = Authenticated{std::move(account)};
+  }
+}
+
+void Session::untagged(std::string_view line) {
+  out_ += "* ";
+  out_ += line;
+  out_ += "\r\n";
+}
+
+void Session::write(std::string_view bytes) { out_ += bytes; }
+
+asio::awaitable<void> Session::flush() {
+  if (out_.empty() || closed_) {
+    out_.clear();
+    co_return;
+  }
+  std::string data;
+  data.swap(out_);
+  std::error_code ec;
+  co_await stream_.write(data, ec);
+  if (ec) {
+    closed_ = true;
+    stream_.close();
+  }
+}
+
+asio::awaitable<void> Session::flush_if_full() {
+  if (out_.size() >= config().limits.max_output_buffer_octets) co_await flush();
+}
+
+bool Session::plaintext_allowed() const {
+  if (stream_.is_tls()) return true;
+  switch (config().plaintext_without_tls) {
+    case config::Plaintext::always: return true;
+    case config::Plaintext::loopback: return stream_.remote_is_loopback();
+    case config::Plaintext::never: return false;
+  }
+  return false;
+}
+
+std::string Session::capabilities() const {
+  std::string caps = "IMAP4rev1 LITERAL+ SASL-IR";
+  if (!account()) {
+    if (!stream_.is_tls() && context_.tls) caps += " STARTTLS";
+    if (plaintext_allowed()) caps += " AUTH=PLAIN";
+    else caps += " LOGINDISABLED";
+  }
+  return caps;
+}
+
+void Session::touch() {
+  auto limit = account() ? config().limits.idle_timeout_seconds : config().limits.login_timeout_seconds;
+  deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(limit);
+}
+
+void Session::request_shutdown() {
+  auto self = shared_from_this();
+  asio::post(stream_.get_executor(), [self] {
+    self->shutting_down_ = true;
+    self->stream_.cancel();
+  });
+}
+
+asio::awaitable<void> Session::watchdog() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    timer_.expires_at(deadline_);
+    std::error_code ec;
+    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (closed_) break;
+    if (std::chrono::steady_clock::now() >= deadline_) {
+      // RFC 9051 §5.4 autologout: the read loop sees the cancelled read and says BYE.
+      timed_out_ = true;
+      stream_.cancel();
+      break;
+    }
+  }
+}
+
+asio::awaitable<void> Session::say_bye(std::string_view text) {
+  out_ += fmt::format("* BYE {}\r\n", text);
+  co_await flush();
+}
+
+asio::awaitable<bool> Session::start_tls() {
+  co_await flush();
+  // Anything the client pipelined after STARTTLS was sent in the clear and must not be
+  // executed (RFC 3501 §6.2.1; the STARTTLS command-injection class of bugs).
+  in_.clear();
+  in_pos_ = 0;
+  framer_.reset();
+  std::error_code ec;
+  co_await stream_.start_tls(*context_.tls, ec);
+  if (ec) {
+    log::info("session={} starttls failed: {}", id_, ec.message());
+    closed_ = true;
+    stream_.close();
+    co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<std::optional<std::string>> Session::next_command() {
+  for (;;) {
+    while (in_pos_ < in_.size()) {
+      auto step = framer_.feed(std::string_view(in_).substr(in_pos_));
+      in_pos_ += step.consumed;
+      switch (step.event) {
+        case Framer::Event::need_more:
+          break;
+        case Framer::Event::continuation:
+          // RFC 3501 §7.5: the client waits for this before sending the literal.
+          out_ += "+ Ready for literal data\r\n";
+          co_await flush();
+          continue;
+        case Framer::Event::command:
+          co_return framer_.take_command();
+        case Framer::Event::line_too_long:
+          out_ += fmt::format("{} BAD [TOOBIG] Command line too long (limit {} octets)\r\n", framer_.tag(),
+                              config().limits.max_line_octets);
+          ++bad_in_a_row_;
+          continue;
+        case Framer::Event::literal_too_big:
+          // RFC 7888 §4: a non-synchronizing literal over the limit has been counted off, so the
+          // client's data is never taken for commands.
+          out_ += fmt::format("{} NO [TOOBIG] Literal too big (limit {} octets)\r\n", framer_.tag(),
+                              config().limits.max_literal_octets);
+          continue;
+      }
+      if (step.event == Framer::Event::need_more && step.consumed == 0) break;
+    }
+    in_.clear();
+    in_pos_ = 0;
+    if (bad_in_a_row_ >= config().limits.max_bad_commands) {
+      co_await say_bye("Too many invalid commands");
+      co_return std::nullopt;
+    }
+    co_await flush();
+    if (closed_ || shutting_down_ || timed_out_) co_return std::nullopt;
+    in_.resize(8192);
+    std::error_code ec;
+    std::size_t n = co_await stream_.read_some(asio::buffer(in_), ec);
+    in_.resize(n);
+    if (ec || n == 0) {
+      in_.clear();
+      co_return std::nullopt;
+    }
+    touch();
+  }
+}
+
+asio::awaitable<std::optional<std::string>> Session::read_continuation() {
+  co_return co_await next_command();
+}
+
+asio::awaitable<void> Session::execute(std::string command) {
+  Parser p(command);
+  std::string tag = p.tag();
+  if (!p.ok()) {
+    ++bad_in_a_row_;
+    untagged(fmt::format("BAD {}", p.error()));
+    co_return;
+  }
+  p.space();
+  std::string name = p.keyword();
+  bool uid = false;
+  if (p.ok() && name == "UID") {
+    uid = true;
+    p.space();
+    name = p.keyword();
+  }
+  Reply reply;
+  const CommandSpec* spec = p.ok() ? find_command(name) : nullptr;
+  if (!p.ok()) {
+    reply = Reply::bad(p.error());
+  } else if (!spec || (uid && !spec->uid_form)) {
+    reply = Reply::bad(uid ? "Unknown UID command" : "Unknown command");
+  } else {
+    std::uint8_t state_bit = std::holds_alternative<NotAuthenticated>(state_) ? kNotAuthenticated
+                             : std::holds_alternative<Authenticated>(state_)  ? kAuthenticated
+                                                                              : kSelected;
+    if (!(spec->states & state_bit)) {
+      reply = Reply::bad(state_bit == kNotAuthenticated ? fmt::format("{} is not allowed before login", name)
+                         : state_bit == kAuthenticated  ? fmt::format("{} needs a selected mailbox", name)
+                                                        : fmt::format("{} is not allowed now", name));
+    } else {
+      if (!p.at_end()) p.space();
+      Request request{tag, name, uid, p};
+      try {
+        reply = co_await spec->handler(*this, request);
+      } catch (const std::exception& e) {
+        log::error("session={} command {} failed: {}", id_, name, e.what());
+        reply = Reply::no("SERVERBUG", "Internal error; the administrator can find details in the log");
+      }
+      if (closed_) co_return;
+    }
+  }
+  if (reply.sent) co_return;
+  if (reply.status == Reply::Status::bad) ++bad_in_a_row_;
+  else bad_in_a_row_ = 0;
+  if (selected()) co_await sync(!spec || spec->expunge_allowed || uid);
+  std::string code = reply.code.empty() ? "" : fmt::format("[{}] ", reply.code);
+  out_ += fmt::format("{} {} {}{}\r\n", tag, status_word(reply.status), code, reply.text);
+}
+
+void Session::announce_expunges(SelectedMailbox& sel) {
+  for (const auto& r : sel.pending_expunges.ranges()) {
+    for (std::uint64_t u = r.first; u <= r.last; ++u) {
+      if (auto seq = sel.seq_of(static_cast<store::Uid>(u))) {
+        untagged(fmt::format("{} EXPUNGE", seq));
+        sel.erase(seq);
+        sel.recent = sel.known(sel.recent);
+      }
+    }
+  }
+  sel.pending_expunges = {};
+}
+
+asio::awaitable<void> Session::sync(bool allow_expunge) {
+  SelectedMailbox* sel = selected();
+  if (!sel) co_return;
+  const store::MailboxId id = sel->info.id;
+  std::size_t new_messages = 0;
+  bool keywords_grew = false;
+  store::UidSet flag_updates;
+  if (sel->dirty->exchange(false)) {
+    auto since = sel->synced_modseq;
+    auto changes = co_await store_call([&st = store(), id, since] { return st.changes_since(id, since); });
+    sel = selected();
+    if (!sel) co_return;
+    if (!changes.ok()) {
+      log::warn("session={} changes_since failed: {}", id_, changes.error().detail);
+      sel->dirty->store(true);
+      co_return;
+    }
+    for (auto uid : changes->expunged) {
+      if (sel->seq_of(uid)) sel->pending_expunges.add(uid);
+    }
+    for (const auto& m : changes->changed) {
+      for (const auto& k : m.flags.keywords) {
+        bool known = false;
+        for (const auto& have : sel->keywords) known = known || ascii::iequals(have, k);
+        if (!known) {
+          sel->keywords.push_back(k);
+          keywords_grew = true;
+        }
+      }
+      if (m.uid > sel->max_uid()) {
+        sel->push_back(m.uid, m.modseq);
+        ++new_messages;
+      } else if (auto seq = sel->seq_of(m.uid); seq && sel->modseq_at(seq) != m.modseq) {
+        // Our own STORE already recorded its MODSEQ, so only others' changes get here.
+        sel->set_modseq(seq, m.modseq);
+        if (!sel->pending_expunges.contains(m.uid)) flag_updates.add(m.uid);
+      }
+    }
+    sel->synced_modseq = std::max(sel->synced_modseq, changes->highest_modseq);
+  }
+  if (keywords_grew) {
+    // RFC 3501 §7.2.6: FLAGS again when the set of defined flags changes.
+    untagged(fmt::format("FLAGS ({})", flag_names(sel->keywords)));
+    if (!sel->read_only)
+      untagged(fmt::format("OK [PERMANENTFLAGS ({} \\*)] Flags permitted", flag_names(sel->keywords)));
+  }
+  if (allow_expunge) announce_expunges(*sel);
+  if (new_messages) {
+    untagged(fmt::format("{} EXISTS", sel->exists()));
+    if (!sel->read_only) {
+      auto claimed = co_await store_call([&st = store(), id] { return st.claim_recent(id); });
+      sel = selected();
+      if (!sel) co_return;
+      if (claimed.ok() && *claimed <= sel->max_uid()) sel->recent.add(*claimed, sel->max_uid());
+    }
+    untagged(fmt::format("{} RECENT", sel->known(sel->recent).size()));
+  }
+  if (!flag_updates.empty()) {
+    auto fetched = co_await store_call(
+        [&st = store(), id, flag_updates] { return st.fetch(id, flag_updates, store::FetchNeeds{}); });
+    sel = selected();
+    if (!sel || !fetched.ok()) co_return;
+    for (const auto& f : *fetched) {
+      if (auto seq = sel->seq_of(f.meta.uid)) {
+        untagged(fmt::format("{} FETCH (UID {} FLAGS {})", seq, f.meta.uid,
+                             flags_out(f.meta.flags, sel->recent.contains(f.meta.uid))));
+      }
+    }
+  }
+}
+
+asio::awaitable<void> Session::run() {
+  auto self = shared_from_this();
+  registration_ = context_.registry.add(weak_from_this());
+  touch();
+  asio::co_spawn(stream_.get_executor(), watchdog(), asio::detached);
+  if (implicit_tls_) {
+    std::error_code ec;
+    co_await stream_.start_tls(*context_.tls, ec);
+    if (ec) {
+      log::info("session={} remote={} TLS handshake failed: {}", id_, stream_.remote_address(), ec.message());
+      closed_ = true;
+      timer_.cancel();
+      stream_.close();
+      co_return;
+    }
+  }
+  log::info("session={} protocol=imap remote={} tls={} connected", id_, stream_.remote_address(),
+            stream_.is_tls() ? stream_.tls_description() : "no");
+  if (shutting_down_) {
+    co_await say_bye("Server shutting down");
+  } else {
+    out_ += fmt::format("* OK [CAPABILITY {}] {} ready.\r\n", capabilities(), config().server_name);
+    while (!ending_ && !closed_) {
+      auto command = co_await next_command();
+      if (!command) break;
+      co_await execute(std::move(*command));
+    }
+    co_await flush();
+    if (!ending_ && !closed_) {
+      if (timed_out_) co_await say_bye("Autologout; idle for too long");
+      else if (shutting_down_) co_await say_bye("Server shutting down");
+    }
+  }
+  closed_ = true;
+  timer_.cancel();
+  stream_.close();
+  log::info("session={} account={} disconnected", id_, account() ? account()->address : "-");
+}
+
+namespace {
+
+asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor acceptor, ServerContext& context, bool implicit_tls) {
+  for (;;) {
+    std::error_code ec;
+    auto socket = co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()),
+                                                 asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      // EMFILE and friends: back off briefly instead of spinning.
+      log::warn("accept failed: {}", ec.message());
+      asio::steady_timer t(acceptor.get_executor(), std::chrono::milliseconds(100));
+      co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    auto executor = socket.get_executor();
+    auto session = std::make_shared<Session>(context, std::move(socket), implicit_tls);
+    asio::co_spawn(executor, [session]() { return session->run(); }, asio::detached);
+  }
+}
+
+}  // namespace
+
+Status listen(asio::io_context& io, ServerContext& context, const std::string& endpoint, bool implicit_tls) {
+  auto ep = config::parse_endpoint(endpoint);
+  if (!ep) return ep.error();
+  std::error_code ec;
+  auto address = asio::ip::make_address(ep->host, ec);
+  if (ec) return make_error(Errc::invalid, fmt::format("{}: not an IP address", endpoint));
+  asio::ip::tcp::endpoint where(address, ep->port);
+  asio::ip::tcp::acceptor acceptor(io);
+  acceptor.open(where.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(where, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return make_error(Errc::unavailable, fmt::format("cannot listen on {}: {}", endpoint, ec.message()));
+  asio::co_spawn(io, accept_loop(std::move(acceptor), context, implicit_tls), asio::detached);
+  return {};
+}
+
+}  // namespace pillarbox::imap

@@ -1,0 +1,162 @@
+// One IMAP connection (RFC 3501 §3, §5): the read loop over the framer, the command table, the
+// session state (not authenticated / authenticated / selected) and the untagged updates that
+// keep the client's view of the selected mailbox in step with the store.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/thread_pool.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "config/config.h"
+#include "imap/framer.h"
+#include "imap/parser.h"
+#include "imap/selected.h"
+#include "net/stream.h"
+#include "session/pool_call.h"
+#include "session/registry.h"
+#include "store/mail_store.h"
+
+namespace asio::ssl {
+class context;
+}
+
+namespace pillarbox::auth {
+class Authenticator;
+}
+
+namespace pillarbox::imap {
+
+/// What every IMAP session shares. Outlives all sessions.
+struct ServerContext {
+  const config::Config& config;
+  store::MailStore& store;
+  auth::Authenticator& authenticator;
+  asio::thread_pool& store_pool;
+  std::shared_ptr<asio::ssl::context> tls;   ///< null when TLS is not configured
+  session::Registry& registry;
+};
+
+/// The tagged completion of a command (RFC 3501 §7.1): OK, NO or BAD with an optional
+/// RFC 5530 response code (without brackets) and human-readable text.
+struct Reply {
+  enum class Status { ok, no, bad };
+  Status status = Status::ok;
+  std::string code;
+  std::string text;
+  bool sent = false;   ///< the handler already wrote the tagged line (STARTTLS)
+  static Reply already_sent() { Reply r; r.sent = true; return r; }
+  static Reply ok(std::string text, std::string code = {}) { return {Status::ok, std::move(code), std::move(text)}; }
+  static Reply no(std::string code, std::string text) { return {Status::no, std::move(code), std::move(text)}; }
+  static Reply bad(std::string text) { return {Status::bad, {}, std::move(text)}; }
+};
+
+/// A command being run: its tag, its upper-cased name, whether it came with the UID prefix, and
+/// the parser positioned after the name (and its SP, if any).
+struct Request {
+  std::string tag;
+  std::string name;
+  bool uid = false;
+  Parser& parser;
+};
+
+class Session : public session::Closeable, public std::enable_shared_from_this<Session> {
+ public:
+  struct NotAuthenticated {};
+  struct Authenticated {
+    store::Account account;
+  };
+  struct Selected {
+    store::Account account;
+    std::unique_ptr<SelectedMailbox> mailbox;
+  };
+  using State = std::variant<NotAuthenticated, Authenticated, Selected>;
+
+  Session(ServerContext& context, asio::ip::tcp::socket socket, bool implicit_tls);
+  ~Session() override;
+
+  /// Runs the connection to its end: greeting, commands, BYE. Must be spawned on a strand.
+  asio::awaitable<void> run();
+  void request_shutdown() override;
+
+  // --- for command handlers -----------------------------------------------------------------
+  ServerContext& context() { return context_; }
+  const config::Config& config() const { return context_.config; }
+  store::MailStore& store() { return context_.store; }
+  net::Stream& stream() { return stream_; }
+  /// The logged-in account, or null before authentication.
+  const store::Account* account() const;
+  /// The selected mailbox, or null when none is selected.
+  SelectedMailbox* selected();
+  void set_state(State state);
+  /// Closes the selected mailbox (CLOSE, UNSELECT, failed SELECT) keeping the login.
+  void deselect();
+
+  /// Runs a blocking store call on the store threads (DESIGN §1).
+  template <class F>
+  auto store_call(F fn) {
+    return session::on_pool(context_.store_pool, std::move(fn));
+  }
+
+  /// Queues "* <line>\r\n".
+  void untagged(std::string_view line);
+  /// Queues raw bytes (already CRLF-terminated, may contain literals).
+  void write(std::string_view bytes);
+  /// Writes everything queued.
+  asio::awaitable<void> flush();
+  /// Writes when the queue passes limits.max_output_buffer_octets (big FETCH responses).
+  asio::awaitable<void> flush_if_full();
+  /// Reads the next line from the client for a continuation (AUTHENTICATE), after flushing;
+  /// nullopt when the connection ended.
+  asio::awaitable<std::optional<std::string>> read_continuation();
+  /// Announces what changed in the selected mailbox since the last sync: EXPUNGE (only when
+  /// `allow_expunge`, RFC 3501 §7.4.1), EXISTS, RECENT, FETCH FLAGS, FLAGS.
+  asio::awaitable<void> sync(bool allow_expunge);
+
+  /// The CAPABILITY list for the current state, without "CAPABILITY" itself.
+  std::string capabilities() const;
+  /// True when LOGIN / AUTHENTICATE PLAIN may be used now (RFC 3501 §6.2.3, [auth] config).
+  bool plaintext_allowed() const;
+  /// Upgrades to TLS after "OK Begin TLS" was written (STARTTLS).
+  asio::awaitable<bool> start_tls();
+  /// Ends the session after the current command (LOGOUT).
+  void end_after_reply() { ending_ = true; }
+  const std::string& id() const { return id_; }
+
+ private:
+  asio::awaitable<std::optional<std::string>> next_command();
+  asio::awaitable<void> execute(std::string command);
+  asio::awaitable<void> say_bye(std::string_view text);
+  asio::awaitable<void> watchdog();
+  void announce_expunges(SelectedMailbox& sel);
+  void touch();
+
+  ServerContext& context_;
+  net::Stream stream_;
+  bool implicit_tls_;
+  Framer framer_;
+  State state_;
+  std::string in_;         // bytes read but not yet framed
+  std::size_t in_pos_ = 0;
+  std::string out_;        // responses not yet written
+  std::string id_;
+  std::unique_ptr<session::Registry::Registration> registration_;
+  asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point deadline_;
+  bool ending_ = false;
+  bool shutting_down_ = false;
+  bool timed_out_ = false;
+  bool closed_ = false;
+  std::uint32_t bad_in_a_row_ = 0;
+};
+
+/// Starts listening on `endpoint` ("host:port") and serving IMAP; with `implicit_tls` every
+/// connection begins with a TLS handshake. Errors name the address.
+Status listen(asio::io_context& io, ServerContext& context, const std::string& endpoint, bool implicit_tls);
+
+}  // namespace pillarbox::imap

@@ -1,0 +1,71 @@
+#include "net/stream.h"
+
+#include <asio/read.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+namespace pillarbox::net {
+
+Stream::Stream(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {
+  std::error_code ec;
+  auto remote = socket_.remote_endpoint(ec);
+  if (!ec) {
+    auto addr = remote.address();
+    if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+      addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+    remote_address_ = addr.to_string();
+    remote_port_ = remote.port();
+    remote_loopback_ = addr.is_loopback();
+  }
+  auto local = socket_.local_endpoint(ec);
+  if (!ec) {
+    local_address_ = local.address().to_string();
+    local_port_ = local.port();
+  }
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+Stream::~Stream() = default;
+
+asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer, std::error_code& ec) {
+  ec.clear();
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  if (tls_) co_return co_await tls_->async_read_some(buffer, token);
+  co_return co_await socket_.async_read_some(buffer, token);
+}
+
+asio::awaitable<void> Stream::write(std::string_view data, std::error_code& ec) {
+  ec.clear();
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  if (tls_) co_await asio::async_write(*tls_, asio::buffer(data), token);
+  else co_await asio::async_write(socket_, asio::buffer(data), token);
+}
+
+asio::awaitable<void> Stream::start_tls(asio::ssl::context& context, std::error_code& ec) {
+  ec.clear();
+  tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, context);
+  co_await tls_->async_handshake(asio::ssl::stream_base::server,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+}
+
+std::string Stream::tls_description() const {
+  if (!tls_) return {};
+  SSL* ssl = const_cast<asio::ssl::stream<asio::ip::tcp::socket&>&>(*tls_).native_handle();
+  const char* version = SSL_get_version(ssl);
+  const char* cipher = SSL_get_cipher_name(ssl);
+  return std::string(version ? version : "?") + " " + (cipher ? cipher : "?");
+}
+
+void Stream::cancel() {
+  std::error_code ec;
+  socket_.cancel(ec);
+}
+
+void Stream::close() {
+  std::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+}
+
+}  // namespace pillarbox::net

@@ -1,0 +1,61 @@
+// A connection's byte stream: plain TCP that can turn into TLS (implicit TLS at accept, or
+// STARTTLS/STLS later). Reads hand over whatever bytes are available (for TLS: what OpenSSL has
+// already decrypted), so the framer sees every byte exactly once however records are split.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/ssl/stream.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace pillarbox::net {
+
+class Stream {
+ public:
+  explicit Stream(asio::ip::tcp::socket socket);
+  ~Stream();
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  /// Reads at least one byte into `buffer`; returns the count, 0 with `ec` set at EOF/error.
+  asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec);
+  /// Writes all of `data`; `ec` set on failure.
+  asio::awaitable<void> write(std::string_view data, std::error_code& ec);
+  /// Runs the server side of a TLS handshake on this connection (implicit TLS or STARTTLS).
+  asio::awaitable<void> start_tls(asio::ssl::context& context, std::error_code& ec);
+
+  bool is_tls() const { return tls_ != nullptr; }
+  /// "TLSv1.3 TLS_AES_256_GCM_SHA384" once TLS is up, "" before.
+  std::string tls_description() const;
+  /// Cancels pending reads and writes (they complete with operation_aborted).
+  void cancel();
+  /// Closes the socket; pending operations complete with errors.
+  void close();
+  bool is_open() const { return socket_.is_open(); }
+
+  /// The peer's address, e.g. "127.0.0.1"; "" if unknown.
+  const std::string& remote_address() const { return remote_address_; }
+  std::uint16_t remote_port() const { return remote_port_; }
+  const std::string& local_address() const { return local_address_; }
+  std::uint16_t local_port() const { return local_port_; }
+  /// True when the peer is on a loopback address (127/8 or ::1).
+  bool remote_is_loopback() const { return remote_loopback_; }
+
+  asio::any_io_executor get_executor() { return socket_.get_executor(); }
+
+ private:
+  asio::ip::tcp::socket socket_;
+  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
+  std::string remote_address_;
+  std::string local_address_;
+  std::uint16_t remote_port_ = 0;
+  std::uint16_t local_port_ = 0;
+  bool remote_loopback_ = false;
+};
+
+}  // namespace pillarbox::net
