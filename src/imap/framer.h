@@ -58,16 +58,42 @@ class Framer {
   void reset();
 
  private:
-  enum class State { line, line_cr, literal, skip_line, skip_literal };
+  /// Recognizes a literal marker ("{" 1*DIGIT ["+"] "}") at the end of a line, one byte at a
+  /// time, so that a line being skipped (never stored) is judged exactly like a stored one.
+  struct MarkerScan {
+    int state = 0;              // 0 none, 1 after "{", 2 digits, 3 after "+", 4 after "}"
+    bool pending_cr = false;    // a CR that ends the line if LF follows
+    bool overflow = false;      // the number does not fit in 64 bits
+    bool plus = false;
+    std::uint64_t value = 0;
+    void step(unsigned char c);
+    void feed(unsigned char c);
+    bool complete() const { return state == 4; }
+  };
+  enum class State { line, literal, skip_line, skip_literal, dead };
+
+  void start_command();
+  /// The first line's tag, or "*"; `complete` says whether `line` is the whole line.
+  void set_tag(std::string_view line, bool complete);
+  /// Handles the end of a stored line. Returns true and sets `event` when one is due.
+  bool end_line(Event& event);
+  /// Handles the end of a skipped line.
+  bool end_skipped_line(Event& event);
+  /// Drops what is stored and skips the rest of the command; `error` is reported at its end.
+  void doom(Event error);
+
   FramerLimits limits_;
   State state_ = State::line;
   std::string command_;
-  std::string tag_;
+  std::string tag_ = "*";
+  bool tag_known_ = false;
+  bool restart_ = false;        // the last event ended a command: start afresh on next feed
+  Event skip_error_ = Event::line_too_long;
+  MarkerScan scan_;
   std::uint64_t literal_size_ = 0;
   std::uint64_t literal_left_ = 0;
-  std::size_t line_octets_ = 0;
+  std::size_t line_octets_ = 0;   // command text (outside literals) of this command, stored
   std::size_t literals_ = 0;
-  bool pending_error_too_big_ = false;
 };
 
 }  // namespace pillarbox::imap

@@ -87,8 +87,29 @@ class Parser {
   SearchKey search_program(std::string* charset);
   /// One search-key.
   SearchKey search_key(int depth = 0);
+  /// append-data of APPEND (RFC 3516 §4.4): a literal or a literal8 ("~{N}"). Sets *literal8
+  /// to whether it was a literal8. NUL bytes are allowed only in a literal8; string() and
+  /// astring() refuse a literal8.
+  std::string append_data(bool* literal8 = nullptr);
+
+  /// How deep parenthesized lists and NOT/OR may nest in a search program.
+  static constexpr int kMaxDepth = 100;
 
  private:
+  int peek() const;
+  std::string quoted();
+  std::string literal(bool allow_literal8, bool* was_literal8);
+  std::uint64_t digits(std::uint64_t max, const char* what);
+  std::uint32_t seq_number();
+  void flag(store::Flags& flags);
+  int month();
+  int fixed_digits(int count);
+  void fetch_att(bool allow_macro, std::vector<FetchAttribute>& out);
+  void section(FetchAttribute& att);
+  std::string header_field_name();
+  void atom_error(std::size_t start);
+  bool atom_ends_well();
+
   std::string_view input_;
   std::size_t pos_ = 0;
   std::string error_;

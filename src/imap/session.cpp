@@ -294,7 +294,8 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
   store::UidSet flag_updates;
   if (sel->dirty->exchange(false)) {
     auto since = sel->synced_modseq;
-    auto changes = co_await store_call([&st = store(), id, since] { return st.changes_since(id, since); });
+    auto call0 = [&st = store(), id, since] { return st.changes_since(id, since); };
+    auto changes = co_await store_call(std::move(call0));
     sel = selected();
     if (!sel) co_return;
     if (!changes.ok()) {
@@ -335,7 +336,8 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
   if (new_messages) {
     untagged(fmt::format("{} EXISTS", sel->exists()));
     if (!sel->read_only) {
-      auto claimed = co_await store_call([&st = store(), id] { return st.claim_recent(id); });
+      auto call1 = [&st = store(), id] { return st.claim_recent(id); };
+      auto claimed = co_await store_call(std::move(call1));
       sel = selected();
       if (!sel) co_return;
       if (claimed.ok() && *claimed <= sel->max_uid()) sel->recent.add(*claimed, sel->max_uid());
@@ -343,8 +345,8 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
     untagged(fmt::format("{} RECENT", sel->known(sel->recent).size()));
   }
   if (!flag_updates.empty()) {
-    auto fetched = co_await store_call(
-        [&st = store(), id, flag_updates] { return st.fetch(id, flag_updates, store::FetchNeeds{}); });
+    auto call2 = [&st = store(), id, flag_updates] { return st.fetch(id, flag_updates, store::FetchNeeds{}); };
+    auto fetched = co_await store_call(std::move(call2));
     sel = selected();
     if (!sel || !fetched.ok()) co_return;
     for (const auto& f : *fetched) {

@@ -32,16 +32,16 @@ asio::awaitable<Reply> cmd_append(Session& s, Request& r) {
 
   auto& st = s.store();
   const auto account = s.account()->id;
-  auto info = co_await s.store_call([&st, account, name] { return st.get_mailbox(account, name); });
+  auto call0 = [&st, account, name] { return st.get_mailbox(account, name); };
+  auto info = co_await s.store_call(std::move(call0));
   if (!info.ok()) {
     if (info.error().code == Errc::not_found) co_return Reply::no("TRYCREATE", "Mailbox does not exist");
     co_return reply_for(s, info.error());
   }
   std::vector<store::AppendRequest> batch;
   batch.push_back(std::move(message));
-  auto done = co_await s.store_call([&st, id = info->id, batch = std::move(batch)]() mutable {
-    return st.append(id, std::move(batch));
-  });
+  auto call1 = [&st, id = info->id, batch = std::move(batch)]() mutable { return st.append(id, std::move(batch)); };
+  auto done = co_await s.store_call(std::move(call1));
   if (!done.ok()) {
     if (done.error().code == Errc::not_found) co_return Reply::no("TRYCREATE", "Mailbox does not exist");
     co_return reply_for(s, done.error());

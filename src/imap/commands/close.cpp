@@ -10,7 +10,8 @@ asio::awaitable<Reply> cmd_close(Session& s, Request& r) {
   SelectedMailbox* sel = s.selected();
   if (!sel->read_only) {
     auto& st = s.store();
-    auto done = co_await s.store_call([&st, id = sel->info.id] { return st.expunge(id, std::nullopt); });
+    auto call0 = [&st, id = sel->info.id] { return st.expunge(id, std::nullopt); };
+    auto done = co_await s.store_call(std::move(call0));
     if (!done.ok()) {
       s.deselect();
       co_return reply_for(s, done.error());

@@ -18,7 +18,8 @@ asio::awaitable<Reply> cmd_copy(Session& s, Request& r) {
   store::UidSet uids = resolve_set(*sel, set, r.uid);
   auto& st = s.store();
   const auto account = s.account()->id;
-  auto target = co_await s.store_call([&st, account, name] { return st.get_mailbox(account, name); });
+  auto call0 = [&st, account, name] { return st.get_mailbox(account, name); };
+  auto target = co_await s.store_call(std::move(call0));
   if (!target.ok()) {
     if (target.error().code == Errc::not_found) co_return Reply::no("TRYCREATE", "Mailbox does not exist");
     co_return reply_for(s, target.error());
@@ -26,7 +27,8 @@ asio::awaitable<Reply> cmd_copy(Session& s, Request& r) {
   if (uids.empty()) co_return Reply::ok("COPY completed");
   sel = s.selected();
   if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
-  auto done = co_await s.store_call([&st, from = sel->info.id, uids, to = target->id] { return st.copy(from, uids, to); });
+  auto call1 = [&st, from = sel->info.id, uids, to = target->id] { return st.copy(from, uids, to); };
+  auto done = co_await s.store_call(std::move(call1));
   if (!done.ok()) {
     if (done.error().code == Errc::not_found) co_return Reply::no("TRYCREATE", "Mailbox does not exist");
     co_return reply_for(s, done.error());

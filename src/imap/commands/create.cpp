@@ -22,10 +22,12 @@ asio::awaitable<Reply> cmd_create(Session& s, Request& r) {
   for (std::size_t slash = name.find('/'); slash != std::string::npos; slash = name.find('/', slash + 1)) {
     std::string superior = name.substr(0, slash);
     if (ascii::iequals(superior, "INBOX")) superior = "INBOX";
-    auto made = co_await s.store_call([&st, account, superior] { return st.create_mailbox(account, superior); });
+    auto call0 = [&st, account, superior] { return st.create_mailbox(account, superior); };
+    auto made = co_await s.store_call(std::move(call0));
     if (!made.ok() && made.error().code != Errc::already_exists) co_return reply_for(s, made.error());
   }
-  auto made = co_await s.store_call([&st, account, name] { return st.create_mailbox(account, name); });
+  auto call1 = [&st, account, name] { return st.create_mailbox(account, name); };
+  auto made = co_await s.store_call(std::move(call1));
   if (!made.ok()) {
     if (made.error().code == Errc::already_exists) co_return Reply::no("ALREADYEXISTS", "Mailbox already exists");
     co_return reply_for(s, made.error());

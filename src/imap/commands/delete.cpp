@@ -19,7 +19,8 @@ asio::awaitable<Reply> cmd_delete(Session& s, Request& r) {
   }
   auto& st = s.store();
   const auto account = s.account()->id;
-  auto done = co_await s.store_call([&st, account, name] { return st.delete_mailbox(account, name); });
+  auto call0 = [&st, account, name] { return st.delete_mailbox(account, name); };
+  auto done = co_await s.store_call(std::move(call0));
   if (!done.ok()) co_return reply_for(s, done.error());
   co_return Reply::ok("DELETE completed");
 }

@@ -13,7 +13,8 @@ asio::awaitable<Reply> cmd_expunge(Session& s, Request& r) {
   SelectedMailbox* sel = s.selected();
   if (sel->read_only) co_return Reply::no("READ-ONLY", "Mailbox is read-only");
   auto& st = s.store();
-  auto done = co_await s.store_call([&st, id = sel->info.id] { return st.expunge(id, std::nullopt); });
+  auto call0 = [&st, id = sel->info.id] { return st.expunge(id, std::nullopt); };
+  auto done = co_await s.store_call(std::move(call0));
   if (!done.ok()) co_return reply_for(s, done.error());
   sel = s.selected();
   if (!sel) co_return Reply::ok("EXPUNGE completed");

@@ -76,8 +76,8 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
   if (sets_seen && !uids.empty()) {
     store::Flags seen;
     seen.system = store::kSeen;
-    auto done = co_await s.store_call(
-        [&st, id, uids, seen] { return st.store_flags(id, uids, store::StoreMode::add, seen); });
+    auto call0 = [&st, id, uids, seen] { return st.store_flags(id, uids, store::StoreMode::add, seen); };
+    auto done = co_await s.store_call(std::move(call0));
     if (!done.ok()) co_return reply_for(s, done.error());
     sel = s.selected();
     if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
@@ -89,7 +89,8 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
   // Content batches stay small so memory per session stays bounded on big messages.
   const std::uint64_t batch = needs.content ? 64 : 1000;
   for (const auto& chunk : split(uids, batch)) {
-    auto fetched = co_await s.store_call([&st, id, chunk, needs] { return st.fetch(id, chunk, needs); });
+    auto call1 = [&st, id, chunk, needs] { return st.fetch(id, chunk, needs); };
+    auto fetched = co_await s.store_call(std::move(call1));
     if (!fetched.ok()) co_return reply_for(s, fetched.error());
     sel = s.selected();
     if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");

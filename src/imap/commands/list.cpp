@@ -37,11 +37,13 @@ asio::awaitable<Reply> cmd_list(Session& s, Request& r) {
   // name -> selectable; implied superiors are added as not selectable.
   std::map<std::string, bool> names;
   if (lsub) {
-    auto subs = co_await s.store_call([&st, account] { return st.list_subscriptions(account); });
+    auto call0 = [&st, account] { return st.list_subscriptions(account); };
+    auto subs = co_await s.store_call(std::move(call0));
     if (!subs.ok()) co_return reply_for(s, subs.error());
     for (const auto& n : *subs) names[n] = true;
   } else {
-    auto all = co_await s.store_call([&st, account] { return st.list_mailboxes(account); });
+    auto call1 = [&st, account] { return st.list_mailboxes(account); };
+    auto all = co_await s.store_call(std::move(call1));
     if (!all.ok()) co_return reply_for(s, all.error());
     for (const auto& m : *all) names[m.name] = true;
   }

@@ -14,8 +14,8 @@ asio::awaitable<Reply> log_in(Session& s, const std::string& user, const std::st
     co_return Reply::no("PRIVACYREQUIRED", "Plaintext authentication is disabled without TLS; use STARTTLS");
   }
   auto& authenticator = s.context().authenticator;
-  auto account = co_await session::on_pool(authenticator.pool(),
-                                           [&authenticator, user, password] { return authenticator.verify(user, password); });
+  auto check = [&authenticator, user, password] { return authenticator.verify(user, password); };
+  auto account = co_await session::on_pool(authenticator.pool(), std::move(check));
   if (!account.ok()) {
     log::info("session={} remote={} login failed for \"{}\": {}", s.id(), s.stream().remote_address(), user,
               account.error().detail);

@@ -21,7 +21,8 @@ asio::awaitable<Reply> cmd_rename(Session& s, Request& r) {
     co_return Reply::no("CANNOT", "A mailbox cannot be moved below itself");
   auto& st = s.store();
   const auto account = s.account()->id;
-  auto all = co_await s.store_call([&st, account] { return st.list_mailboxes(account); });
+  auto call0 = [&st, account] { return st.list_mailboxes(account); };
+  auto all = co_await s.store_call(std::move(call0));
   if (!all.ok()) co_return reply_for(s, all.error());
   bool exists = false;
   std::vector<std::string> children;
@@ -35,17 +36,20 @@ asio::awaitable<Reply> cmd_rename(Session& s, Request& r) {
   // Superiors of the new name, as CREATE would make them.
   for (std::size_t slash = to.find('/'); slash != std::string::npos; slash = to.find('/', slash + 1)) {
     std::string superior = to.substr(0, slash);
-    auto made = co_await s.store_call([&st, account, superior] { return st.create_mailbox(account, superior); });
+    auto call1 = [&st, account, superior] { return st.create_mailbox(account, superior); };
+    auto made = co_await s.store_call(std::move(call1));
     if (!made.ok() && made.error().code != Errc::already_exists) co_return reply_for(s, made.error());
   }
   if (exists) {
     if (auto* sel = s.selected(); sel && sel->info.name == from && from != "INBOX") s.deselect();
-    auto done = co_await s.store_call([&st, account, from, to] { return st.rename_mailbox(account, from, to); });
+    auto call2 = [&st, account, from, to] { return st.rename_mailbox(account, from, to); };
+    auto done = co_await s.store_call(std::move(call2));
     if (!done.ok()) co_return reply_for(s, done.error());
   }
   for (const auto& child : children) {
     std::string target = to + child.substr(from.size());
-    auto done = co_await s.store_call([&st, account, child, target] { return st.rename_mailbox(account, child, target); });
+    auto call3 = [&st, account, child, target] { return st.rename_mailbox(account, child, target); };
+    auto done = co_await s.store_call(std::move(call3));
     if (!done.ok()) co_return reply_for(s, done.error());
   }
   co_return Reply::ok("RENAME completed");

@@ -70,7 +70,8 @@ asio::awaitable<Reply> cmd_search(Session& s, Request& r) {
   SelectedMailbox* sel = s.selected();
   store::SearchKey query = to_store(program, *sel);
   auto& st = s.store();
-  auto found = co_await s.store_call([&st, id = sel->info.id, query] { return st.search(id, query); });
+  auto call0 = [&st, id = sel->info.id, query] { return st.search(id, query); };
+  auto found = co_await s.store_call(std::move(call0));
   if (!found.ok()) co_return reply_for(s, found.error());
   sel = s.selected();
   if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");

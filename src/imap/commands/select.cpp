@@ -21,11 +21,13 @@ asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
   s.deselect();
   store::Account account = *s.account();
   auto& st = s.store();
-  auto info = co_await s.store_call([&st, id = account.id, name] { return st.get_mailbox(id, name); });
+  auto call0 = [&st, id = account.id, name] { return st.get_mailbox(id, name); };
+  auto info = co_await s.store_call(std::move(call0));
   if (!info.ok()) co_return reply_for(s, info.error());
   // The counters first, then the messages: a change in between shows up again at the first
   // sync (its MODSEQ is above the one read here) and is recognised as already known.
-  auto messages = co_await s.store_call([&st, id = info->id] { return st.list_messages(id); });
+  auto call1 = [&st, id = info->id] { return st.list_messages(id); };
+  auto messages = co_await s.store_call(std::move(call1));
   if (!messages.ok()) co_return reply_for(s, messages.error());
 
   auto mailbox = std::make_unique<SelectedMailbox>();
@@ -44,7 +46,8 @@ asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
     }
   }
   if (!read_only) {
-    auto claimed = co_await s.store_call([&st, id = info->id] { return st.claim_recent(id); });
+    auto call2 = [&st, id = info->id] { return st.claim_recent(id); };
+    auto claimed = co_await s.store_call(std::move(call2));
     if (claimed.ok() && *claimed <= mailbox->max_uid()) mailbox->recent.add(*claimed, mailbox->max_uid());
   }
   mailbox->dirty->store(false);

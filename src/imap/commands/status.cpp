@@ -29,14 +29,16 @@ asio::awaitable<Reply> cmd_status(Session& s, Request& r) {
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
   auto& st = s.store();
   const auto account = s.account()->id;
-  auto info = co_await s.store_call([&st, account, name] { return st.get_mailbox(account, name); });
+  auto call0 = [&st, account, name] { return st.get_mailbox(account, name); };
+  auto info = co_await s.store_call(std::move(call0));
   if (!info.ok()) co_return reply_for(s, info.error());
   std::uint32_t recent = 0;
   for (const auto& item : items) {
     if (item != "RECENT") continue;
     // Messages not yet \Recent to any session (RFC 3501 §2.3.2).
     if (info->first_unclaimed_recent < info->uid_next) {
-      auto messages = co_await s.store_call([&st, id = info->id] { return st.list_messages(id); });
+      auto call1 = [&st, id = info->id] { return st.list_messages(id); };
+      auto messages = co_await s.store_call(std::move(call1));
       if (!messages.ok()) co_return reply_for(s, messages.error());
       for (const auto& m : *messages) recent += m.uid >= info->first_unclaimed_recent ? 1 : 0;
     }

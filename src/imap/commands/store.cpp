@@ -34,8 +34,8 @@ asio::awaitable<Reply> cmd_store(Session& s, Request& r) {
   store::UidSet uids = resolve_set(*sel, set, r.uid);
   if (uids.empty()) co_return Reply::ok("STORE completed");
   auto& st = s.store();
-  auto done = co_await s.store_call(
-      [&st, id = sel->info.id, uids, mode, flags] { return st.store_flags(id, uids, mode, flags); });
+  auto call0 = [&st, id = sel->info.id, uids, mode, flags] { return st.store_flags(id, uids, mode, flags); };
+  auto done = co_await s.store_call(std::move(call0));
   if (!done.ok()) co_return reply_for(s, done.error());
   sel = s.selected();
   if (!sel) co_return Reply::ok("STORE completed");

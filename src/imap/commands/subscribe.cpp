@@ -16,7 +16,8 @@ asio::awaitable<Reply> cmd_subscribe(Session& s, Request& r) {
   }
   auto& st = s.store();
   const auto account = s.account()->id;
-  auto done = co_await s.store_call([&st, account, name, on] { return st.set_subscribed(account, name, on); });
+  auto call0 = [&st, account, name, on] { return st.set_subscribed(account, name, on); };
+  auto done = co_await s.store_call(std::move(call0));
   if (!done.ok()) co_return reply_for(s, done.error());
   co_return Reply::ok(on ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed");
 }

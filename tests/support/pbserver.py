@@ -1,0 +1,102 @@
+"""Starts the real pillarbox binary on free loopback ports for a test, and stops it.
+
+Usage:
+    with PillarboxServer(binary) as srv:
+        srv.add_user("alice@example.org", "secret")
+        srv.start()
+        imaplib.IMAP4("127.0.0.1", srv.imap_port)
+
+Every process it starts is stopped on exit (SIGTERM, then SIGKILL after 10 s).
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def binary_from_env():
+    path = os.environ.get("PILLARBOX_BINARY")
+    if not path:
+        raise SystemExit("PILLARBOX_BINARY is not set (CTest sets it)")
+    return path
+
+
+class PillarboxServer:
+    def __init__(self, binary=None, extra_config="", plaintext="loopback"):
+        self.binary = binary or binary_from_env()
+        self.dir = tempfile.mkdtemp(prefix="pbtest-")
+        self.data = os.path.join(self.dir, "data")
+        self.imap_port = free_port()
+        self.imaps_port = free_port()
+        self.config = os.path.join(self.dir, "pillarbox.toml")
+        with open(self.config, "w") as f:
+            f.write(f'data_dir = "{self.data}"\n'
+                    f'[imap]\nlisten = ["127.0.0.1:{self.imap_port}"]\n'
+                    f'tls_listen = ["127.0.0.1:{self.imaps_port}"]\n'
+                    f'[auth]\nplaintext_without_tls = "{plaintext}"\n'
+                    f'{extra_config}\n')
+        self.proc = None
+        self.stderr_path = os.path.join(self.dir, "stderr.log")
+
+    def cli(self, *args, input=None, check=True):
+        """Runs a pillarbox subcommand against this server's configuration."""
+        return subprocess.run([self.binary, "--config", self.config, *args], input=input,
+                              capture_output=True, check=check, timeout=600)
+
+    def add_user(self, address, password):
+        self.cli("user", "add", address, "--password-stdin", input=(password + "\n").encode())
+
+    def start(self):
+        self._stderr = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen([self.binary, "--config", self.config, "serve"],
+                                     stdout=subprocess.DEVNULL, stderr=self._stderr)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("pillarbox exited at start:\n" + self.stderr())
+            try:
+                with socket.create_connection(("127.0.0.1", self.imap_port), timeout=1) as s:
+                    s.recv(100)
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("pillarbox did not start listening:\n" + self.stderr())
+
+    def stop(self, sig=signal.SIGTERM):
+        """Stops the server; returns its exit status."""
+        if not self.proc:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._stderr.close()
+        status = self.proc.returncode
+        self.proc = None
+        return status
+
+    def stderr(self):
+        try:
+            with open(self.stderr_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
