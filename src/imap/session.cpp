@@ -194,6 +194,12 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
           // client's data is never taken for commands.
           out_ += fmt::format("{} NO [TOOBIG] Literal too big (limit {} octets)\r\n", framer_.tag(),
                               config().limits.max_literal_octets);
+          if (framer_.literal_size() == UINT64_MAX) {
+            // A non-synchronizing literal too large even to count off: the stream can no longer
+            // be framed, so the connection ends (RFC 7888 §4 allows closing it).
+            co_await say_bye("Literal size cannot be handled");
+            co_return std::nullopt;
+          }
           continue;
       }
       if (step.event == Framer::Event::need_more && step.consumed == 0) break;

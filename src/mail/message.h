@@ -61,6 +61,14 @@ class Message {
   /// absent or unparsable.
   std::optional<std::int64_t> sent_date_days() const;
 
+  // --- text for full-text indexing (the same text the *_contains functions match) ---
+  /// Every top-level header field as "Name: value" lines, values unfolded, RFC 2047-decoded,
+  /// in UTF-8.
+  std::string header_text() const;
+  /// The decoded UTF-8 text of every text/* and message/* leaf part, and the header of every
+  /// embedded message, each chunk followed by a line end.
+  std::string body_text() const;
+
  private:
   std::shared_ptr<const std::string> bytes_;
   std::unique_ptr<Part> root_;

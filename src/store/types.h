@@ -154,8 +154,8 @@ struct SearchKey {
     or_,           ///< any child matches
     not_,          ///< children[0] does not match
     uid_set,       ///< uid in `uids`
-    flag_set,      ///< system flag bit `number` set
-    flag_unset,    ///< system flag bit `number` not set
+    flag_set,      ///< system flag `number` set (`number` is a SystemFlag value, e.g. kSeen)
+    flag_unset,    ///< system flag `number` not set
     keyword,       ///< keyword `value` set
     unkeyword,     ///< keyword `value` not set
     header,        ///< header `field` (case-insensitive name) contains `value`; empty value

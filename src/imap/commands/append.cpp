@@ -23,9 +23,7 @@ asio::awaitable<Reply> cmd_append(Session& s, Request& r) {
     message.internal_date_tz = when.tz_minutes;
     p.space();
   }
-  StringKind kind = StringKind::literal;
-  if (p.ok()) message.content = p.string(&kind);
-  if (p.ok() && kind != StringKind::literal) p.fail("APPEND needs the message as a literal");
+  if (p.ok()) message.content = p.append_data();
   p.end();
   if (!p.ok()) co_return Reply::bad(p.error());
   if (message.content.empty()) co_return Reply::no("CANNOT", "Empty messages cannot be appended");
