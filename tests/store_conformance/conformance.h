@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 
@@ -35,6 +36,8 @@ struct BackendParam {
   static std::string Name(const ::testing::TestParamInfo<BackendParam>& info) {
     return info.param.name;
   }
+  /// How GoogleTest prints the parameter in failure messages.
+  friend void PrintTo(const BackendParam& p, std::ostream* os) { *os << p.name; }
 };
 
 /// Thrown by must() so a failed store call ends the test with its error text.

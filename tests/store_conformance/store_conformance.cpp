@@ -458,6 +458,9 @@ TEST_P(StoreConformance, FetchLoadsOnlyWhatIsNeeded) {
             }()),
             (std::vector<Uid>{1, 3}));
   EXPECT_TRUE(must(store().fetch(inbox, UidSet{}, FetchNeeds{})).empty());
+  auto gone = store().fetch(987654321, uid_set({{1, 3}}), FetchNeeds{});
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().code, Errc::not_found);
 }
 
 TEST_P(StoreConformance, FetchFiveThousandUids) {

@@ -1,0 +1,1283 @@
+// The embedded default store (SPEC "Storage"): one SQLite database in WAL mode for accounts and
+// mailbox metadata, message bytes as immutable files (BlobStore) beside it.
+//
+// Durability. A write returns only after a durable commit: the message files are written,
+// fsync'd, renamed and their directory fsync'd before the metadata transaction begins, and the
+// database runs journal_mode=WAL with synchronous=FULL, under which SQLite fsyncs the WAL on
+// every COMMIT. So an OK'd APPEND/COPY/STORE/EXPUNGE survives a crash or power loss, and no
+// committed row can point at a missing file. A crash between the file and the commit leaves an
+// orphan file, which the start-up sweep removes.
+//
+// Locking. One writer connection used by one thread at a time, with group commit: concurrent
+// writes queue up and the first waiting caller commits the whole queue in one transaction, so N
+// concurrent writes cost one WAL fsync, not N (SQLite allows one writer at a time anyway; doing
+// the queueing ourselves avoids busy-waiting inside SQLite). A pool of reader connections reads
+// consistent WAL snapshots in parallel with the writer. Work that needs no database (parsing
+// the message, writing and syncing its file) happens before a write is queued, so concurrent
+// appends overlap their slow part. Connections are opened with SQLITE_OPEN_NOMUTEX: each is
+// used by one thread at a time by construction (see db.h), so SQLite's per-call mutex would be
+// pure overhead.
+//
+// UIDVALIDITY. Each new mailbox gets max(now in seconds, last issued + 1), with the last value
+// kept in the `counters` table: values are unique in the whole store, strictly increasing, and
+// stay so across restarts and clock steps backwards, so a mailbox deleted and created again (or
+// a name reused by RENAME) never shows an old UIDVALIDITY with different messages.
+//
+// MODSEQ. A new mailbox starts at HIGHESTMODSEQ 1 (RFC 7162 mod-sequences are positive). Each
+// write operation takes highest_modseq + 1 and gives it to every message it changes (and to the
+// rows it records as expunged): one value per operation keeps CHANGEDSINCE exact and cheap.
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+#include <unordered_map>
+
+#include "base/ascii.h"
+#include "base/log.h"
+#include "mail/message.h"
+#include "store/blob_store.h"
+#include "store/change_bus.h"
+#include "store/mail_store.h"
+#include "store/search_eval.h"
+#include "store/sqlite/db.h"
+
+namespace pillarbox::store {
+namespace {
+
+using sqlite::Db;
+using sqlite::SqlError;
+using sqlite::Stmt;
+using sqlite::Transaction;
+
+constexpr int kSchemaVersion = 1;
+constexpr std::size_t kReaders = 4;
+constexpr std::chrono::seconds kOrphanMinAge{600};
+constexpr std::uint64_t kMaxUid = 0xffffffffu;
+
+// Version 1. Counts are maintained by triggers so STATUS and SELECT never scan a mailbox.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  address TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  password_hash TEXT NOT NULL
+);
+CREATE TABLE mailboxes (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  uid_validity INTEGER NOT NULL,
+  uid_next INTEGER NOT NULL DEFAULT 1,
+  highest_modseq INTEGER NOT NULL DEFAULT 1,
+  first_unclaimed_recent INTEGER NOT NULL DEFAULT 1,
+  message_count INTEGER NOT NULL DEFAULT 0,
+  unseen_count INTEGER NOT NULL DEFAULT 0,
+  total_size INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (account_id, name)
+);
+CREATE TABLE mailbox_keywords (
+  mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  keyword TEXT NOT NULL COLLATE NOCASE,
+  PRIMARY KEY (mailbox_id, keyword)
+) WITHOUT ROWID;
+CREATE TABLE blobs (
+  id TEXT PRIMARY KEY,
+  raw_size INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE messages (
+  mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  uid INTEGER NOT NULL,
+  blob_id TEXT NOT NULL REFERENCES blobs(id),
+  size INTEGER NOT NULL,
+  internal_date INTEGER NOT NULL,
+  internal_date_tz INTEGER NOT NULL,
+  system_flags INTEGER NOT NULL,
+  keywords TEXT NOT NULL DEFAULT '',
+  modseq INTEGER NOT NULL,
+  envelope TEXT NOT NULL,
+  body_structure TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (mailbox_id, uid)
+);
+CREATE INDEX messages_modseq ON messages (mailbox_id, modseq);
+CREATE INDEX messages_blob ON messages (blob_id);
+CREATE TABLE expunged (
+  mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  uid INTEGER NOT NULL,
+  modseq INTEGER NOT NULL,
+  PRIMARY KEY (mailbox_id, uid)
+) WITHOUT ROWID;
+CREATE INDEX expunged_modseq ON expunged (mailbox_id, modseq);
+CREATE TABLE subscriptions (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  PRIMARY KEY (account_id, name)
+) WITHOUT ROWID;
+CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
+  UPDATE mailboxes SET message_count = message_count + 1, total_size = total_size + NEW.size,
+         unseen_count = unseen_count + ((NEW.system_flags & 1) = 0)
+   WHERE id = NEW.mailbox_id;
+END;
+CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
+  UPDATE mailboxes SET message_count = message_count - 1, total_size = total_size - OLD.size,
+         unseen_count = unseen_count - ((OLD.system_flags & 1) = 0)
+   WHERE id = OLD.mailbox_id;
+END;
+CREATE TRIGGER messages_count_seen AFTER UPDATE OF system_flags ON messages
+  WHEN (OLD.system_flags & 1) != (NEW.system_flags & 1) BEGIN
+  UPDATE mailboxes SET unseen_count = unseen_count + ((NEW.system_flags & 1) = 0)
+                                                   - ((OLD.system_flags & 1) = 0)
+   WHERE id = NEW.mailbox_id;
+END;
+INSERT INTO schema_version (version) VALUES (1);
+INSERT INTO counters (name, value) VALUES ('uid_validity', 0);
+)sql";
+
+constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
+
+// --- small helpers ----------------------------------------------------------------------------
+
+std::string normalize_mailbox(std::string_view name) {
+  if (ascii::iequals(name, "INBOX")) return "INBOX";
+  return std::string(name);
+}
+
+// Keywords are atoms (no spaces), so a space-separated list is unambiguous.
+std::string encode_keywords(const std::vector<std::string>& keywords) {
+  std::string out;
+  for (const auto& k : keywords) {
+    if (!out.empty()) out.push_back(' ');
+    out += k;
+  }
+  return out;
+}
+
+std::vector<std::string> decode_keywords(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto sp = text.find(' ');
+    auto word = text.substr(0, sp);
+    if (!word.empty()) out.emplace_back(word);
+    if (sp == std::string_view::npos) break;
+    text.remove_prefix(sp + 1);
+  }
+  return out;
+}
+
+// Applies the Flags ordering and uniqueness rules to flags from outside.
+Flags normalized(const Flags& in) {
+  Flags out;
+  out.system = in.system & kAllSystemFlags;
+  for (const auto& k : in.keywords)
+    if (!k.empty() && k.find(' ') == std::string::npos) out.add_keyword(k);
+  return out;
+}
+
+// The UidSet as a JSON array of [first,last] pairs, read by json_each() in one query.
+std::string ranges_json(const UidSet& set) {
+  std::string out = "[";
+  for (const auto& r : set.ranges()) {
+    if (out.size() > 1) out.push_back(',');
+    out += "[" + std::to_string(r.first) + "," + std::to_string(r.last) + "]";
+  }
+  out.push_back(']');
+  return out;
+}
+
+// Columns of MessageMeta, in the order read_meta() expects, prefixed by table alias m.
+constexpr const char* kMetaColumns =
+    "m.uid, m.system_flags, m.keywords, m.modseq, m.size, m.internal_date, m.internal_date_tz";
+constexpr int kMetaColumnCount = 7;
+
+MessageMeta read_meta(const Stmt& st, int col = 0) {
+  MessageMeta m;
+  m.uid = static_cast<Uid>(st.int64(col));
+  m.flags.system = static_cast<std::uint32_t>(st.int64(col + 1));
+  m.flags.keywords = decode_keywords(st.text(col + 2));
+  m.modseq = static_cast<ModSeq>(st.int64(col + 3));
+  m.size = static_cast<std::uint64_t>(st.int64(col + 4));
+  m.internal_date = st.int64(col + 5);
+  m.internal_date_tz = static_cast<std::int32_t>(st.int64(col + 6));
+  return m;
+}
+
+// Set-based selection of the messages of one mailbox in a UidSet: ?1 = mailbox, ?2 = ranges.
+// CROSS JOIN makes SQLite iterate the (few) ranges outside and seek the primary key inside, so
+// the cost is one index seek per range plus the rows returned, never a per-UID query.
+std::string select_in_set(const std::string& columns) {
+  return "SELECT " + columns +
+         " FROM json_each(?2) AS r CROSS JOIN messages AS m"
+         " WHERE m.mailbox_id = ?1 AND m.uid BETWEEN (r.value ->> 0) AND (r.value ->> 1)"
+         " ORDER BY m.uid";
+}
+
+Error sql_error(const SqlError& e, std::string_view operation) {
+  const int code = e.code();
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    return make_error(Errc::unavailable, "Mailbox store is busy, try again",
+                      std::string(operation) + ": " + e.what());
+  if (code == SQLITE_FULL || e.extended() == SQLITE_IOERR_WRITE)
+    return make_error(Errc::unavailable, "Storage is full, try again later",
+                      std::string(operation) + ": " + e.what());
+  return make_error(Errc::io, "Internal storage error", std::string(operation) + ": " + e.what());
+}
+
+Error no_mailbox() { return make_error(Errc::not_found, "No such mailbox"); }
+
+// Runs `f`, turning a SqlError into an Error value: the exception never leaves the store.
+template <class F>
+auto guarded(std::string_view operation, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const SqlError& e) {
+    Error err = sql_error(e, operation);
+    log::error("sqlite store: {}", err.detail);
+    return err;
+  }
+}
+
+struct MailboxRow {
+  MailboxId id = 0;
+  AccountId account = 0;
+  std::string name;
+  std::uint32_t uid_validity = 0;
+  Uid uid_next = 1;
+  ModSeq highest_modseq = 1;
+};
+
+// --- the store ---------------------------------------------------------------------------------
+
+class SqliteStore final : public MailStore, public Directory {
+ public:
+  SqliteStore(std::string db_path, std::unique_ptr<BlobStore> blobs, std::unique_ptr<Db> writer)
+      : db_path_(std::move(db_path)), blobs_(std::move(blobs)), writer_(std::move(writer)) {}
+
+  ~SqliteStore() override {
+    if (sweeper_.joinable()) {
+      sweeper_.request_stop();
+      sweeper_.join();
+    }
+  }
+
+  void start_orphan_sweep() {
+    sweeper_ = std::jthread([this](std::stop_token stop) { sweep_orphans(stop); });
+  }
+
+  Directory& directory() override { return *this; }
+
+  // --- Directory -----------------------------------------------------------------------------
+
+  Result<AccountId> add_account(std::string_view address, std::string_view password_hash) override {
+    const std::string addr = ascii::lower(address);
+    if (addr.empty()) return make_error(Errc::invalid, "Empty address");
+    return write_op("add_account", [&]() -> Result<AccountId> {
+      {
+        auto st = writer_->prepare("SELECT id FROM accounts WHERE address = ?1");
+        if (st.bind_all(addr).step())
+          return make_error(Errc::already_exists, "Account already exists", addr);
+      }
+      writer_->prepare("INSERT INTO accounts (address, password_hash) VALUES (?1, ?2)")
+          .bind_all(addr, password_hash)
+          .run();
+      const AccountId id = writer_->last_insert_rowid();
+      insert_mailbox(id, "INBOX");
+      return id;
+    });
+  }
+
+  Status delete_account(std::string_view address) override {
+    const std::string addr = ascii::lower(address);
+    std::vector<MailboxId> mailboxes;
+    std::vector<BlobId> dead;
+    Status s = write_op("delete_account", [&]() -> Status {
+      AccountId id = 0;
+      {
+        auto st = writer_->prepare("SELECT id FROM accounts WHERE address = ?1");
+        if (!st.bind_all(addr).step()) return make_error(Errc::not_found, "No such account", addr);
+        id = st.int64(0);
+      }
+      std::vector<BlobId> blob_ids;
+      {
+        auto st = writer_->prepare("SELECT id FROM mailboxes WHERE account_id = ?1");
+        st.bind_all(id);
+        while (st.step()) mailboxes.push_back(st.int64(0));
+      }
+      {
+        auto st = writer_->prepare(
+            "SELECT DISTINCT m.blob_id FROM messages AS m JOIN mailboxes AS b"
+            " ON m.mailbox_id = b.id WHERE b.account_id = ?1");
+        st.bind_all(id);
+        while (st.step()) blob_ids.push_back(st.text(0));
+      }
+      writer_->prepare("DELETE FROM accounts WHERE id = ?1").bind_all(id).run();
+      dead = drop_unreferenced_blobs(blob_ids);
+      return {};
+    });
+    if (!s) return s;
+    remove_blob_files(dead);
+    for (MailboxId m : mailboxes) bus_.publish(m);
+    return {};
+  }
+
+  Status set_password_hash(std::string_view address, std::string_view password_hash) override {
+    const std::string addr = ascii::lower(address);
+    return write_op("set_password_hash", [&]() -> Status {
+      writer_->prepare("UPDATE accounts SET password_hash = ?2 WHERE address = ?1")
+          .bind_all(addr, password_hash)
+          .run();
+      if (writer_->changes() == 0) return make_error(Errc::not_found, "No such account", addr);
+      return {};
+    });
+  }
+
+  Result<Account> find_account(std::string_view address) override {
+    const std::string addr = ascii::lower(address);
+    return guarded("find_account", [&]() -> Result<Account> {
+      auto r = reader();
+      auto st = r->prepare("SELECT id, address, password_hash FROM accounts WHERE address = ?1");
+      if (!st.bind_all(addr).step()) return make_error(Errc::not_found, "No such account", addr);
+      return Account{st.int64(0), st.text(1), st.text(2)};
+    });
+  }
+
+  Result<std::vector<Account>> list_accounts() override {
+    return guarded("list_accounts", [&]() -> Result<std::vector<Account>> {
+      auto r = reader();
+      auto st = r->prepare("SELECT id, address, password_hash FROM accounts ORDER BY address");
+      std::vector<Account> out;
+      while (st.step()) out.push_back(Account{st.int64(0), st.text(1), st.text(2)});
+      return out;
+    });
+  }
+
+  // --- Mailboxes -----------------------------------------------------------------------------
+
+  Result<std::vector<MailboxInfo>> list_mailboxes(AccountId account) override {
+    return guarded("list_mailboxes", [&]() -> Result<std::vector<MailboxInfo>> {
+      auto r = reader();
+      Transaction tx(*r, false);
+      std::vector<MailboxInfo> out;
+      {
+        auto st = r->prepare(std::string(kMailboxInfoSelect) +
+                             " WHERE b.account_id = ?1 ORDER BY b.name");
+        st.bind_all(account);
+        while (st.step()) out.push_back(read_mailbox_info(st));
+      }
+      std::unordered_map<MailboxId, MailboxInfo*> by_id;
+      for (auto& m : out) by_id[m.id] = &m;
+      auto st = r->prepare(
+          "SELECT k.mailbox_id, k.keyword FROM mailbox_keywords AS k JOIN mailboxes AS b"
+          " ON k.mailbox_id = b.id WHERE b.account_id = ?1 ORDER BY k.mailbox_id, k.keyword");
+      st.bind_all(account);
+      while (st.step()) {
+        auto it = by_id.find(st.int64(0));
+        if (it != by_id.end()) it->second->keywords.push_back(st.text(1));
+      }
+      tx.commit();
+      return out;
+    });
+  }
+
+  Result<MailboxInfo> get_mailbox(AccountId account, std::string_view name) override {
+    const std::string n = normalize_mailbox(name);
+    return guarded("get_mailbox", [&]() -> Result<MailboxInfo> {
+      auto r = reader();
+      Transaction tx(*r, false);
+      auto info = load_mailbox_info(*r, account, n);
+      tx.commit();
+      if (!info) return no_mailbox();
+      return std::move(*info);
+    });
+  }
+
+  Result<MailboxInfo> create_mailbox(AccountId account, std::string_view name) override {
+    const std::string n = normalize_mailbox(name);
+    if (n.empty()) return make_error(Errc::invalid, "Empty mailbox name");
+    return write_op("create_mailbox", [&]() -> Result<MailboxInfo> {
+      {
+        auto st = writer_->prepare("SELECT 1 FROM accounts WHERE id = ?1");
+        if (!st.bind_all(account).step())
+          return make_error(Errc::not_found, "No such account", std::to_string(account));
+      }
+      if (find_mailbox(*writer_, account, n))
+        return make_error(Errc::already_exists, "Mailbox already exists");
+      insert_mailbox(account, n);
+      auto info = load_mailbox_info(*writer_, account, n);
+      return std::move(*info);
+    });
+  }
+
+  Status delete_mailbox(AccountId account, std::string_view name) override {
+    const std::string n = normalize_mailbox(name);
+    if (n == "INBOX") return make_error(Errc::no_perm, "INBOX cannot be deleted");
+    MailboxId id = 0;
+    std::vector<BlobId> dead;
+    Status s = write_op("delete_mailbox", [&]() -> Status {
+      auto row = find_mailbox(*writer_, account, n);
+      if (!row) return no_mailbox();
+      id = row->id;
+      std::vector<BlobId> blob_ids;
+      {
+        auto st = writer_->prepare("SELECT DISTINCT blob_id FROM messages WHERE mailbox_id = ?1");
+        st.bind_all(id);
+        while (st.step()) blob_ids.push_back(st.text(0));
+      }
+      writer_->prepare("DELETE FROM mailboxes WHERE id = ?1").bind_all(id).run();
+      dead = drop_unreferenced_blobs(blob_ids);
+      return {};
+    });
+    if (!s) return s;
+    remove_blob_files(dead);
+    bus_.publish(id);
+    return {};
+  }
+
+  Status rename_mailbox(AccountId account, std::string_view from, std::string_view to) override {
+    const std::string f = normalize_mailbox(from);
+    const std::string t = normalize_mailbox(to);
+    if (t.empty()) return make_error(Errc::invalid, "Empty mailbox name");
+    std::vector<MailboxId> changed;
+    Status s = write_op("rename_mailbox", [&]() -> Status {
+      auto src = find_mailbox(*writer_, account, f);
+      if (!src) return no_mailbox();
+      if (find_mailbox(*writer_, account, t))
+        return make_error(Errc::already_exists, "Mailbox already exists");
+      if (f != "INBOX") {
+        writer_->prepare("UPDATE mailboxes SET name = ?2 WHERE id = ?1").bind_all(src->id, t).run();
+        changed.push_back(src->id);
+        return {};
+      }
+      // RFC 3501 §6.3.5: renaming INBOX moves all its messages to a new mailbox with the new
+      // name and leaves INBOX empty. The messages get new UIDs 1..n in the new mailbox; for
+      // INBOX they are expunged (recorded for VANISHED), and INBOX's uid_next does not move.
+      const MailboxId dst = insert_mailbox(account, t);
+      const ModSeq inbox_modseq = src->highest_modseq + 1;
+      const ModSeq dst_modseq = 2;  // a new mailbox starts at 1
+      writer_->prepare(
+          "INSERT INTO messages (mailbox_id, uid, blob_id, size, internal_date, internal_date_tz,"
+          " system_flags, keywords, modseq, envelope, body_structure, body)"
+          " SELECT ?2, ROW_NUMBER() OVER (ORDER BY uid), blob_id, size, internal_date,"
+          " internal_date_tz, system_flags, keywords, ?3, envelope, body_structure, body"
+          " FROM messages WHERE mailbox_id = ?1 ORDER BY uid")
+          .bind_all(src->id, dst, dst_modseq)
+          .run();
+      const int moved = writer_->changes();
+      writer_->prepare(
+          "INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq)"
+          " SELECT mailbox_id, uid, ?2 FROM messages WHERE mailbox_id = ?1")
+          .bind_all(src->id, inbox_modseq)
+          .run();
+      writer_->prepare("DELETE FROM messages WHERE mailbox_id = ?1").bind_all(src->id).run();
+      writer_->prepare(
+          "INSERT OR IGNORE INTO mailbox_keywords (mailbox_id, keyword)"
+          " SELECT ?2, keyword FROM mailbox_keywords WHERE mailbox_id = ?1")
+          .bind_all(src->id, dst)
+          .run();
+      if (moved > 0) {
+        writer_->prepare("UPDATE mailboxes SET highest_modseq = ?2 WHERE id = ?1")
+            .bind_all(src->id, inbox_modseq)
+            .run();
+        writer_->prepare("UPDATE mailboxes SET uid_next = ?2, highest_modseq = ?3 WHERE id = ?1")
+            .bind_all(dst, moved + 1, dst_modseq)
+            .run();
+      }
+      changed = {src->id, dst};
+      return {};
+    });
+    if (!s) return s;
+    for (MailboxId m : changed) bus_.publish(m);
+    return {};
+  }
+
+  Status set_subscribed(AccountId account, std::string_view name, bool subscribed) override {
+    const std::string n = normalize_mailbox(name);
+    return write_op("set_subscribed", [&]() -> Status {
+      if (subscribed) {
+        {
+          auto st = writer_->prepare("SELECT 1 FROM accounts WHERE id = ?1");
+          if (!st.bind_all(account).step())
+            return make_error(Errc::not_found, "No such account", std::to_string(account));
+        }
+        writer_->prepare("INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?1, ?2)")
+            .bind_all(account, n)
+            .run();
+      } else {
+        writer_->prepare("DELETE FROM subscriptions WHERE account_id = ?1 AND name = ?2")
+            .bind_all(account, n)
+            .run();
+      }
+      return {};
+    });
+  }
+
+  Result<std::vector<std::string>> list_subscriptions(AccountId account) override {
+    return guarded("list_subscriptions", [&]() -> Result<std::vector<std::string>> {
+      auto r = reader();
+      auto st = r->prepare("SELECT name FROM subscriptions WHERE account_id = ?1 ORDER BY name");
+      st.bind_all(account);
+      std::vector<std::string> out;
+      while (st.step()) out.push_back(st.text(0));
+      return out;
+    });
+  }
+
+  // --- Messages ------------------------------------------------------------------------------
+
+  Result<std::vector<MessageMeta>> list_messages(MailboxId mailbox) override {
+    return guarded("list_messages", [&]() -> Result<std::vector<MessageMeta>> {
+      auto r = reader();
+      Transaction tx(*r, false);
+      if (!mailbox_exists(*r, mailbox)) return no_mailbox();
+      auto out = all_metas(*r, mailbox);
+      tx.commit();
+      return out;
+    });
+  }
+
+  Result<Uid> claim_recent(MailboxId mailbox) override {
+    return write_op("claim_recent", [&]() -> Result<Uid> {
+      auto st = writer_->prepare(
+          "SELECT first_unclaimed_recent, uid_next FROM mailboxes WHERE id = ?1");
+      if (!st.bind_all(mailbox).step()) return no_mailbox();
+      const Uid first = static_cast<Uid>(st.int64(0));
+      const std::int64_t next = st.int64(1);
+      writer_->prepare("UPDATE mailboxes SET first_unclaimed_recent = ?2 WHERE id = ?1")
+          .bind_all(mailbox, next)
+          .run();
+      return first;
+    });
+  }
+
+  Result<AppendResult> append(MailboxId mailbox, std::vector<AppendRequest> messages) override {
+    // The slow part without the write lock: parse once, write and sync each file.
+    struct Prepared {
+      BlobId blob;
+      std::uint64_t raw_size = 0;
+      std::uint64_t size = 0;
+      std::string envelope, body_structure, body;
+      Flags flags;
+      std::int64_t internal_date = 0;
+      std::int32_t internal_date_tz = 0;
+    };
+    std::vector<Prepared> prepared;
+    prepared.reserve(messages.size());
+    auto discard = [&] {
+      for (auto& p : prepared) (void)blobs_->remove(p.blob);
+    };
+    const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+    for (auto& req : messages) {
+      Prepared p;
+      auto served = std::make_shared<const std::string>(mail::to_crlf(req.content));
+      p.size = served->size();
+      p.raw_size = req.content.size();
+      {
+        mail::Message parsed(served);
+        p.envelope = parsed.envelope();
+        p.body_structure = parsed.body_structure(true);
+        p.body = parsed.body_structure(false);
+      }
+      auto blob = blobs_->write(req.content);
+      if (!blob) {
+        discard();
+        log::error("append: {}", blob.error().detail);
+        return blob.error();
+      }
+      p.blob = std::move(*blob);
+      p.flags = normalized(req.flags);
+      p.internal_date = req.internal_date.value_or(now);
+      p.internal_date_tz = req.internal_date_tz;
+      prepared.push_back(std::move(p));
+      req.content = std::string();  // release memory early
+    }
+    {
+      std::vector<BlobId> ids;
+      for (const auto& p : prepared) ids.push_back(p.blob);
+      // The files' directory entries are durable before any row can point at them.
+      Status synced = blobs_->sync_directories(ids);
+      if (!synced) {
+        discard();
+        log::error("append: {}", synced.error().detail);
+        return synced.error();
+      }
+    }
+    AppendResult result;
+    auto r = write_op("append", [&]() -> Result<AppendResult> {
+      auto row = mailbox_by_id(*writer_, mailbox);
+      if (!row) return no_mailbox();
+      if (row->uid_next + prepared.size() - 1 > kMaxUid)
+        return make_error(Errc::over_quota, "Mailbox has no UIDs left");
+      const ModSeq modseq = row->highest_modseq + 1;
+      Uid uid = row->uid_next;
+      AppendResult out;
+      out.uid_validity = row->uid_validity;
+      for (const auto& p : prepared) {
+        writer_->prepare("INSERT INTO blobs (id, raw_size) VALUES (?1, ?2)")
+            .bind_all(p.blob, p.raw_size)
+            .run();
+        writer_->prepare(
+            "INSERT INTO messages (mailbox_id, uid, blob_id, size, internal_date,"
+            " internal_date_tz, system_flags, keywords, modseq, envelope, body_structure, body)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
+            .bind_all(mailbox, uid, p.blob, p.size, p.internal_date, p.internal_date_tz,
+                      p.flags.system, encode_keywords(p.flags.keywords), modseq, p.envelope,
+                      p.body_structure, p.body)
+            .run();
+        add_mailbox_keywords(mailbox, p.flags.keywords);
+        out.uids.push_back(uid);
+        ++uid;
+      }
+      if (!prepared.empty()) {
+        writer_->prepare("UPDATE mailboxes SET uid_next = ?2, highest_modseq = ?3 WHERE id = ?1")
+            .bind_all(mailbox, uid, modseq)
+            .run();
+      }
+      return out;
+    });
+    if (!r) {
+      // Nothing refers to the files: the transaction rolled back (all or nothing).
+      discard();
+      return r;
+    }
+    if (!prepared.empty()) bus_.publish(mailbox);
+    return r;
+  }
+
+  Result<std::vector<FetchedMessage>> fetch(MailboxId mailbox, const UidSet& uids,
+                                            FetchNeeds needs) override {
+    std::vector<FetchedMessage> out;
+    std::vector<BlobId> blob_ids;
+    auto s = guarded("fetch", [&]() -> Status {
+      auto r = reader();
+      Transaction tx(*r, false);
+      if (!mailbox_exists(*r, mailbox)) return no_mailbox();
+      if (uids.empty()) return {};
+      std::string columns = std::string(kMetaColumns) + ", m.blob_id";
+      if (needs.envelope) columns += ", m.envelope";
+      if (needs.body_structure) columns += ", m.body_structure, m.body";
+      auto st = r->prepare(select_in_set(columns));
+      st.bind_all(mailbox, ranges_json(uids));
+      while (st.step()) {
+        FetchedMessage f;
+        f.meta = read_meta(st);
+        int col = kMetaColumnCount;
+        blob_ids.push_back(st.text(col++));
+        if (needs.envelope) f.envelope = st.text(col++);
+        if (needs.body_structure) {
+          f.body_structure = st.text(col++);
+          f.body = st.text(col++);
+        }
+        out.push_back(std::move(f));
+      }
+      tx.commit();
+      return {};
+    });
+    if (!s) return s.error();
+    if (!needs.content) return out;
+    // Files are immutable, so they are read outside any transaction. A file can vanish only
+    // when a concurrent EXPUNGE committed after our snapshot; such a message is skipped like
+    // any other absent UID.
+    std::vector<FetchedMessage> kept;
+    kept.reserve(out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      auto bytes = blobs_->get(blob_ids[i]);
+      if (!bytes) {
+        if (bytes.error().code == Errc::not_found && !message_exists(mailbox, out[i].meta.uid))
+          continue;
+        log::error("fetch: {}", bytes.error().detail);
+        return bytes.error();
+      }
+      out[i].content = std::make_shared<const std::string>(mail::to_crlf(**bytes));
+      kept.push_back(std::move(out[i]));
+    }
+    return kept;
+  }
+
+  Result<StoreResult> store_flags(MailboxId mailbox, const UidSet& uids, StoreMode mode,
+                                  const Flags& flags,
+                                  std::optional<ModSeq> unchanged_since) override {
+    const Flags want = normalized(flags);
+    bool any_changed = false;
+    auto r = write_op("store_flags", [&]() -> Result<StoreResult> {
+      auto row = mailbox_by_id(*writer_, mailbox);
+      if (!row) return no_mailbox();
+      StoreResult out;
+      if (uids.empty()) return out;
+      std::vector<MessageMeta> current;
+      {
+        auto st = writer_->prepare(select_in_set(kMetaColumns));
+        st.bind_all(mailbox, ranges_json(uids));
+        while (st.step()) current.push_back(read_meta(st));
+      }
+      const ModSeq modseq = row->highest_modseq + 1;
+      for (auto& m : current) {
+        // RFC 7162 §3.1.3: only messages whose mod-sequence is still <= UNCHANGEDSINCE change.
+        if (unchanged_since && m.modseq > *unchanged_since) {
+          out.not_modified.add(m.uid);
+          continue;
+        }
+        Flags next = m.flags;
+        switch (mode) {
+          case StoreMode::replace:
+            next = want;
+            break;
+          case StoreMode::add:
+            next.system |= want.system;
+            for (const auto& k : want.keywords) next.add_keyword(k);
+            break;
+          case StoreMode::remove:
+            next.system &= ~want.system;
+            for (const auto& k : want.keywords) next.remove_keyword(k);
+            break;
+        }
+        if (!(next == m.flags)) {
+          writer_->prepare(
+              "UPDATE messages SET system_flags = ?3, keywords = ?4, modseq = ?5"
+              " WHERE mailbox_id = ?1 AND uid = ?2")
+              .bind_all(mailbox, m.uid, next.system, encode_keywords(next.keywords), modseq)
+              .run();
+          add_mailbox_keywords(mailbox, next.keywords);
+          m.flags = std::move(next);
+          m.modseq = modseq;
+          any_changed = true;
+        }
+        out.updated.push_back(std::move(m));
+      }
+      if (any_changed) {
+        writer_->prepare("UPDATE mailboxes SET highest_modseq = ?2 WHERE id = ?1")
+            .bind_all(mailbox, modseq)
+            .run();
+      }
+      return out;
+    });
+    if (r && any_changed) bus_.publish(mailbox);
+    return r;
+  }
+
+  Result<CopyResult> copy(MailboxId from, const UidSet& uids, MailboxId to) override {
+    bool copied = false;
+    auto r = write_op("copy", [&]() -> Result<CopyResult> {
+      if (!mailbox_exists(*writer_, from)) return no_mailbox();
+      auto dst = mailbox_by_id(*writer_, to);
+      if (!dst) return make_error(Errc::not_found, "No such target mailbox");
+      CopyResult out;
+      out.uid_validity = dst->uid_validity;
+      if (uids.empty()) return out;
+      struct Source {
+        MessageMeta meta;
+        BlobId blob;
+        std::string envelope, body_structure, body;
+      };
+      std::vector<Source> sources;
+      {
+        auto st = writer_->prepare(select_in_set(
+            std::string(kMetaColumns) + ", m.blob_id, m.envelope, m.body_structure, m.body"));
+        st.bind_all(from, ranges_json(uids));
+        while (st.step())
+          sources.push_back(Source{read_meta(st), st.text(7), st.text(8), st.text(9), st.text(10)});
+      }
+      if (sources.empty()) return out;
+      if (dst->uid_next + sources.size() - 1 > kMaxUid)
+        return make_error(Errc::over_quota, "Mailbox has no UIDs left");
+      const ModSeq modseq = dst->highest_modseq + 1;
+      Uid uid = dst->uid_next;
+      for (const auto& s : sources) {
+        // The copy shares the immutable file: no bytes are copied (DESIGN §5).
+        writer_->prepare(
+            "INSERT INTO messages (mailbox_id, uid, blob_id, size, internal_date,"
+            " internal_date_tz, system_flags, keywords, modseq, envelope, body_structure, body)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
+            .bind_all(to, uid, s.blob, s.meta.size, s.meta.internal_date, s.meta.internal_date_tz,
+                      s.meta.flags.system, encode_keywords(s.meta.flags.keywords), modseq,
+                      s.envelope, s.body_structure, s.body)
+            .run();
+        add_mailbox_keywords(to, s.meta.flags.keywords);
+        out.source_uids.push_back(s.meta.uid);
+        out.target_uids.push_back(uid);
+        ++uid;
+      }
+      writer_->prepare("UPDATE mailboxes SET uid_next = ?2, highest_modseq = ?3 WHERE id = ?1")
+          .bind_all(to, uid, modseq)
+          .run();
+      copied = true;
+      return out;
+    });
+    if (r && copied) bus_.publish(to);
+    return r;
+  }
+
+  Result<std::vector<Uid>> expunge(MailboxId mailbox, const std::optional<UidSet>& only) override {
+    std::vector<BlobId> dead;
+    auto r = write_op("expunge", [&]() -> Result<std::vector<Uid>> {
+      auto row = mailbox_by_id(*writer_, mailbox);
+      if (!row) return no_mailbox();
+      std::vector<Uid> gone;
+      std::vector<BlobId> blob_ids;
+      if (only && only->empty()) return gone;
+      {
+        const std::string deleted_filter =
+            " AND (m.system_flags & " + std::to_string(kDeleted) + ") != 0";
+        std::string sql;
+        if (only) {
+          sql = "SELECT m.uid, m.blob_id FROM json_each(?2) AS r CROSS JOIN messages AS m"
+                " WHERE m.mailbox_id = ?1 AND m.uid BETWEEN (r.value ->> 0) AND (r.value ->> 1)" +
+                deleted_filter + " ORDER BY m.uid";
+        } else {
+          sql = "SELECT m.uid, m.blob_id FROM messages AS m WHERE m.mailbox_id = ?1" +
+                deleted_filter + " ORDER BY m.uid";
+        }
+        auto st = writer_->prepare(sql);
+        st.bind(1, mailbox);
+        if (only) st.bind(2, ranges_json(*only));
+        while (st.step()) {
+          gone.push_back(static_cast<Uid>(st.int64(0)));
+          blob_ids.push_back(st.text(1));
+        }
+      }
+      if (gone.empty()) return gone;
+      const ModSeq modseq = row->highest_modseq + 1;
+      for (Uid uid : gone) {
+        writer_->prepare("DELETE FROM messages WHERE mailbox_id = ?1 AND uid = ?2")
+            .bind_all(mailbox, uid)
+            .run();
+        writer_->prepare(
+            "INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?1, ?2, ?3)")
+            .bind_all(mailbox, uid, modseq)
+            .run();
+      }
+      writer_->prepare("UPDATE mailboxes SET highest_modseq = ?2 WHERE id = ?1")
+          .bind_all(mailbox, modseq)
+          .run();
+      std::sort(blob_ids.begin(), blob_ids.end());
+      blob_ids.erase(std::unique(blob_ids.begin(), blob_ids.end()), blob_ids.end());
+      dead = drop_unreferenced_blobs(blob_ids);
+      return gone;
+    });
+    if (!r) return r;
+    remove_blob_files(dead);
+    if (!r->empty()) bus_.publish(mailbox);
+    return r;
+  }
+
+  Result<UidSet> search(MailboxId mailbox, const SearchKey& program) override {
+    const bool content = search_needs_content(program);
+    std::vector<MessageMeta> metas;
+    std::vector<BlobId> blob_ids;
+    auto s = guarded("search", [&]() -> Status {
+      auto r = reader();
+      Transaction tx(*r, false);
+      if (!mailbox_exists(*r, mailbox)) return no_mailbox();
+      auto st = r->prepare(std::string("SELECT ") + kMetaColumns +
+                           ", m.blob_id FROM messages AS m WHERE m.mailbox_id = ?1 ORDER BY m.uid");
+      st.bind_all(mailbox);
+      while (st.step()) {
+        metas.push_back(read_meta(st));
+        if (content) blob_ids.push_back(st.text(kMetaColumnCount));
+      }
+      tx.commit();
+      return {};
+    });
+    if (!s) return s.error();
+    UidSet out;
+    for (std::size_t i = 0; i < metas.size(); ++i) {
+      std::optional<mail::Message> parsed;
+      MessageLoader load = [&]() -> const mail::Message* {
+        if (!content) return nullptr;
+        auto bytes = blobs_->get(blob_ids[i]);
+        if (!bytes) return nullptr;  // expunged meanwhile: content keys do not match
+        parsed.emplace(std::make_shared<const std::string>(mail::to_crlf(**bytes)));
+        return &*parsed;
+      };
+      if (search_matches(program, metas[i], load)) out.add(metas[i].uid);
+    }
+    return out;
+  }
+
+  Result<Changes> changes_since(MailboxId mailbox, ModSeq since) override {
+    return guarded("changes_since", [&]() -> Result<Changes> {
+      auto r = reader();
+      Transaction tx(*r, false);  // one snapshot: counters agree with the lists
+      auto row = mailbox_by_id(*r, mailbox);
+      if (!row) return no_mailbox();
+      Changes out;
+      out.highest_modseq = row->highest_modseq;
+      out.uid_next = row->uid_next;
+      {
+        auto st = r->prepare(std::string("SELECT ") + kMetaColumns +
+                             " FROM messages AS m WHERE m.mailbox_id = ?1 AND m.modseq > ?2"
+                             " ORDER BY m.uid");
+        st.bind_all(mailbox, static_cast<std::int64_t>(since));
+        while (st.step()) out.changed.push_back(read_meta(st));
+      }
+      {
+        auto st = r->prepare(
+            "SELECT uid FROM expunged WHERE mailbox_id = ?1 AND modseq > ?2 ORDER BY uid");
+        st.bind_all(mailbox, static_cast<std::int64_t>(since));
+        while (st.step()) out.expunged.push_back(static_cast<Uid>(st.int64(0)));
+      }
+      tx.commit();
+      return out;
+    });
+  }
+
+  std::unique_ptr<Subscription> subscribe(MailboxId mailbox, ChangeListener listener) override {
+    return bus_.subscribe(mailbox, std::move(listener));
+  }
+
+ private:
+  // --- reader pool ---------------------------------------------------------------------------
+
+  struct ReaderDeleter {
+    SqliteStore* store;
+    void operator()(Db* db) const { store->release_reader(db); }
+  };
+  using Reader = std::unique_ptr<Db, ReaderDeleter>;
+
+  // Checks out a reader connection, opening one when fewer than kReaders exist; waits otherwise.
+  Reader reader() {
+    std::unique_lock lock(pool_mutex_);
+    pool_cv_.wait(lock, [&] { return !idle_.empty() || open_readers_ < kReaders; });
+    if (!idle_.empty()) {
+      Db* db = idle_.back().release();
+      idle_.pop_back();
+      return Reader(db, ReaderDeleter{this});
+    }
+    ++open_readers_;
+    lock.unlock();
+    try {
+      return Reader(Db::open(db_path_, true).release(), ReaderDeleter{this});
+    } catch (...) {
+      std::lock_guard again(pool_mutex_);
+      --open_readers_;
+      pool_cv_.notify_one();
+      throw;
+    }
+  }
+
+  void release_reader(Db* db) {
+    // A reader left inside a transaction (an exception before commit) must not keep its
+    // snapshot: that would pin the WAL and hide later commits from its next user.
+    if (!sqlite3_get_autocommit(db->handle()))
+      sqlite3_exec(db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    std::lock_guard lock(pool_mutex_);
+    idle_.emplace_back(db);
+    pool_cv_.notify_one();
+  }
+
+  // --- the writer: group commit ---------------------------------------------------------------
+  //
+  // Writers queue their operation; whichever caller finds no batch running becomes the leader,
+  // runs every queued operation (up to kMaxBatch) in ONE transaction, each inside its own
+  // SAVEPOINT, commits once (one WAL fsync for the whole batch) and wakes the others. An
+  // operation that returns an error value or throws is rolled back to its savepoint alone;
+  // a failed COMMIT fails the whole batch, and nobody outside has seen any of it. Operations
+  // still run one after another, so each sees the effects of those before it, exactly as if
+  // they had committed separately. No call returns before its batch is durably committed.
+
+  struct PendingWrite {
+    std::function<bool()> run;        // true: keep (RELEASE), false: undo (ROLLBACK TO)
+    std::optional<SqlError> failure;  // set when the op or its batch failed in SQLite
+    bool done = false;
+  };
+  static constexpr std::size_t kMaxBatch = 64;
+
+  template <class F>
+  auto write_op(std::string_view operation, F&& f) -> decltype(f()) {
+    using R = decltype(f());
+    std::optional<R> result;
+    PendingWrite pending;
+    pending.run = [&]() {
+      result.emplace(f());
+      return result->ok();
+    };
+    submit(pending);
+    if (pending.failure) {
+      Error err = sql_error(*pending.failure, operation);
+      log::error("sqlite store: {}", err.detail);
+      return err;
+    }
+    return std::move(*result);
+  }
+
+  void submit(PendingWrite& pending) {
+    std::unique_lock lock(write_queue_mutex_);
+    write_queue_.push_back(&pending);
+    while (!pending.done) {
+      if (batch_running_) {
+        write_queue_cv_.wait(lock);
+        continue;
+      }
+      batch_running_ = true;
+      const std::size_t n = std::min(write_queue_.size(), kMaxBatch);
+      std::vector<PendingWrite*> batch(write_queue_.begin(), write_queue_.begin() + n);
+      write_queue_.erase(write_queue_.begin(), write_queue_.begin() + n);
+      lock.unlock();
+      run_batch(batch);
+      lock.lock();
+      for (auto* p : batch) p->done = true;
+      batch_running_ = false;
+      write_queue_cv_.notify_all();
+    }
+  }
+
+  void run_batch(const std::vector<PendingWrite*>& batch) {
+    try {
+      Transaction tx(*writer_, true);
+      for (auto* p : batch) {
+        writer_->exec("SAVEPOINT op");
+        bool keep = false;
+        try {
+          keep = p->run();
+        } catch (const SqlError& e) {
+          p->failure = e;
+        } catch (const std::exception& e) {  // e.g. bad_alloc: fail this op, keep the batch
+          p->failure = SqlError(SQLITE_INTERNAL, SQLITE_INTERNAL, e.what());
+        }
+        if (!keep) writer_->exec("ROLLBACK TO op");
+        writer_->exec("RELEASE op");
+      }
+      tx.commit();
+    } catch (const SqlError& e) {
+      // BEGIN, a savepoint or COMMIT failed: the transaction is rolled back, so every
+      // operation in the batch failed, including those that had succeeded on their own.
+      for (auto* p : batch)
+        if (!p->failure) p->failure = e;
+    }
+  }
+
+  // --- shared queries ------------------------------------------------------------------------
+
+  static constexpr const char* kMailboxInfoSelect =
+      "SELECT b.id, b.name, b.uid_validity, b.uid_next, b.highest_modseq, b.message_count,"
+      " b.unseen_count, b.first_unclaimed_recent, b.total_size,"
+      " EXISTS (SELECT 1 FROM subscriptions AS s WHERE s.account_id = b.account_id"
+      "         AND s.name = b.name)"
+      " FROM mailboxes AS b";
+
+  static MailboxInfo read_mailbox_info(const Stmt& st) {
+    MailboxInfo m;
+    m.id = st.int64(0);
+    m.name = st.text(1);
+    m.uid_validity = static_cast<std::uint32_t>(st.int64(2));
+    m.uid_next = static_cast<Uid>(st.int64(3));
+    m.highest_modseq = static_cast<ModSeq>(st.int64(4));
+    m.messages = static_cast<std::uint32_t>(st.int64(5));
+    m.unseen = static_cast<std::uint32_t>(st.int64(6));
+    m.first_unclaimed_recent = static_cast<Uid>(st.int64(7));
+    m.size = static_cast<std::uint64_t>(st.int64(8));
+    m.subscribed = st.int64(9) != 0;
+    return m;
+  }
+
+  static std::optional<MailboxInfo> load_mailbox_info(Db& db, AccountId account,
+                                                      const std::string& name) {
+    std::optional<MailboxInfo> info;
+    {
+      auto st = db.prepare(std::string(kMailboxInfoSelect) +
+                           " WHERE b.account_id = ?1 AND b.name = ?2");
+      if (!st.bind_all(account, name).step()) return info;
+      info = read_mailbox_info(st);
+    }
+    auto st = db.prepare("SELECT keyword FROM mailbox_keywords WHERE mailbox_id = ?1 ORDER BY keyword");
+    st.bind_all(info->id);
+    while (st.step()) info->keywords.push_back(st.text(0));
+    return info;
+  }
+
+  static std::optional<MailboxRow> read_row(Stmt& st) {
+    if (!st.step()) return std::nullopt;
+    MailboxRow r;
+    r.id = st.int64(0);
+    r.account = st.int64(1);
+    r.name = st.text(2);
+    r.uid_validity = static_cast<std::uint32_t>(st.int64(3));
+    r.uid_next = static_cast<Uid>(st.int64(4));
+    r.highest_modseq = static_cast<ModSeq>(st.int64(5));
+    return r;
+  }
+
+  static std::optional<MailboxRow> find_mailbox(Db& db, AccountId account, const std::string& name) {
+    auto st = db.prepare(
+        "SELECT id, account_id, name, uid_validity, uid_next, highest_modseq FROM mailboxes"
+        " WHERE account_id = ?1 AND name = ?2");
+    st.bind_all(account, name);
+    return read_row(st);
+  }
+
+  static std::optional<MailboxRow> mailbox_by_id(Db& db, MailboxId id) {
+    auto st = db.prepare(
+        "SELECT id, account_id, name, uid_validity, uid_next, highest_modseq FROM mailboxes"
+        " WHERE id = ?1");
+    st.bind_all(id);
+    return read_row(st);
+  }
+
+  static bool mailbox_exists(Db& db, MailboxId id) {
+    auto st = db.prepare("SELECT 1 FROM mailboxes WHERE id = ?1");
+    return st.bind_all(id).step();
+  }
+
+  static std::vector<MessageMeta> all_metas(Db& db, MailboxId mailbox) {
+    auto st = db.prepare(std::string("SELECT ") + kMetaColumns +
+                         " FROM messages AS m WHERE m.mailbox_id = ?1 ORDER BY m.uid");
+    st.bind_all(mailbox);
+    std::vector<MessageMeta> out;
+    while (st.step()) out.push_back(read_meta(st));
+    return out;
+  }
+
+  bool message_exists(MailboxId mailbox, Uid uid) {
+    try {
+      auto r = reader();
+      auto st = r->prepare("SELECT 1 FROM messages WHERE mailbox_id = ?1 AND uid = ?2");
+      return st.bind_all(mailbox, uid).step();
+    } catch (const SqlError&) {
+      return true;  // unknown: report the missing file rather than hide it
+    }
+  }
+
+  // --- write helpers (call only inside a write_op, i.e. on the writer in a transaction) -------
+
+  std::uint32_t next_uid_validity() {
+    std::int64_t last = 0;
+    {
+      auto st = writer_->prepare("SELECT value FROM counters WHERE name = 'uid_validity'");
+      if (st.step()) last = st.int64(0);
+    }
+    const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr)) & 0xffffffff;
+    std::int64_t next = std::max(now, last + 1);
+    if (next > static_cast<std::int64_t>(kMaxUid) || next <= 0) next = 1;  // after 2106
+    writer_->prepare(
+        "INSERT INTO counters (name, value) VALUES ('uid_validity', ?1)"
+        " ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+        .bind_all(next)
+        .run();
+    return static_cast<std::uint32_t>(next);
+  }
+
+  MailboxId insert_mailbox(AccountId account, const std::string& name) {
+    const std::uint32_t validity = next_uid_validity();
+    writer_->prepare("INSERT INTO mailboxes (account_id, name, uid_validity) VALUES (?1, ?2, ?3)")
+        .bind_all(account, name, validity)
+        .run();
+    return writer_->last_insert_rowid();
+  }
+
+  void add_mailbox_keywords(MailboxId mailbox, const std::vector<std::string>& keywords) {
+    for (const auto& k : keywords) {
+      writer_->prepare("INSERT OR IGNORE INTO mailbox_keywords (mailbox_id, keyword) VALUES (?1, ?2)")
+          .bind_all(mailbox, k)
+          .run();
+    }
+  }
+
+  // Of `candidates` (blobs whose rows were just deleted), drops the registry rows of those no
+  // message refers to any more and returns them; their files go after the commit.
+  std::vector<BlobId> drop_unreferenced_blobs(const std::vector<BlobId>& candidates) {
+    std::vector<BlobId> dead;
+    for (const auto& id : candidates) {
+      bool referenced = false;
+      {
+        auto st = writer_->prepare("SELECT 1 FROM messages WHERE blob_id = ?1 LIMIT 1");
+        referenced = st.bind_all(id).step();
+      }
+      if (referenced) continue;
+      writer_->prepare("DELETE FROM blobs WHERE id = ?1").bind_all(id).run();
+      dead.push_back(id);
+    }
+    return dead;
+  }
+
+  void remove_blob_files(const std::vector<BlobId>& dead) {
+    for (const auto& id : dead) {
+      Status s = blobs_->remove(id);
+      // Not fatal: the row is gone, so the start-up sweep collects the file later.
+      if (!s) log::warn("sqlite store: {}", s.error().detail);
+    }
+  }
+
+  void sweep_orphans(std::stop_token stop) {
+    try {
+      auto db = Db::open(db_path_, true);
+      const std::size_t n = blobs_->remove_orphans(
+          kOrphanMinAge,
+          [&](const BlobId& id) {
+            auto st = db->prepare("SELECT 1 FROM blobs WHERE id = ?1");
+            return st.bind_all(id).step();
+          },
+          [&] { return stop.stop_requested(); });
+      if (n > 0) log::info("sqlite store: removed {} orphan message files", n);
+    } catch (const SqlError& e) {
+      log::warn("sqlite store: orphan sweep stopped: {}", e.what());
+    }
+  }
+
+  std::string db_path_;
+  std::unique_ptr<BlobStore> blobs_;
+  std::unique_ptr<Db> writer_;  // used only by the batch leader (see submit())
+  std::mutex write_queue_mutex_;
+  std::condition_variable write_queue_cv_;
+  std::vector<PendingWrite*> write_queue_;
+  bool batch_running_ = false;
+
+  std::mutex pool_mutex_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<Db>> idle_;
+  std::size_t open_readers_ = 0;
+
+  ChangeBus bus_;
+  std::jthread sweeper_;
+};
+
+// Creates the schema in a new database, or checks the version of an existing one and migrates.
+void migrate(Db& db) {
+  Transaction tx(db, true);
+  int version = 0;
+  {
+    auto st = db.prepare(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+    if (st.step()) {
+      auto v = db.prepare("SELECT MAX(version) FROM schema_version");
+      if (v.step()) version = static_cast<int>(v.int64(0));
+    }
+  }
+  if (version > kSchemaVersion)
+    throw SqlError(SQLITE_ERROR, SQLITE_ERROR,
+                   "database schema version " + std::to_string(version) +
+                       " is newer than this program (" + std::to_string(kSchemaVersion) + ")");
+  if (version == 0) db.exec(kSchemaV1);
+  // Later versions: if (version < 2) { ...; UPDATE schema_version SET version = 2; }
+  tx.commit();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<MailStore>> open_sqlite_store(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec)
+    return make_error(Errc::io, "Cannot open the mail store",
+                      "cannot create " + data_dir + ": " + ec.message());
+  std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  auto blobs = BlobStore::open(data_dir + "/messages");
+  if (!blobs) return blobs.error();
+  const std::string db_path = data_dir + "/pillarbox.sqlite3";
+  try {
+    auto writer = Db::open(db_path, false);
+    // WAL lets readers work while the writer commits; the mode is persistent in the file.
+    writer->exec("PRAGMA journal_mode = WAL");
+    migrate(*writer);
+    auto store = std::make_unique<SqliteStore>(db_path, std::move(*blobs), std::move(writer));
+    store->start_orphan_sweep();
+    return std::unique_ptr<MailStore>(std::move(store));
+  } catch (const SqlError& e) {
+    return make_error(Errc::io, "Cannot open the mail store", db_path + ": " + e.what());
+  }
+}
+
+}  // namespace pillarbox::store

@@ -1,0 +1,138 @@
+// SQLite-specific behaviour beyond the conformance suite: message files on disk, schema.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <utime.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "store/mail_store.h"
+
+namespace pillarbox::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "pb-sqlite-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    open();
+    auto a = store_->directory().add_account("u@example.com", "h");
+    ASSERT_TRUE(a.ok());
+    inbox_ = store_->get_mailbox(*a, "INBOX")->id;
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  void open() {
+    store_.reset();
+    auto s = open_sqlite_store(dir_);
+    ASSERT_TRUE(s.ok()) << s.error().detail;
+    store_ = std::move(*s);
+  }
+  std::size_t message_files() const {
+    std::size_t n = 0;
+    for (auto& e : fs::recursive_directory_iterator(dir_ + "/messages"))
+      if (e.is_regular_file()) ++n;
+    return n;
+  }
+  std::vector<Uid> append(std::vector<std::string> contents) {
+    std::vector<AppendRequest> reqs;
+    for (auto& c : contents) reqs.push_back(AppendRequest{std::move(c), {}, std::nullopt, 0});
+    auto r = store_->append(inbox_, std::move(reqs));
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r->uids : std::vector<Uid>{};
+  }
+  std::string dir_;
+  std::unique_ptr<MailStore> store_;
+  MailboxId inbox_ = 0;
+};
+
+TEST_F(SqliteStoreTest, LayoutAndPragmas) {
+  EXPECT_TRUE(fs::exists(dir_ + "/pillarbox.sqlite3"));
+  EXPECT_TRUE(fs::is_directory(dir_ + "/messages"));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir_ + "/pillarbox.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY,
+                            nullptr), SQLITE_OK);
+  auto one = [&](const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
+    std::string v;
+    if (sqlite3_step(st) == SQLITE_ROW) v = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return v;
+  };
+  EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(one("SELECT version FROM schema_version"), "1");
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, FilesFollowTheirLastReference) {
+  append({"Subject: a\r\n\r\na\r\n", "Subject: b\r\n\r\nb\r\n"});
+  EXPECT_EQ(message_files(), 2u);
+  auto trash = store_->create_mailbox(store_->directory().find_account("u@example.com")->id, "T");
+  ASSERT_TRUE(trash.ok());
+  UidSet one;
+  one.add(1);
+  ASSERT_TRUE(store_->copy(inbox_, one, trash->id).ok());
+  EXPECT_EQ(message_files(), 2u);  // COPY shares the file
+  Flags del;
+  del.system = kDeleted;
+  UidSet all;
+  all.add(1, 100);
+  ASSERT_TRUE(store_->store_flags(inbox_, all, StoreMode::add, del).ok());
+  ASSERT_TRUE(store_->expunge(inbox_, std::nullopt).ok());
+  EXPECT_EQ(message_files(), 1u);  // b is gone, a is still referenced by the copy
+  ASSERT_TRUE(store_->delete_mailbox(store_->directory().find_account("u@example.com")->id, "T").ok());
+  EXPECT_EQ(message_files(), 0u);
+}
+
+TEST_F(SqliteStoreTest, FailedAppendLeavesNoFiles) {
+  auto r = store_->append(987654, {AppendRequest{"Subject: x\r\n\r\n", {}, std::nullopt, 0}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(message_files(), 0u);
+}
+
+TEST_F(SqliteStoreTest, DeleteAccountRemovesFiles) {
+  append({"Subject: a\r\n\r\na\r\n"});
+  EXPECT_EQ(message_files(), 1u);
+  ASSERT_TRUE(store_->directory().delete_account("U@example.com").ok());
+  EXPECT_EQ(message_files(), 0u);
+}
+
+TEST_F(SqliteStoreTest, StartupSweepRemovesOldOrphans) {
+  append({"Subject: kept\r\n\r\n"});
+  const std::string orphan_dir = dir_ + "/messages/ab";
+  fs::create_directories(orphan_dir);
+  const std::string orphan = orphan_dir + "/ab000000000000000000000000000000";
+  std::ofstream(orphan) << "crashed before commit";
+  struct utimbuf old{1000, 1000};
+  ASSERT_EQ(::utime(orphan.c_str(), &old), 0);
+  open();
+  for (int i = 0; i < 500 && fs::exists(orphan); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_FALSE(fs::exists(orphan));
+  EXPECT_EQ(message_files(), 1u);
+  UidSet all;
+  all.add(1, 10);
+  auto f = store_->fetch(inbox_, all, FetchNeeds{.content = true});
+  ASSERT_TRUE(f.ok());
+  ASSERT_EQ(f->size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, OpenFailsWithPathInDetail) {
+  std::ofstream(dir_ + "/plainfile") << "x";
+  auto s = open_sqlite_store(dir_ + "/plainfile");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().detail.find("plainfile"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pillarbox::store
