@@ -12,14 +12,14 @@ TEST(Mbox, SplitsAndUnquotesMboxrd) {
       "From a@b Sat Jan  3 01:05:34 1996\n"
       "Subject: one\n\nbody\n>From here\n>>From there\n\n"
       "From c@d Mon Feb  5 10:00:00 2001\n"
-      "Subject: two\n\nFrom inside is not a separator without a blank line before? it is here\n";
+      "Subject: two\n\nbody\nFrom inside is not a separator: no blank line before it\n";
   auto messages = split_mbox(file, MboxVariant::mboxrd);
   ASSERT_EQ(messages.size(), 2u);
   EXPECT_EQ(messages[0].content, "Subject: one\n\nbody\nFrom here\n>From there\n");
   ASSERT_TRUE(messages[0].from_date);
   EXPECT_EQ(*messages[0].from_date, 820631134);
   EXPECT_EQ(messages[1].content,
-            "Subject: two\n\nFrom inside is not a separator without a blank line before? it is here\n");
+            "Subject: two\n\nbody\nFrom inside is not a separator: no blank line before it\n");
 }
 
 TEST(Mbox, MboxoUnquotesOneLevelOnly) {

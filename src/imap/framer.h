@@ -51,6 +51,9 @@ class Framer {
   const std::string& tag() const { return tag_; }
   /// The size of the literal just announced (after Event::continuation or literal_too_big).
   std::uint64_t literal_size() const { return literal_size_; }
+  /// True after a non-synchronizing literal too large even to count off: the stream can no
+  /// longer be framed and the connection must end.
+  bool broken() const { return state_ == State::dead; }
   /// Bytes currently buffered for the command in progress (for memory accounting).
   std::size_t buffered() const { return command_.size(); }
   /// Forgets the command in progress (used by STARTTLS: nothing after it survives, RFC 3501

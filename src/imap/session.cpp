@@ -187,14 +187,17 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
         case Framer::Event::line_too_long:
           out_ += fmt::format("{} BAD [TOOBIG] Command line too long (limit {} octets)\r\n", framer_.tag(),
                               config().limits.max_line_octets);
-          ++bad_in_a_row_;
+          if (++bad_in_a_row_ >= config().limits.max_bad_commands) {
+            co_await say_bye("Too many invalid commands");
+            co_return std::nullopt;
+          }
           continue;
         case Framer::Event::literal_too_big:
           // RFC 7888 §4: a non-synchronizing literal over the limit has been counted off, so the
           // client's data is never taken for commands.
           out_ += fmt::format("{} NO [TOOBIG] Literal too big (limit {} octets)\r\n", framer_.tag(),
                               config().limits.max_literal_octets);
-          if (framer_.literal_size() == UINT64_MAX) {
+          if (framer_.broken()) {
             // A non-synchronizing literal too large even to count off: the stream can no longer
             // be framed, so the connection ends (RFC 7888 §4 allows closing it).
             co_await say_bye("Literal size cannot be handled");
@@ -206,10 +209,6 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
     }
     in_.clear();
     in_pos_ = 0;
-    if (bad_in_a_row_ >= config().limits.max_bad_commands) {
-      co_await say_bye("Too many invalid commands");
-      co_return std::nullopt;
-    }
     co_await flush();
     if (closed_ || shutting_down_ || timed_out_) co_return std::nullopt;
     in_.resize(8192);
@@ -255,11 +254,14 @@ asio::awaitable<void> Session::execute(std::string command) {
                              : std::holds_alternative<Authenticated>(state_)  ? kAuthenticated
                                                                               : kSelected;
     if (!(spec->states & state_bit)) {
-      reply = Reply::bad(state_bit == kNotAuthenticated ? fmt::format("{} is not allowed before login", name)
-                         : state_bit == kAuthenticated  ? fmt::format("{} needs a selected mailbox", name)
-                                                        : fmt::format("{} is not allowed now", name));
+      if (state_bit == kNotAuthenticated) reply = Reply::bad(fmt::format("{} is not allowed before login", name));
+      else if (spec->states == kNotAuthenticated) reply = Reply::bad(fmt::format("{}: already authenticated", name));
+      else reply = Reply::bad(fmt::format("{} needs a selected mailbox", name));
     } else {
-      if (!p.at_end()) p.space();
+      if (!p.at_end()) {
+        p.space();
+        if (p.ok() && p.at_end()) p.fail("Unexpected space at the end of the command");
+      }
       Request request{tag, name, uid, p};
       try {
         reply = co_await spec->handler(*this, request);
@@ -340,8 +342,13 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
   }
   if (allow_expunge) announce_expunges(*sel);
   if (new_messages) {
+    const store::Uid first_new = sel->uid_at(sel->exists() - static_cast<std::uint32_t>(new_messages) + 1);
     untagged(fmt::format("{} EXISTS", sel->exists()));
-    if (!sel->read_only) {
+    if (sel->read_only) {
+      // A read-only session cannot tell whether another session saw them first, so they count
+      // as recent (RFC 3501 §2.3.2 SHOULD), without being claimed.
+      sel->recent.add(first_new, sel->max_uid());
+    } else {
       auto call1 = [&st = store(), id] { return st.claim_recent(id); };
       auto claimed = co_await store_call(std::move(call1));
       sel = selected();
@@ -390,6 +397,11 @@ asio::awaitable<void> Session::run() {
       auto command = co_await next_command();
       if (!command) break;
       co_await execute(std::move(*command));
+      if (bad_in_a_row_ >= config().limits.max_bad_commands) {
+        // Checked after each command, so a pipelined batch of junk is cut off too.
+        co_await say_bye("Too many invalid commands");
+        ending_ = true;
+      }
     }
     co_await flush();
     if (!ending_ && !closed_) {

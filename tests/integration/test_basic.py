@@ -128,5 +128,38 @@ class BasicSession(unittest.TestCase):
             srv.__exit__(None, None, None)
 
 
+class Policies(unittest.TestCase):
+    def test_logindisabled_without_tls_when_plaintext_is_never(self):
+        with PillarboxServer(plaintext="never") as srv:
+            srv.add_user(USER, PASSWORD)
+            srv.start()
+            c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+            self.assertIn("LOGINDISABLED", c.capabilities)
+            self.assertNotIn("AUTH=PLAIN", c.capabilities)
+            typ, data = c._simple_command("LOGIN", USER, '"%s"' % PASSWORD)
+            self.assertEqual(typ, "NO")
+            self.assertIn(b"PRIVACYREQUIRED", c.untagged_responses.get("NO", [b""])[0] + data[0])
+            c.starttls(ssl_context=tls_context())
+            self.assertNotIn("LOGINDISABLED", c.capabilities)
+            c.login(USER, PASSWORD)
+            c.logout()
+
+    def test_unauthenticated_session_is_logged_out_after_the_login_timeout(self):
+        with PillarboxServer(extra_config="[limits]\nlogin_timeout_seconds = 5\n") as srv:
+            srv.start()
+            s = socket.create_connection(("127.0.0.1", srv.imap_port))
+            s.settimeout(30)
+            data = b""
+            start = time.time()
+            while True:
+                chunk = s.recv(1000)
+                if not chunk:
+                    break
+                data += chunk
+            self.assertIn(b"* BYE", data)
+            self.assertGreaterEqual(time.time() - start, 4)
+            s.close()
+
+
 if __name__ == "__main__":
     unittest.main()

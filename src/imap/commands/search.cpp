@@ -76,7 +76,8 @@ asio::awaitable<Reply> cmd_search(Session& s, Request& r) {
   sel = s.selected();
   if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
   std::string line = "SEARCH";
-  for (const auto& range : sel->known(*found).ranges()) {
+  const store::UidSet matches = sel->known(*found);  // a named set: ranges() refers into it
+  for (const auto& range : matches.ranges()) {
     for (std::uint64_t u = range.first; u <= range.last; ++u) {
       line += ' ';
       line += std::to_string(r.uid ? u : sel->seq_of(static_cast<store::Uid>(u)));

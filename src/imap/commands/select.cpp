@@ -45,7 +45,11 @@ asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
       if (!known) mailbox->keywords.push_back(k);
     }
   }
-  if (!read_only) {
+  if (read_only) {
+    // EXAMINE must not take \Recent away from anyone (RFC 3501 §6.3.2), but still shows it.
+    if (info->first_unclaimed_recent <= mailbox->max_uid())
+      mailbox->recent.add(info->first_unclaimed_recent, mailbox->max_uid());
+  } else {
     auto call2 = [&st, id = info->id] { return st.claim_recent(id); };
     auto claimed = co_await s.store_call(std::move(call2));
     if (claimed.ok() && *claimed <= mailbox->max_uid()) mailbox->recent.add(*claimed, mailbox->max_uid());

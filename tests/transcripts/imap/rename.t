@@ -1,0 +1,77 @@
+# RENAME (RFC 3501 §6.3.5): inferiors move too; renaming INBOX moves its messages and leaves INBOX empty.
+S: * OK ...
+C: a LOGIN alice@example.org secret
+S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR] ...
+C: b1 CREATE owatagusiam/blurdybloop
+S: b1 OK ...
+C: b2 CREATE "Foo Bar"
+S: b2 OK ...
+C: b3 APPEND owatagusiam (\Seen) {23+}
+C: Subject: one
+C:
+C: first
+C:
+S: b3 OK ...
+C: c1 RENAME owatagusiam zowie
+S: c1 OK ...
+C: c2 LIST "" *
+S: * LIST () "/" "INBOX"
+S: * LIST () "/" "Foo Bar"
+S: * LIST () "/" "zowie"
+S: * LIST () "/" "zowie/blurdybloop"
+S: c2 OK ...
+C: c3 STATUS zowie (MESSAGES UNSEEN)
+S: * STATUS "zowie" (MESSAGES 1 UNSEEN 0)
+S: c3 OK ...
+C: c4 RENAME zowie "Foo Bar"
+S: c4 NO [ALREADYEXISTS] ...
+C: c5 RENAME nosuch x
+S: c5 NO [NONEXISTENT] ...
+C: c6 RENAME zowie/blurdybloop x/y/z
+S: c6 OK ...
+C: c7 LIST "" *
+S: * LIST () "/" "INBOX"
+S: * LIST () "/" "Foo Bar"
+S: * LIST () "/" "x"
+S: * LIST () "/" "x/y"
+S: * LIST () "/" "x/y/z"
+S: * LIST () "/" "zowie"
+S: c7 OK ...
+C: d1 APPEND INBOX {23+}
+C: Subject: one
+C:
+C: first
+C:
+S: d1 OK ...
+C: d2 APPEND INBOX {24+}
+C: Subject: two
+C:
+C: second
+C:
+S: d2 OK ...
+C: d3 CREATE INBOX/child
+S: d3 OK ...
+C: d4 RENAME INBOX old-mail
+S: d4 OK ...
+C: d5 STATUS INBOX (MESSAGES)
+S: * STATUS "INBOX" (MESSAGES 0)
+S: d5 OK ...
+C: d6 STATUS old-mail (MESSAGES)
+S: * STATUS "old-mail" (MESSAGES 2)
+S: d6 OK ...
+C: d7 LIST "" *
+S: * LIST () "/" "INBOX"
+S: * LIST () "/" "Foo Bar"
+S: * LIST () "/" "INBOX/child"
+S: * LIST () "/" "old-mail"
+S: * LIST () "/" "x"
+S: * LIST () "/" "x/y"
+S: * LIST () "/" "x/y/z"
+S: * LIST () "/" "zowie"
+S: d7 OK ...
+C: d8 RENAME "Foo Bar" INBOX
+S: d8 NO [ALREADYEXISTS] ...
+C: d9 LOGOUT
+S: * BYE ...
+S: d9 OK ...
+S: <EOF>
