@@ -15,6 +15,16 @@ bool is_from_quoted(std::string_view line, MboxVariant variant) {
   return line.substr(n).substr(0, 5) == "From ";
 }
 
+// "Name:" with a field name of printable ASCII (RFC 5322 §2.2).
+bool looks_like_header_field(std::string_view line) {
+  std::size_t colon = line.find(':');
+  if (colon == 0 || colon == std::string_view::npos) return false;
+  for (char c : line.substr(0, colon)) {
+    if (c <= 32 || c >= 127) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::int64_t> parse_from_line_date(std::string_view line) {
@@ -80,7 +90,18 @@ std::vector<MboxMessage> split_mbox(std::string_view file, MboxVariant variant) 
     std::string_view bare = line;
     if (!bare.empty() && bare.back() == '\n') bare.remove_suffix(1);
     if (!bare.empty() && bare.back() == '\r') bare.remove_suffix(1);
-    if (previous_empty && bare.substr(0, 5) == "From ") {
+    bool separator = false;
+    if (bare.substr(0, 5) == "From ") {
+      // Real archives (mailing-list exports, Netscape) often lack the blank line before a
+      // separator. Such a line still separates when it carries a date and a header field
+      // follows it, which a "From " line inside a body almost never does.
+      separator = previous_empty;
+      if (!separator && parse_from_line_date(bare)) {
+        std::string_view following = file.substr(next, file.find('\n', next) - next);
+        separator = looks_like_header_field(following);
+      }
+    }
+    if (separator) {
       if (current && trailing_empty) current->content.resize(current->content.size() - trailing_empty);
       out.push_back(MboxMessage{{}, parse_from_line_date(bare)});
       current = &out.back();

@@ -22,8 +22,10 @@ struct MboxMessage {
 };
 
 /// Splits an mbox file. A separator is a line starting with "From " at the start of the file or
-/// after an empty line; the empty line before a separator belongs to the file format, not to
-/// the message. LF and CRLF files both work. Text before the first separator is ignored.
+/// after an empty line, or one that carries an asctime date and is followed by a header field
+/// (archives that lost the blank line); the empty line before a separator belongs to the file
+/// format, not to the message. LF and CRLF files both work. Text before the first separator is
+/// ignored.
 std::vector<MboxMessage> split_mbox(std::string_view file, MboxVariant variant);
 
 /// Parses the date at the end of a separator line ("From a@b Sat Jan  3 01:05:34 1996"),

@@ -22,6 +22,18 @@ TEST(Mbox, SplitsAndUnquotesMboxrd) {
             "Subject: two\n\nbody\nFrom inside is not a separator: no blank line before it\n");
 }
 
+TEST(Mbox, SeparatorWithoutBlankLineBeforeIt) {
+  std::string file =
+      "From a Sat Jan  3 01:05:34 1996\nSubject: one\n\nbody\n"
+      "From b Sat Jan  3 01:05:35 1996\nSubject: two\n\nhi\nFrom me: not a separator\n"
+      "From c Sat Jan  3 01:05:36 1996\nnot a header\n";
+  auto messages = split_mbox(file, MboxVariant::mboxrd);
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].content, "Subject: one\n\nbody\n");
+  EXPECT_EQ(messages[1].content,
+            "Subject: two\n\nhi\nFrom me: not a separator\nFrom c Sat Jan  3 01:05:36 1996\nnot a header\n");
+}
+
 TEST(Mbox, MboxoUnquotesOneLevelOnly) {
   std::string file = "From x Thu Jan  1 00:00:00 1970\n\n>From a\n>>From b\n";
   auto messages = split_mbox(file, MboxVariant::mboxo);

@@ -94,6 +94,15 @@ TEST(Message, SimpleSections) {
   EXPECT_EQ(m.section(part({}, Section::Text::mime)), std::nullopt);
 }
 
+TEST(Message, TextSearchLooksAtPartHeaders) {
+  // RFC 3501 §6.4.4: TEXT is "the header or body", and a part's MIME header is in the body.
+  const Message m = parse(
+      "Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+      "Content-Type: application/pdf; name=\"quarterly.pdf\"\r\n\r\nJVBERi0=\r\n--b--\r\n");
+  EXPECT_TRUE(m.text_contains("quarterly"));
+  EXPECT_FALSE(m.body_contains("quarterly"));
+}
+
 TEST(Message, SimpleSearch) {
   const Message m = parse(kSimple);
   EXPECT_TRUE(m.header_contains("SUBJECT", "hell"));

@@ -57,11 +57,24 @@ std::string decoded_field(const HeaderField& f) {
 }
 
 /// Calls fn with each decoded text chunk of the body of `p`; stops when fn returns true.
-bool visit_body_text(const Part& p, const std::function<bool(std::string_view)>& fn) {
+// With `part_headers`, the MIME header of every body part is visited too: SEARCH TEXT looks at
+// "the header or body of the message" (RFC 3501 §6.4.4), and part headers are in the body.
+bool visit_header(std::string_view header, const std::function<bool(std::string_view)>& fn) {
+  HeaderReader reader(header);
+  HeaderField f;
+  while (reader.next(f)) {
+    if (fn(decoded_field(f))) return true;
+  }
+  return false;
+}
+
+bool visit_body_text(const Part& p, const std::function<bool(std::string_view)>& fn,
+                     bool part_headers = false) {
   switch (p.kind) {
     case Part::Kind::multipart:
       for (const Part& child : p.children) {
-        if (visit_body_text(child, fn)) return true;
+        if (part_headers && visit_header(child.header, fn)) return true;
+        if (visit_body_text(child, fn, part_headers)) return true;
       }
       return false;
     case Part::Kind::message: {
@@ -70,7 +83,7 @@ bool visit_body_text(const Part& p, const std::function<bool(std::string_view)>&
       while (reader.next(f)) {
         if (fn(decoded_field(f))) return true;
       }
-      return visit_body_text(*p.message, fn);
+      return visit_body_text(*p.message, fn, part_headers);
     }
     case Part::Kind::leaf:
       break;
@@ -198,12 +211,8 @@ bool Message::body_contains(std::string_view needle) const {
 
 bool Message::text_contains(std::string_view needle) const {
   const Needle n(needle);
-  HeaderReader reader(root_->header);
-  HeaderField f;
-  while (reader.next(f)) {
-    if (n.found_in(decoded_field(f))) return true;
-  }
-  return visit_body_text(*root_, [&](std::string_view text) { return n.found_in(text); });
+  auto found = [&](std::string_view text) { return n.found_in(text); };
+  return visit_header(root_->header, found) || visit_body_text(*root_, found, true);
 }
 
 std::optional<std::int64_t> Message::sent_date_days() const {

@@ -401,7 +401,7 @@ TEST_P(StoreConformance, BytesRoundTripExactly) {
   const std::vector<std::string> raws = {
       make_message("crlf", "line one\r\nline two\r\n"),
       "Subject: bare lf\nFrom: a@b.c\n\nbody\nmore\n",
-      std::string("Subject: nul\r\n\r\nbefore\0after\r\n\0\0\r\n", 38),
+      std::string("Subject: nul\r\n\r\nbefore\0after\r\n\0\0\r\n", 34),
       "Subject: lone cr\r\n\r\na\rb\r\n\xff\xfe 8-bit \xc3\xa9\r\n",
       "Subject: no final newline\r\n\r\nend",
       "",
