@@ -74,10 +74,20 @@ class Transcript:
         self.users = []
         self.only = None
         self.steps = []
+        self._read(path, depth=0)
+        if not self.users:
+            self.users.append(DEFAULT_USER)
+
+    def _read(self, path, depth):
         with open(path, encoding="utf-8") as f:
             for n, raw in enumerate(f.read().split("\n"), 1):
                 line = raw[:-1] if raw.endswith("\r") else raw
                 if not line.strip() or line.startswith("#"):
+                    continue
+                if line.startswith("@include "):
+                    if depth > 4:
+                        raise TranscriptError(f"{path}:{n}: @include nested too deeply")
+                    self._read(os.path.join(os.path.dirname(path), line.split(None, 1)[1].strip()), depth + 1)
                     continue
                 if line.startswith("@"):
                     self._directive(line, n)
@@ -87,8 +97,6 @@ class Transcript:
                     raise TranscriptError(f"{path}:{n}: cannot parse line: {line!r}")
                 kind, cond, text = m.group(1), m.group(2), m.group(3) or ""
                 self.steps.append(Step(kind[0], text, cond, kind == "S?", n))
-        if not self.users:
-            self.users.append(DEFAULT_USER)
 
     def _directive(self, line, n):
         words = line.split()
