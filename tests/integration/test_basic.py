@@ -160,6 +160,26 @@ class Policies(unittest.TestCase):
             self.assertGreaterEqual(time.time() - start, 4)
             s.close()
 
+    def test_idle_authenticated_session_is_logged_out_after_the_idle_timeout(self):
+        with PillarboxServer(extra_config="[limits]\nidle_timeout_seconds = 60\n") as srv:
+            srv.add_user(USER, PASSWORD)
+            srv.start()
+            c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+            c.login(USER, PASSWORD)
+            c.select("INBOX")
+            time.sleep(30)
+            self.assertEqual(c.noop()[0], "OK")   # activity restarts the clock
+            start = time.time()
+            c.sock.settimeout(120)
+            data = b""
+            while True:
+                chunk = c.sock.recv(1000)
+                if not chunk:
+                    break
+                data += chunk
+            self.assertIn(b"* BYE", data)
+            self.assertGreaterEqual(time.time() - start, 55)
+
 
 if __name__ == "__main__":
     unittest.main()
