@@ -31,6 +31,18 @@ Result<std::unique_ptr<store::MailStore>> open_store(const config::Config& confi
   return store::open_sqlite_store(config.data_dir);
 }
 
+int run_with_store(const GlobalOptions& options, const std::function<Status(store::MailStore&)>& fn) {
+  auto config = load_config(options);
+  Status status = config ? Status() : Status(config.error());
+  if (status) {
+    auto store = open_store(*config);
+    status = store ? fn(**store) : Status(store.error());
+  }
+  if (status) return 0;
+  std::cerr << "pillarbox: " << status.error().text << "\n";
+  return 1;
+}
+
 Result<std::string> read_password(bool from_stdin) {
   auto read_line = [](bool echo_off) {
     termios old{};

@@ -1,6 +1,7 @@
 // What every subcommand needs: the configuration and, opened on demand, the store.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,9 @@ struct GlobalOptions {
 Result<config::Config> load_config(const GlobalOptions& options);
 /// Creates the data directory (owner-only) if needed and opens the store in it.
 Result<std::unique_ptr<store::MailStore>> open_store(const config::Config& config);
+/// Loads the configuration, opens the store and runs `fn` on it. Returns the exit status: 0, or
+/// 1 after printing "pillarbox: <reason>" on stderr for any error on the way.
+int run_with_store(const GlobalOptions& options, const std::function<Status(store::MailStore&)>& fn);
 /// Reads a password: from stdin (first line) when `from_stdin`, otherwise prompted twice on
 /// the terminal without echo. Errc::invalid when empty or when the two entries differ.
 Result<std::string> read_password(bool from_stdin);

@@ -122,15 +122,13 @@ void add_import_command(CLI::App& app, GlobalOptions& options, int& status) {
       ->check(CLI::IsMember({"mboxrd", "mboxo"}))
       ->capture_default_str();
   cmd->callback([&] {
-    auto config = load_config(options);
-    if (!config) { std::cerr << "pillarbox: " << config.error().text << "\n"; status = 1; return; }
-    auto store = open_store(*config);
-    if (!store) { std::cerr << "pillarbox: " << store.error().text << "\n"; status = 1; return; }
-    auto done = import_path(**store, address, path, mailbox,
-                            format == "mboxo" ? MboxVariant::mboxo : MboxVariant::mboxrd);
-    if (!done) { std::cerr << "pillarbox: " << done.error().text << "\n"; status = 1; return; }
-    std::cout << fmt::format("imported {} messages ({} octets) into {} of {}\n", done->messages, done->octets,
-                             mailbox, address);
+    status = run_with_store(options, [](store::MailStore& st) -> Status {
+      auto done = import_path(st, address, path, mailbox, format == "mboxo" ? MboxVariant::mboxo : MboxVariant::mboxrd);
+      if (!done) return done.error();
+      std::cout << fmt::format("imported {} messages ({} octets) into {} of {}\n", done->messages, done->octets,
+                               mailbox, address);
+      return {};
+    });
   });
 }
 

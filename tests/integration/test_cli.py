@@ -1,0 +1,89 @@
+"""The administrator's command line: accounts and import, with exit status and messages."""
+import imaplib
+import os
+import unittest
+
+from pbserver import PillarboxServer
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.srv = PillarboxServer()
+
+    def tearDown(self):
+        self.srv.__exit__(None, None, None)
+
+    def test_user_lifecycle(self):
+        srv = self.srv
+        out = srv.cli("user", "add", "Alice@Example.ORG", "--password-stdin", input=b"pw1\n")
+        self.assertEqual(out.stdout, b"added alice@example.org\n")
+        again = srv.cli("user", "add", "alice@example.org", "--password-stdin", input=b"x\n", check=False)
+        self.assertNotEqual(again.returncode, 0)
+        self.assertTrue(again.stderr.startswith(b"pillarbox: alice@example.org: "), again.stderr)
+        bad = srv.cli("user", "add", "not-an-address", "--password-stdin", input=b"x\n", check=False)
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn(b"not a valid address", bad.stderr)
+        empty = srv.cli("user", "add", "bob@example.org", "--password-stdin", input=b"\n", check=False)
+        self.assertNotEqual(empty.returncode, 0)
+        srv.cli("user", "add", "bob@example.org", "--password-stdin", input=b"pw2\n")
+        self.assertEqual(srv.cli("user", "list").stdout, b"alice@example.org\nbob@example.org\n")
+        self.assertEqual(srv.cli("--json", "user", "list").stdout,
+                         b'[{"address":"alice@example.org"},{"address":"bob@example.org"}]\n')
+        srv.cli("user", "passwd", "alice@example.org", "--password-stdin", input=b"new secret\n")
+        srv.start()
+        c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+        with self.assertRaises(imaplib.IMAP4.error):
+            c.login("alice@example.org", "pw1")
+        c.logout()
+        c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+        c.login("ALICE@example.org", "new secret")   # the address is case-insensitive
+        c.logout()
+        srv.stop()
+        srv.cli("user", "del", "bob@example.org")
+        self.assertEqual(srv.cli("user", "list").stdout, b"alice@example.org\n")
+        gone = srv.cli("user", "del", "bob@example.org", check=False)
+        self.assertNotEqual(gone.returncode, 0)
+
+    def test_import_maildir_keeps_bytes_flags_and_dates(self):
+        srv = self.srv
+        srv.add_user("carol@example.org", "pw")
+        md = os.path.join(srv.dir, "Maildir")
+        for sub in ("cur", "new", "tmp"):
+            os.makedirs(os.path.join(md, sub))
+        messages = {
+            "cur/1000.a:2,FS": b"Subject: one\n\nbody one\n",
+            "cur/1001.b:2,": b"Subject: two\r\n\r\nbody two\r\n",
+            "new/1002.c": b"Subject: three\n\nbody three\n",
+        }
+        for name, data in messages.items():
+            path = os.path.join(md, name)
+            with open(path, "wb") as f:
+                f.write(data)
+            os.utime(path, (820631134, 820631134))
+        out = srv.cli("import", "carol@example.org", md, "--mailbox", "Old")
+        self.assertIn(b"imported 3 messages", out.stdout)
+        srv.start()
+        c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+        c.login("carol@example.org", "pw")
+        self.assertEqual(c.select("Old"), ("OK", [b"3"]))
+        typ, data = c.fetch("1:3", "(FLAGS INTERNALDATE BODY.PEEK[])")
+        bodies = [d[1] for d in data if isinstance(d, tuple)]
+        self.assertEqual(bodies, [b"Subject: one\r\n\r\nbody one\r\n", b"Subject: two\r\n\r\nbody two\r\n",
+                                  b"Subject: three\r\n\r\nbody three\r\n"])
+        self.assertIn(b"\\Flagged \\Seen", data[0][0].replace(b"\\Seen \\Flagged", b"\\Flagged \\Seen"))
+        self.assertIn(b'"03-Jan-1996 01:05:34 +0000"', data[0][0])
+        c.logout()
+
+    def test_import_errors(self):
+        srv = self.srv
+        srv.add_user("dave@example.org", "pw")
+        missing = srv.cli("import", "dave@example.org", "/nonexistent/file.mbox", check=False)
+        self.assertNotEqual(missing.returncode, 0)
+        self.assertIn(b"/nonexistent/file.mbox", missing.stderr)
+        nobody = srv.cli("import", "nobody@example.org", "/dev/null", check=False)
+        self.assertNotEqual(nobody.returncode, 0)
+        self.assertIn(b"no such account", nobody.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
