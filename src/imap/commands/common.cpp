@@ -48,6 +48,9 @@ store::UidSet resolve_set(const SelectedMailbox& mailbox, const SequenceSet& set
 std::optional<std::string> invalid_sequence(const SelectedMailbox& mailbox, const SequenceSet& set, bool uid) {
   if (uid) return std::nullopt;
   for (const auto& r : set.ranges) {
+    // "1:*" on an empty mailbox names nothing rather than something invalid: clients send it
+    // to mean "everything there is" (RFC 9051 §6.4.4 note on "*" in an empty mailbox).
+    if (mailbox.exists() == 0 && (r.first == kStar || r.last == kStar)) continue;
     std::uint32_t hi = std::max(r.first == kStar ? mailbox.exists() : r.first, r.last == kStar ? mailbox.exists() : r.last);
     if (hi == 0 || hi > mailbox.exists()) return "Invalid message sequence number";
   }
