@@ -466,6 +466,20 @@ TEST(Message, ContentTypeOddities) {
             "(\"image\" \"png\" (\"name\" \"a\") NIL NIL \"BASE64\" 1)");
 }
 
+TEST(Message, CommentEndingInBackslash) {
+  // Found by fuzz/fuzz_mime: a comment whose last byte is "\\" moved the cursor past the end
+  // of the value and substr() threw std::out_of_range out of the parser.
+  for (const std::string_view v : {"(\\", " (a\\", "text/plain; (\\", "text/(\\"}) {
+    const MediaValue m = parse_media_value(v, true);
+    EXPECT_TRUE(m.type.empty() || m.type == "text") << v;
+    EXPECT_TRUE(parse_media_value(v, false).params.empty()) << v;
+  }
+  const Message m = parse("Content-Type: (\\\nContent-Disposition: (x\\\n\nbody\n");
+  EXPECT_EQ(m.body_structure(false),
+            "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 6 1)");
+  EXPECT_TRUE(ImapSyntax::valid(m.body_structure(true)));
+}
+
 // --- addresses and 8-bit headers ----------------------------------------------------------
 
 std::string addresses(std::string_view value) {

@@ -87,7 +87,7 @@ struct Cursor {
     while (i < s.size()) {
       const char c = s[i++];
       if (c == '\\') {
-        ++i;
+        if (i < s.size()) ++i;  // a backslash at the very end escapes nothing
       } else if (c == '(') {
         ++depth;
       } else if (c == ')' && --depth <= 0) {

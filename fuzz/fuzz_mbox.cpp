@@ -1,0 +1,54 @@
+// Fuzzes mbox and Maildir import parsing (src/admin/mbox.h): split_mbox with both quoting
+// variants, parse_from_line_date on every line, maildir_flags on the input as a file name.
+//
+// Invariants checked:
+//   - both variants find the same separators (same count, same dates);
+//   - messages never hold more bytes than the file;
+//   - mboxrd removes one ">" from every ">+From " line, mboxo only from ">From ", so an mboxrd
+//     message is never longer than its mboxo twin;
+//   - maildir_flags returns only system-flag bits.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+#include "admin/mbox.h"
+#include "store/types.h"
+
+using namespace pillarbox;
+
+#define FUZZ_CHECK(cond)                                                          \
+  do {                                                                            \
+    if (!(cond)) {                                                                \
+      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                               \
+    }                                                                             \
+  } while (0)
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view file(reinterpret_cast<const char*>(data), size);
+  const auto rd = admin::split_mbox(file, admin::MboxVariant::mboxrd);
+  const auto o = admin::split_mbox(file, admin::MboxVariant::mboxo);
+  FUZZ_CHECK(rd.size() == o.size());
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < rd.size(); ++i) {
+    FUZZ_CHECK(rd[i].from_date == o[i].from_date);
+    FUZZ_CHECK(rd[i].content.size() <= o[i].content.size());
+    total += o[i].content.size();
+  }
+  FUZZ_CHECK(total <= size);
+
+  std::size_t pos = 0;
+  while (pos < file.size()) {
+    auto eol = file.find('\n', pos);
+    if (eol == std::string_view::npos) eol = file.size();
+    (void)admin::parse_from_line_date(file.substr(pos, eol - pos));
+    pos = eol + 1;
+  }
+
+  const std::uint32_t all = store::kSeen | store::kAnswered | store::kFlagged |
+                            store::kDeleted | store::kDraft;
+  FUZZ_CHECK((admin::maildir_flags(file) & ~all) == 0);
+  return 0;
+}
