@@ -2,12 +2,22 @@
 
 #include <algorithm>
 
+#include "base/ascii.h"
+
 namespace pillarbox::imap {
 
 std::uint32_t SelectedMailbox::seq_of(store::Uid uid) const {
   auto it = std::lower_bound(uids_.begin(), uids_.end(), uid);
   if (it == uids_.end() || *it != uid) return 0;
   return static_cast<std::uint32_t>(it - uids_.begin()) + 1;
+}
+
+bool SelectedMailbox::learn_keyword(const std::string& keyword) {
+  for (const auto& have : keywords) {
+    if (ascii::iequals(have, keyword)) return false;
+  }
+  keywords.push_back(keyword);
+  return true;
 }
 
 void SelectedMailbox::push_back(store::Uid uid, store::ModSeq modseq) {

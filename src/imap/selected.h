@@ -27,6 +27,10 @@ class SelectedMailbox {
   std::shared_ptr<std::atomic<bool>> dirty = std::make_shared<std::atomic<bool>>(true);
   std::unique_ptr<store::Subscription> subscription;
 
+  /// Adds `keyword` to the announced keywords unless present (case-insensitively); true when
+  /// it was new, so FLAGS must be sent again.
+  bool learn_keyword(const std::string& keyword);
+
   /// Number of messages (the highest sequence number).
   std::uint32_t exists() const { return static_cast<std::uint32_t>(uids_.size()); }
   /// UID of sequence number `seq` (1-based, must be in range).

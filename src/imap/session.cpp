@@ -315,14 +315,7 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
       if (sel->seq_of(uid)) sel->pending_expunges.add(uid);
     }
     for (const auto& m : changes->changed) {
-      for (const auto& k : m.flags.keywords) {
-        bool known = false;
-        for (const auto& have : sel->keywords) known = known || ascii::iequals(have, k);
-        if (!known) {
-          sel->keywords.push_back(k);
-          keywords_grew = true;
-        }
-      }
+      for (const auto& k : m.flags.keywords) keywords_grew = sel->learn_keyword(k) || keywords_grew;
       if (m.uid > sel->max_uid()) {
         sel->push_back(m.uid, m.modseq);
         ++new_messages;

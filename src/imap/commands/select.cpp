@@ -39,11 +39,7 @@ asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
   for (const auto& m : *messages) {
     mailbox->push_back(m.uid, m.modseq);
     if (!first_unseen && !m.flags.has(store::kSeen)) first_unseen = mailbox->exists();
-    for (const auto& k : m.flags.keywords) {
-      bool known = false;
-      for (const auto& have : mailbox->keywords) known = known || ascii::iequals(have, k);
-      if (!known) mailbox->keywords.push_back(k);
-    }
+    for (const auto& k : m.flags.keywords) mailbox->learn_keyword(k);
   }
   if (read_only) {
     // EXAMINE must not take \Recent away from anyone (RFC 3501 §6.3.2), but still shows it.
