@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config ccache
           libasio-dev libssl-dev libsqlite3-dev libsodium-dev libtomlplusplus-dev libcli11-dev
           libspdlog-dev libfmt-dev libicu-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
-          python3 curl openssl mutt tmux)
+          python3 curl openssl mutt tmux postfix fetchmail)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,6 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
+  # Postfix is only used by the tests, with a private configuration; keep the system one unconfigured.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

@@ -20,18 +20,40 @@ bool valid_address(const std::string& a) {
   return a.size() <= 254;
 }
 
-Result<std::string> new_password_hash(bool from_stdin) {
-  auto password = read_password(from_stdin);
-  if (!password) return password.error();
-  return auth::hash_password(*password);
-}
-
 // Prefixes an error's text with the address it concerns.
 Status about(const std::string& address, Status s) {
   if (s) return s;
   Error e = s.error();
   e.text = fmt::format("{}: {}", address, e.text);
   return e;
+}
+
+// An alias: a bare login name ("user") or an address ("sales@example.org"); 7-bit, no spaces,
+// no '+' (it would be read as a subaddress at delivery).
+bool valid_alias(const std::string& a) {
+  if (a.empty() || a.size() > 254 || a.find('+') != std::string::npos) return false;
+  if (a.find('@') != std::string::npos) return valid_address(a);
+  for (unsigned char c : a) {
+    if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '(' || c == ')' || c == '<' || c == '>') return false;
+  }
+  return true;
+}
+
+Status add_aliases(store::Directory& dir, const std::string& address, const std::vector<std::string>& aliases) {
+  for (const auto& raw : aliases) {
+    std::string alias = ascii::lower(raw);
+    if (!valid_alias(alias))
+      return make_error(Errc::invalid, fmt::format("\"{}\" is not a valid alias (a name or name@domain, without '+')", raw));
+    if (auto s = dir.add_alias(alias, address); !s) return about(alias, s);
+    std::cout << "alias " << alias << " -> " << address << "\n";
+  }
+  return {};
+}
+
+Result<std::string> new_password_hash(bool from_stdin) {
+  auto password = read_password(from_stdin);
+  if (!password) return password.error();
+  return auth::hash_password(*password);
 }
 
 }  // namespace
@@ -42,21 +64,28 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, int& status) {
   // CLI11 binds options to variables that must outlive parsing.
   static std::string address;
   static bool password_stdin = false;
+  static std::vector<std::string> aliases;
+  static std::string alias;
 
   auto* add = user->add_subcommand("add", "Create an account with an INBOX");
   add->add_option("ADDRESS", address, "Full address, user@domain")->required();
   add->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  add->add_option("--alias", aliases, "An alias for the account (repeatable): a name or name@domain");
   add->callback([&] {
     status = run_with_store(options, [](store::MailStore& st) -> Status {
       std::string a = ascii::lower(address);
       if (!valid_address(a))
         return make_error(Errc::invalid, fmt::format("\"{}\" is not a valid address (user@domain)", address));
+      for (const auto& raw : aliases) {
+        if (!valid_alias(ascii::lower(raw)))
+          return make_error(Errc::invalid, fmt::format("\"{}\" is not a valid alias (a name or name@domain, without '+')", raw));
+      }
       auto hash = new_password_hash(password_stdin);
       if (!hash) return hash.error();
       auto id = st.directory().add_account(a, *hash);
       if (!id) return about(a, id.error());
       std::cout << "added " << a << "\n";
-      return {};
+      return add_aliases(st.directory(), a, aliases);
     });
   });
 
@@ -82,6 +111,45 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, int& status) {
       std::string a = ascii::lower(address);
       if (auto s = st.directory().delete_account(a); !s) return about(a, s);
       std::cout << "deleted " << a << "\n";
+      return {};
+    });
+  });
+
+  auto* alias_cmd = user->add_subcommand("alias", "Manage aliases (other names for an account)");
+  alias_cmd->require_subcommand(1);
+  auto* alias_add = alias_cmd->add_subcommand("add", "Add an alias for an account");
+  alias_add->add_option("ALIAS", alias, "A name (\"user\") or an address (\"sales@example.org\")")->required();
+  alias_add->add_option("ADDRESS", address, "The account's full address")->required();
+  alias_add->callback([&] {
+    status = run_with_store(options, [](store::MailStore& st) -> Status {
+      return add_aliases(st.directory(), ascii::lower(address), {alias});
+    });
+  });
+  auto* alias_del = alias_cmd->add_subcommand("del", "Remove an alias from an account");
+  alias_del->add_option("ALIAS", alias, "The alias")->required();
+  alias_del->add_option("ADDRESS", address, "The account's full address")->required();
+  alias_del->callback([&] {
+    status = run_with_store(options, [](store::MailStore& st) -> Status {
+      std::string a = ascii::lower(alias);
+      if (auto s = st.directory().delete_alias(a, ascii::lower(address)); !s) return about(a, s);
+      std::cout << "removed alias " << a << " -> " << ascii::lower(address) << "\n";
+      return {};
+    });
+  });
+  auto* alias_list = alias_cmd->add_subcommand("list", "List aliases and the accounts they name");
+  alias_list->callback([&] {
+    status = run_with_store(options, [&](store::MailStore& st) -> Status {
+      auto all = st.directory().list_aliases();
+      if (!all) return all.error();
+      if (options.json) {
+        std::cout << "[";
+        for (std::size_t i = 0; i < all->size(); ++i)
+          std::cout << (i ? "," : "") << "{\"alias\":\"" << (*all)[i].alias << "\",\"address\":\""
+                    << (*all)[i].address << "\"}";
+        std::cout << "]\n";
+      } else {
+        for (const auto& a : *all) std::cout << a.alias << " -> " << a.address << "\n";
+      }
       return {};
     });
   });

@@ -7,6 +7,8 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <string_view>
+#include <utility>
 
 namespace pillarbox::config {
 namespace {
@@ -110,16 +112,27 @@ Status validate(const Config& c) {
   if (l.idle_timeout_seconds < 60) return bad("limits.idle_timeout_seconds", "must be at least 60");
   if (l.login_timeout_seconds < 5) return bad("limits.login_timeout_seconds", "must be at least 5");
   if (l.max_output_buffer_octets < 4096) return bad("limits.max_output_buffer_octets", "must be at least 4096");
+  if (l.max_message_octets < 1024) return bad("limits.max_message_octets", "must be at least 1024");
+  if (l.max_recipients < 1) return bad("limits.max_recipients", "must be at least 1");
   if (l.counting != "per-connection" && l.counting != "per-user")
     return bad("limits.counting", "must be \"per-connection\" or \"per-user\"");
   if (c.store_backend != "sqlite") return bad("store.backend", "only \"sqlite\" is available in this build");
   if (c.data_dir.empty()) return bad("data_dir", "must not be empty");
   if (c.store_threads < 1 || c.store_threads > 64) return bad("store.threads", "must be 1..64");
   if (c.io_threads > 64) return bad("server.io_threads", "must be 0..64");
-  for (const auto* list : {&c.imap_listen, &c.imap_tls_listen}) {
+  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+      {"imap.listen", &c.imap_listen},     {"imap.tls_listen", &c.imap_tls_listen},
+      {"pop3.listen", &c.pop3_listen},     {"pop3.tls_listen", &c.pop3_tls_listen},
+      {"lmtp.listen", &c.lmtp_listen}};
+  for (const auto& [key, list] : lists) {
     for (const auto& e : *list) {
+      // LMTP may also listen on a unix socket (RFC 2033 §1: LMTP is for local delivery).
+      if (std::string_view(key) == "lmtp.listen" && e.starts_with("unix:")) {
+        if (e.size() == 5) return bad(key, "\"unix:\" needs a socket path");
+        continue;
+      }
       auto ep = parse_endpoint(e);
-      if (!ep) return bad("imap.listen", ep.error().text);
+      if (!ep) return bad(key, ep.error().text);
     }
   }
   return {};
@@ -181,6 +194,8 @@ Result<Config> load(const std::string& path) {
   r.get("limits", "login_timeout_seconds", l.login_timeout_seconds);
   r.get("limits", "max_bad_commands", l.max_bad_commands);
   r.get("limits", "max_output_buffer_octets", l.max_output_buffer_octets);
+  r.get("limits", "max_message_octets", l.max_message_octets);
+  r.get("limits", "max_recipients", l.max_recipients);
   r.get("store", "backend", c.store_backend);
   r.get("store", "url", c.store_url);
   r.get("store", "threads", c.store_threads);

@@ -26,6 +26,8 @@ struct Limits {
   std::uint32_t login_timeout_seconds = 60;       ///< before authentication
   std::uint32_t max_bad_commands = 20;            ///< consecutive BADs before BYE
   std::uint64_t max_output_buffer_octets = 262144; ///< response bytes buffered before a write
+  std::uint64_t max_message_octets = 67108864;    ///< one delivered message (LMTP SIZE, deliver)
+  std::uint32_t max_recipients = 1000;            ///< LMTP RCPT TO per transaction
 };
 
 struct Config {

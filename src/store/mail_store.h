@@ -30,6 +30,20 @@ class Directory {
   virtual Result<Account> find_account(std::string_view address) = 0;
   /// Every account, ordered by address.
   virtual Result<std::vector<Account>> list_accounts() = 0;
+
+  // --- Aliases (SPEC "Accounts and login names") ----------------------------------------------
+  /// Maps `alias` (lower-cased; a bare name such as "user" or an address such as
+  /// "sales@example.org") to the account at `address`. One alias may map to several accounts
+  /// (mail to it reaches each; as a login name it is then ambiguous). Errc::not_found if the
+  /// account is absent, Errc::already_exists if the pair exists or `alias` is an account's
+  /// address, Errc::invalid if empty.
+  virtual Status add_alias(std::string_view alias, std::string_view address) = 0;
+  /// Removes one alias→account pair. Errc::not_found if absent.
+  virtual Status delete_alias(std::string_view alias, std::string_view address) = 0;
+  /// The accounts `alias` maps to (case-insensitive), ordered by address; empty if none.
+  virtual Result<std::vector<Account>> resolve_alias(std::string_view alias) = 0;
+  /// Every alias→account pair, ordered by alias then address.
+  virtual Result<std::vector<Alias>> list_aliases() = 0;
 };
 
 /// Called (on a store thread) after a committed change to the mailbox; must not block.
@@ -88,6 +102,9 @@ class MailStore {
   /// Removes messages that have \Deleted, restricted to `only` when given (UID EXPUNGE).
   /// Returns the expunged UIDs ascending.
   virtual Result<std::vector<Uid>> expunge(MailboxId mailbox, const std::optional<UidSet>& only) = 0;
+  /// Removes exactly the messages in `uids` whatever their flags (POP3 UPDATE state, RFC 1939
+  /// §6), in one transaction. Returns the expunged UIDs ascending (absent UIDs are skipped).
+  virtual Result<std::vector<Uid>> expunge_uids(MailboxId mailbox, const UidSet& uids) = 0;
   /// UIDs of messages matching `program`.
   virtual Result<UidSet> search(MailboxId mailbox, const SearchKey& program) = 0;
   /// Everything that changed after `since` (RFC 7162 CHANGEDSINCE/VANISHED as well as plain

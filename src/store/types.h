@@ -180,6 +180,12 @@ struct SearchKey {
   std::vector<SearchKey> children;
 };
 
+/// One alias→account pair (Directory::list_aliases).
+struct Alias {
+  std::string alias;    ///< lower-case, "user" or "name@domain"
+  std::string address;  ///< the account's full address
+};
+
 /// An account as the Directory keeps it.
 struct Account {
   AccountId id = 0;

@@ -44,6 +44,53 @@ class Cli(unittest.TestCase):
         gone = srv.cli("user", "del", "bob@example.org", check=False)
         self.assertNotEqual(gone.returncode, 0)
 
+    def test_aliases(self):
+        srv = self.srv
+        out = srv.cli("user", "add", "user@site1.example", "--alias", "User", "--alias", "sales@site1.example",
+                      "--password-stdin", input=b"pw1\n")
+        self.assertEqual(out.stdout, b"added user@site1.example\nalias user -> user@site1.example\n"
+                                     b"alias sales@site1.example -> user@site1.example\n")
+        srv.add_user("user@site2.example", "pw2")
+        for bad in ("a+b", "has space", ""):
+            r = srv.cli("user", "alias", "add", bad, "user@site2.example", check=False)
+            self.assertNotEqual(r.returncode, 0, bad)
+            self.assertIn(b"not a valid alias", r.stderr)
+        r = srv.cli("user", "alias", "add", "x", "nobody@site2.example", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"No such account", r.stderr)
+        r = srv.cli("user", "alias", "add", "user@site1.example", "user@site2.example", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(srv.cli("user", "alias", "list").stdout,
+                         b"sales@site1.example -> user@site1.example\nuser -> user@site1.example\n")
+        srv.start()
+        # While "user" names one account it is a login name for it.
+        c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+        c.login("USER", "pw1")
+        c.logout()
+        srv.cli("user", "alias", "add", "user", "user@site2.example")
+        self.assertEqual(srv.cli("--json", "user", "alias", "list").stdout,
+                         b'[{"alias":"sales@site1.example","address":"user@site1.example"},'
+                         b'{"alias":"user","address":"user@site1.example"},'
+                         b'{"alias":"user","address":"user@site2.example"}]\n')
+        # Now it is ambiguous: refused exactly like a wrong password, and the log says why.
+        for password in ("pw1", "pw2"):
+            c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+            with self.assertRaises(imaplib.IMAP4.error) as e:
+                c.login("user", password)
+            self.assertIn("[AUTHENTICATIONFAILED]", str(e.exception))
+            c.logout()
+        self.assertIn('ambiguous alias "user" names user@site1.example, user@site2.example', srv.stderr())
+        for address, password in (("user@site1.example", "pw1"), ("user@site2.example", "pw2")):
+            c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+            c.login(address, password)
+            c.logout()
+        srv.cli("user", "alias", "del", "user", "user@site1.example")
+        c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+        c.login("user", "pw2")
+        c.logout()
+        r = srv.cli("user", "alias", "del", "user", "user@site1.example", check=False)
+        self.assertNotEqual(r.returncode, 0)
+
     def test_import_maildir_keeps_bytes_flags_and_dates(self):
         srv = self.srv
         srv.add_user("carol@example.org", "pw")

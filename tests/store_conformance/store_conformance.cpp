@@ -170,6 +170,48 @@ TEST_P(StoreConformance, DeleteAccountRemovesEverything) {
   EXPECT_EQ(must(store().get_mailbox(again, "INBOX")).messages, 0u);
 }
 
+TEST_P(StoreConformance, AliasesMapToOneOrSeveralAccounts) {
+  Directory& dir = store().directory();
+  must(dir.add_account("user@site2.example", "h"));
+  must(dir.add_alias("Sales@Example.com", "USER@example.com"));
+  must(dir.add_alias("user", "user@example.com"));
+  must(dir.add_alias("user", "user@site2.example"));
+
+  auto sales = must(dir.resolve_alias("sales@EXAMPLE.com"));
+  ASSERT_EQ(sales.size(), 1u);
+  EXPECT_EQ(sales[0].id, account());
+  auto both = must(dir.resolve_alias("USER"));
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(both[0].address, "user@example.com");
+  EXPECT_EQ(both[1].address, "user@site2.example");
+  EXPECT_TRUE(must(dir.resolve_alias("nobody")).empty());
+
+  EXPECT_EQ(dir.add_alias("user", "user@example.com").error().code, Errc::already_exists);
+  EXPECT_EQ(dir.add_alias("user@site2.example", "user@example.com").error().code, Errc::already_exists);
+  EXPECT_EQ(dir.add_alias("x", "nobody@example.com").error().code, Errc::not_found);
+  EXPECT_EQ(dir.add_alias("", "user@example.com").error().code, Errc::invalid);
+
+  auto all = must(dir.list_aliases());
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].alias, "sales@example.com");
+  EXPECT_EQ(all[0].address, "user@example.com");
+  EXPECT_EQ(all[1].alias, "user");
+  EXPECT_EQ(all[2].address, "user@site2.example");
+
+  must(dir.delete_alias("USER", "user@site2.example"));
+  EXPECT_EQ(must(dir.resolve_alias("user")).size(), 1u);
+  EXPECT_EQ(dir.delete_alias("user", "user@site2.example").error().code, Errc::not_found);
+  // Deleting an account removes its aliases.
+  must(dir.delete_account("user@example.com"));
+  EXPECT_TRUE(must(dir.resolve_alias("user")).empty());
+  EXPECT_TRUE(must(dir.list_aliases()).empty());
+  if (backend_->persistent()) {
+    must(dir.add_alias("user", "user@site2.example"));
+    reopen();
+    EXPECT_EQ(must(store().directory().resolve_alias("user")).size(), 1u);
+  }
+}
+
 // --- Mailboxes -------------------------------------------------------------------------------
 
 TEST_P(StoreConformance, CreateAndGetMailbox) {
@@ -734,6 +776,20 @@ TEST_P(StoreConformance, ExpungeOnlyDeletedAndRestrictedBySet) {
   auto missing = store().expunge(987654321, std::nullopt);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, Errc::not_found);
+}
+
+TEST_P(StoreConformance, ExpungeUidsIgnoresFlags) {
+  MailboxId inbox = mailbox_id("INBOX");
+  append(inbox, {make_message("1", "1\r\n"), make_message("2", "2\r\n"), make_message("3", "3\r\n")});
+  must(store().store_flags(inbox, uid_set({{3, 3}}), StoreMode::add, flags_of(kDeleted)));
+  const ModSeq before = mailbox("INBOX").highest_modseq;
+  // POP3 QUIT: 1 and 2 go although neither has \Deleted; 3 stays although it has; 9 is absent.
+  EXPECT_EQ(must(store().expunge_uids(inbox, uid_set({{1, 2}, {9, 9}}))), (std::vector<Uid>{1, 2}));
+  EXPECT_EQ(uids_of(must(store().list_messages(inbox))), (std::vector<Uid>{3}));
+  auto changes = must(store().changes_since(inbox, before));
+  EXPECT_EQ(changes.expunged, (std::vector<Uid>{1, 2}));
+  EXPECT_TRUE(must(store().expunge_uids(inbox, UidSet{})).empty());
+  EXPECT_EQ(store().expunge_uids(987654321, uid_set({{1, 1}})).error().code, Errc::not_found);
 }
 
 // --- changes_since, claim_recent ----------------------------------------------------------------

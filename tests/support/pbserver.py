@@ -37,11 +37,18 @@ class PillarboxServer:
         self.data = os.path.join(self.dir, "data")
         self.imap_port = free_port()
         self.imaps_port = free_port()
+        self.pop3_port = free_port()
+        self.pop3s_port = free_port()
+        self.lmtp_port = free_port()
+        self.lmtp_socket = os.path.join(self.dir, "lmtp.sock")
         self.config = os.path.join(self.dir, "pillarbox.toml")
         with open(self.config, "w") as f:
             f.write(f'data_dir = "{self.data}"\n'
                     f'[imap]\nlisten = ["127.0.0.1:{self.imap_port}"]\n'
                     f'tls_listen = ["127.0.0.1:{self.imaps_port}"]\n'
+                    f'[pop3]\nlisten = ["127.0.0.1:{self.pop3_port}"]\n'
+                    f'tls_listen = ["127.0.0.1:{self.pop3s_port}"]\n'
+                    f'[lmtp]\nlisten = ["unix:{self.lmtp_socket}", "127.0.0.1:{self.lmtp_port}"]\n'
                     f'[auth]\nplaintext_without_tls = "{plaintext}"\n'
                     f'{extra_config}\n')
         self.proc = None

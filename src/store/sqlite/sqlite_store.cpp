@@ -53,7 +53,7 @@ using sqlite::SqlError;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr std::size_t kReaders = 4;
 constexpr std::chrono::seconds kOrphanMinAge{600};
 constexpr std::uint64_t kMaxUid = 0xffffffffu;
@@ -136,6 +136,18 @@ CREATE TRIGGER messages_count_seen AFTER UPDATE OF system_flags ON messages
 END;
 INSERT INTO schema_version (version) VALUES (1);
 INSERT INTO counters (name, value) VALUES ('uid_validity', 0);
+)sql";
+
+// Version 2: aliases. One alias may name several accounts (a list for delivery; ambiguous as a
+// login name, SPEC "Accounts and login names").
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE aliases (
+  alias TEXT NOT NULL COLLATE NOCASE,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  PRIMARY KEY (alias, account_id)
+) WITHOUT ROWID;
+CREATE INDEX aliases_account ON aliases (account_id);
+UPDATE schema_version SET version = 2;
 )sql";
 
 constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
@@ -351,6 +363,67 @@ class SqliteStore final : public MailStore, public Directory {
       auto st = r->prepare("SELECT id, address, password_hash FROM accounts ORDER BY address");
       std::vector<Account> out;
       while (st.step()) out.push_back(Account{st.int64(0), st.text(1), st.text(2)});
+      return out;
+    });
+  }
+
+  // --- Aliases -------------------------------------------------------------------------------
+
+  Status add_alias(std::string_view alias, std::string_view address) override {
+    const std::string name = ascii::lower(alias);
+    const std::string addr = ascii::lower(address);
+    if (name.empty()) return make_error(Errc::invalid, "Empty alias");
+    return write_op("add_alias", [&]() -> Status {
+      if (writer_->prepare("SELECT 1 FROM accounts WHERE address = ?1").bind_all(name).step())
+        return make_error(Errc::already_exists, "An account has this address", name);
+      AccountId id = 0;
+      {
+        auto st = writer_->prepare("SELECT id FROM accounts WHERE address = ?1");
+        if (!st.bind_all(addr).step()) return make_error(Errc::not_found, "No such account", addr);
+        id = st.int64(0);
+      }
+      if (writer_->prepare("SELECT 1 FROM aliases WHERE alias = ?1 AND account_id = ?2").bind_all(name, id).step())
+        return make_error(Errc::already_exists, "Alias already exists", name + " -> " + addr);
+      writer_->prepare("INSERT INTO aliases (alias, account_id) VALUES (?1, ?2)").bind_all(name, id).run();
+      return {};
+    });
+  }
+
+  Status delete_alias(std::string_view alias, std::string_view address) override {
+    const std::string name = ascii::lower(alias);
+    const std::string addr = ascii::lower(address);
+    return write_op("delete_alias", [&]() -> Status {
+      writer_->prepare("DELETE FROM aliases WHERE alias = ?1 AND account_id ="
+                       " (SELECT id FROM accounts WHERE address = ?2)")
+          .bind_all(name, addr)
+          .run();
+      if (writer_->changes() == 0) return make_error(Errc::not_found, "No such alias", name + " -> " + addr);
+      return {};
+    });
+  }
+
+  Result<std::vector<Account>> resolve_alias(std::string_view alias) override {
+    const std::string name = ascii::lower(alias);
+    return guarded("resolve_alias", [&]() -> Result<std::vector<Account>> {
+      auto r = reader();
+      auto st = r->prepare(
+          "SELECT a.id, a.address, a.password_hash FROM aliases AS l JOIN accounts AS a"
+          " ON a.id = l.account_id WHERE l.alias = ?1 ORDER BY a.address");
+      st.bind_all(name);
+      std::vector<Account> out;
+      while (st.step()) out.push_back(Account{st.int64(0), st.text(1), st.text(2)});
+      return out;
+    });
+  }
+
+  Result<std::vector<Alias>> list_aliases() override {
+    return guarded("list_aliases", [&]() -> Result<std::vector<Alias>> {
+      auto r = reader();
+      auto st = r->prepare(
+          "SELECT l.alias, a.address FROM aliases AS l JOIN accounts AS a ON a.id = l.account_id"
+          " ORDER BY l.alias, a.address");
+      std::vector<Alias> out;
+      while (st.step()) out.push_back(Alias{st.text(0), st.text(1)});
       return out;
     });
   }
@@ -811,8 +884,19 @@ class SqliteStore final : public MailStore, public Directory {
   }
 
   Result<std::vector<Uid>> expunge(MailboxId mailbox, const std::optional<UidSet>& only) override {
+    return remove_messages("expunge", mailbox, only, true);
+  }
+
+  Result<std::vector<Uid>> expunge_uids(MailboxId mailbox, const UidSet& uids) override {
+    return remove_messages("expunge_uids", mailbox, uids, false);
+  }
+
+  // Removes the messages of `only` (all when absent) that have \Deleted, or whatever their flags
+  // when !require_deleted, recording them for VANISHED with one new MODSEQ.
+  Result<std::vector<Uid>> remove_messages(std::string_view operation, MailboxId mailbox,
+                                           const std::optional<UidSet>& only, bool require_deleted) {
     std::vector<BlobId> dead;
-    auto r = write_op("expunge", [&]() -> Result<std::vector<Uid>> {
+    auto r = write_op(operation, [&]() -> Result<std::vector<Uid>> {
       auto row = mailbox_by_id(*writer_, mailbox);
       if (!row) return no_mailbox();
       std::vector<Uid> gone;
@@ -820,7 +904,7 @@ class SqliteStore final : public MailStore, public Directory {
       if (only && only->empty()) return gone;
       {
         const std::string deleted_filter =
-            " AND (m.system_flags & " + std::to_string(kDeleted) + ") != 0";
+            require_deleted ? " AND (m.system_flags & " + std::to_string(kDeleted) + ") != 0" : "";
         std::string sql;
         if (only) {
           sql = "SELECT m.uid, m.blob_id FROM json_each(?2) AS r CROSS JOIN messages AS m"
@@ -1250,7 +1334,7 @@ void migrate(Db& db) {
                    "database schema version " + std::to_string(version) +
                        " is newer than this program (" + std::to_string(kSchemaVersion) + ")");
   if (version == 0) db.exec(kSchemaV1);
-  // Later versions: if (version < 2) { ...; UPDATE schema_version SET version = 2; }
+  if (version < 2) db.exec(kSchemaV2);
   tx.commit();
 }
 
