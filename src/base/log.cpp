@@ -16,4 +16,12 @@ void init(std::string_view level) {
   spdlog::set_default_logger(logger);
 }
 
+std::string loggable(std::string_view text) {
+  std::string out(text.substr(0, 256));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 }  // namespace pillarbox::log

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "imap/grind.h"
+#include "base/grind.h"
 
 namespace pillarbox::imap {
 namespace {

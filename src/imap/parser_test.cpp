@@ -7,7 +7,7 @@
 
 #include "base/ascii.h"
 #include "imap/framer.h"
-#include "imap/grind.h"
+#include "base/grind.h"
 
 namespace pillarbox::imap {
 namespace {

@@ -14,6 +14,7 @@
 
 #include "base/ascii.h"
 #include "base/log.h"
+#include "net/listener.h"
 #include "imap/commands/commands.h"
 #include "imap/response.h"
 
@@ -408,43 +409,15 @@ asio::awaitable<void> Session::run() {
   log::info("session={} account={} disconnected", id_, account() ? account()->address : "-");
 }
 
-namespace {
-
-asio::awaitable<void> accept_loop(asio::ip::tcp::acceptor acceptor, ServerContext& context, bool implicit_tls) {
-  for (;;) {
-    std::error_code ec;
-    auto socket = co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()),
-                                                 asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-      // EMFILE and friends: back off briefly instead of spinning.
-      log::warn("accept failed: {}", ec.message());
-      asio::steady_timer t(acceptor.get_executor(), std::chrono::milliseconds(100));
-      co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      continue;
-    }
+Status listen(asio::io_context& io, ServerContext& context, const std::string& endpoint, bool implicit_tls) {
+  auto acceptor = net::open_tcp(io, endpoint);
+  if (!acceptor) return acceptor.error();
+  auto start = [&context, implicit_tls](asio::ip::tcp::socket socket) {
     auto executor = socket.get_executor();
     auto session = std::make_shared<Session>(context, std::move(socket), implicit_tls);
     asio::co_spawn(executor, [session]() { return session->run(); }, asio::detached);
-  }
-}
-
-}  // namespace
-
-Status listen(asio::io_context& io, ServerContext& context, const std::string& endpoint, bool implicit_tls) {
-  auto ep = config::parse_endpoint(endpoint);
-  if (!ep) return ep.error();
-  std::error_code ec;
-  auto address = asio::ip::make_address(ep->host, ec);
-  if (ec) return make_error(Errc::invalid, fmt::format("{}: not an IP address", endpoint));
-  asio::ip::tcp::endpoint where(address, ep->port);
-  asio::ip::tcp::acceptor acceptor(io);
-  acceptor.open(where.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor.bind(where, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return make_error(Errc::unavailable, fmt::format("cannot listen on {}: {}", endpoint, ec.message()));
-  asio::co_spawn(io, accept_loop(std::move(acceptor), context, implicit_tls), asio::detached);
+  };
+  asio::co_spawn(io, net::accept_loop(std::move(*acceptor), std::move(start), "imap"), asio::detached);
   return {};
 }
 

@@ -17,8 +17,8 @@ asio::awaitable<Reply> log_in(Session& s, const std::string& user, const std::st
   auto check = [&authenticator, user, password] { return authenticator.verify(user, password); };
   auto account = co_await session::on_pool(authenticator.pool(), std::move(check));
   if (!account.ok()) {
-    log::info("session={} remote={} login failed for \"{}\": {}", s.id(), s.stream().remote_address(), user,
-              account.error().detail);
+    log::info("session={} remote={} login failed for \"{}\": {}", s.id(), s.stream().remote_address(),
+              log::loggable(user), log::loggable(account.error().detail));
     // A short pause makes guessing slower without holding any thread.
     asio::steady_timer pause(s.stream().get_executor(), std::chrono::milliseconds(300));
     co_await pause.async_wait(asio::use_awaitable);

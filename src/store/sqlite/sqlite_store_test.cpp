@@ -70,7 +70,7 @@ TEST_F(SqliteStoreTest, LayoutAndPragmas) {
     return v;
   };
   EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(one("SELECT version FROM schema_version"), "1");
+  EXPECT_EQ(one("SELECT version FROM schema_version"), "2");
   sqlite3_close(db);
 }
 
