@@ -1,0 +1,381 @@
+#include "lmtp/session.h"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/ip/host_name.hpp>
+#include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <fmt/format.h>
+
+#include <random>
+#include <utility>
+
+#include "base/log.h"
+#include "delivery/deliver.h"
+#include "lmtp/dot_decoder.h"
+#include "session/pool_call.h"
+
+namespace pillarbox::lmtp {
+namespace {
+
+std::string new_session_id() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("{:016x}", rng());
+}
+
+const std::string& host_name() {
+  static const std::string name = [] {
+    std::error_code ec;
+    std::string h = asio::ip::host_name(ec);
+    return ec || h.empty() ? std::string("localhost") : h;
+  }();
+  return name;
+}
+
+// Replies that count towards max_bad_commands: the client is confused or hostile.
+bool is_protocol_error(const Reply& r) { return (r.code >= 500 && r.code <= 504) || r.code == 555; }
+
+}  // namespace
+
+Session::Session(ServerContext& context, Socket socket, std::string peer)
+    : context_(context),
+      socket_(std::move(socket)),
+      peer_(std::move(peer)),
+      id_(new_session_id()),
+      host_(host_name()),
+      framer_(context.config.limits.max_line_octets),
+      timer_(socket_.get_executor()) {}
+
+Session::~Session() = default;
+
+void Session::touch() {
+  // RFC 5321 §4.5.3.2.7 suggests 5 minutes; a local MTA answers at once, and an idle cached
+  // connection is better closed sooner, so the pre-login timeout of the other protocols is used.
+  deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(context_.config.limits.login_timeout_seconds);
+}
+
+void Session::request_shutdown() {
+  auto self = shared_from_this();
+  asio::post(socket_.get_executor(), [self] {
+    self->shutting_down_ = true;
+    std::error_code ec;
+    self->socket_.cancel(ec);
+  });
+}
+
+asio::awaitable<void> Session::watchdog() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    timer_.expires_at(deadline_);
+    std::error_code ec;
+    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (closed_) break;
+    if (std::chrono::steady_clock::now() >= deadline_) {
+      timed_out_ = true;
+      socket_.cancel(ec);
+      break;
+    }
+  }
+}
+
+void Session::reply(const Reply& r) {
+  if (is_protocol_error(r)) ++errors_;
+  out_ += r.line();
+}
+
+void Session::reset_transaction() {
+  sender_.reset();
+  recipients_.clear();
+}
+
+asio::awaitable<void> Session::flush() {
+  if (out_.empty() || closed_) {
+    out_.clear();
+    co_return;
+  }
+  std::string data;
+  data.swap(out_);
+  std::error_code ec;
+  co_await asio::async_write(socket_, asio::buffer(data), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    closed_ = true;
+    socket_.close(ec);
+  }
+}
+
+asio::awaitable<bool> Session::fill() {
+  in_.clear();
+  in_pos_ = 0;
+  // RFC 2920 §3.1: the replies to a pipelined group go out before the server waits for more.
+  co_await flush();
+  if (closed_ || shutting_down_ || timed_out_) co_return false;
+  in_.resize(8192);
+  std::error_code ec;
+  const std::size_t n =
+      co_await socket_.async_read_some(asio::buffer(in_), asio::redirect_error(asio::use_awaitable, ec));
+  in_.resize(n);
+  if (ec || n == 0) {
+    in_.clear();
+    co_return false;
+  }
+  touch();
+  co_return true;
+}
+
+asio::awaitable<std::pair<Session::LineKind, std::string>> Session::next_line() {
+  for (;;) {
+    while (in_pos_ < in_.size()) {
+      const auto step = framer_.feed(std::string_view(in_).substr(in_pos_));
+      in_pos_ += step.consumed;
+      if (step.event == session::LineFramer::Event::line) co_return std::pair{LineKind::line, framer_.take_line()};
+      if (step.event == session::LineFramer::Event::too_long) co_return std::pair{LineKind::too_long, std::string()};
+    }
+    if (!co_await fill()) co_return std::pair{LineKind::closed, std::string()};
+  }
+}
+
+asio::awaitable<void> Session::execute(std::string line) {
+  if (has_control_characters(line)) {
+    reply({501, "5.5.4", "Control characters (NUL, bare CR, TAB ...) are not allowed in commands"});
+    co_return;
+  }
+  const Command command = split_command(line);
+  const std::string_view arg = command.argument;
+  switch (command.verb) {
+    case Verb::lhlo: {
+      if (arg.empty()) {
+        reply({501, "5.5.4", "Syntax: LHLO hostname"});
+        co_return;
+      }
+      // RFC 5321 §4.1.4: a new greeting resets the transaction. RFC 2034 §3: the LHLO (EHLO)
+      // reply carries no enhanced status codes.
+      greeted_ = true;
+      reset_transaction();
+      out_ += fmt::format("250-{}\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 SIZE {}\r\n",
+                          host_, context_.config.limits.max_message_octets);
+      co_return;
+    }
+    case Verb::helo:
+    case Verb::ehlo:
+      // RFC 2033 §4.1: LMTP has LHLO in place of HELO and EHLO, so that an SMTP client that
+      // reached an LMTP server by mistake fails at once.
+      reply({500, "5.5.1", "This is an LMTP server: use LHLO (RFC 2033)"});
+      co_return;
+    case Verb::mail: {
+      if (!greeted_) {
+        reply({503, "5.5.1", "Send LHLO first"});
+        co_return;
+      }
+      if (sender_) {
+        reply({503, "5.5.1", "Nested MAIL command"});
+        co_return;
+      }
+      MailArgs args;
+      if (auto error = parse_mail(arg, args)) {
+        reply(*error);
+        co_return;
+      }
+      if (args.size && *args.size > context_.config.limits.max_message_octets) {
+        // RFC 1870 §6.2: refuse at MAIL when the declared size is over the fixed maximum.
+        reply({552, "5.3.4", fmt::format("Message size exceeds fixed maximum message size ({} octets)",
+                                         context_.config.limits.max_message_octets)});
+        co_return;
+      }
+      reply({250, "2.1.0", fmt::format("<{}> Sender OK", args.reverse_path)});
+      sender_ = std::move(args.reverse_path);
+      co_return;
+    }
+    case Verb::rcpt:
+      co_await rcpt(arg);
+      co_return;
+    case Verb::data:
+      co_await data(arg);
+      co_return;
+    case Verb::rset:
+      if (!arg.empty()) {
+        reply({501, "5.5.4", "Syntax: RSET (no arguments)"});
+        co_return;
+      }
+      reset_transaction();
+      reply({250, "2.0.0", "OK"});
+      co_return;
+    case Verb::noop:
+      // RFC 5321 §4.1.1.9: a parameter is allowed and ignored.
+      reply({250, "2.0.0", "OK"});
+      co_return;
+    case Verb::quit:
+      if (!arg.empty()) {
+        reply({501, "5.5.4", "Syntax: QUIT (no arguments)"});
+        co_return;
+      }
+      reply({221, "2.0.0", fmt::format("{} closing connection", host_)});
+      ending_ = true;
+      co_return;
+    case Verb::vrfy:
+      if (arg.empty()) {
+        reply({501, "5.5.4", "Syntax: VRFY address"});
+        co_return;
+      }
+      // RFC 5321 §3.5.3: 252 when the server will not verify but would try delivery; an MTA
+      // learns about recipients from RCPT, and VRFY must not become a way to list accounts.
+      reply({252, "2.0.0", "Cannot VRFY; send the message and RCPT will tell"});
+      co_return;
+    case Verb::empty:
+      reply({500, "5.5.2", "Empty command"});
+      co_return;
+    case Verb::unknown:
+      reply({500, "5.5.2", "Command not recognized"});
+      co_return;
+  }
+}
+
+asio::awaitable<void> Session::rcpt(std::string_view argument) {
+  if (!sender_) {
+    reply({503, "5.5.1", "Need MAIL command first"});
+    co_return;
+  }
+  RcptArgs args;
+  if (auto error = parse_rcpt(argument, args)) {
+    reply(*error);
+    co_return;
+  }
+  if (recipients_.size() >= context_.config.limits.max_recipients) {
+    // RFC 5321 §4.5.3.1.10: 452, and the client sends the rest in a later transaction.
+    reply({452, "4.5.3", fmt::format("Too many recipients (limit {})", context_.config.limits.max_recipients)});
+    co_return;
+  }
+  auto call = [&store = context_.store, address = args.forward_path] { return delivery::resolve(store, address); };
+  auto targets = co_await session::on_pool(context_.store_pool, std::move(call));
+  if (!targets) {
+    if (targets.error().code == Errc::not_found) {
+      reply({550, "5.1.1", fmt::format("<{}>: no such user", args.forward_path)});
+    } else {
+      log::warn("session={} lmtp rcpt={} lookup failed: {}", id_, args.forward_path, targets.error().detail);
+      reply({451, "4.3.0", fmt::format("<{}>: temporary failure, try again later", args.forward_path)});
+    }
+    co_return;
+  }
+  reply({250, "2.1.5", fmt::format("<{}> Recipient OK", args.forward_path)});
+  recipients_.push_back(Recipient{std::move(args.forward_path), std::move(targets.value())});
+}
+
+asio::awaitable<void> Session::data(std::string_view argument) {
+  if (!argument.empty()) {
+    reply({501, "5.5.4", "Syntax: DATA (no arguments)"});
+    co_return;
+  }
+  if (!sender_) {
+    reply({503, "5.5.1", "Need MAIL command first"});
+    co_return;
+  }
+  if (recipients_.empty()) {
+    reply({503, "5.5.1", "No valid recipients"});
+    co_return;
+  }
+  out_ += "354 Start mail input; end with <CRLF>.<CRLF>\r\n";
+  DotDecoder decoder(context_.config.limits.max_message_octets);
+  for (;;) {
+    if (in_pos_ < in_.size()) {
+      const auto step = decoder.feed(std::string_view(in_).substr(in_pos_));
+      in_pos_ += step.consumed;
+      if (step.done) break;
+    }
+    if (!co_await fill()) {
+      // Dropped (or shut down) inside DATA: nothing is stored; the MTA still has the message.
+      log::info("session={} lmtp connection ended inside DATA after {} octets; nothing stored", id_,
+                decoder.octets());
+      ending_ = !shutting_down_ && !timed_out_;
+      co_return;
+    }
+  }
+  if (decoder.too_big()) {
+    // RFC 2033 §4.2: one reply per recipient, here all the same.
+    for (std::size_t i = 0; i < recipients_.size(); ++i)
+      reply({552, "5.3.4", fmt::format("Message size exceeds fixed maximum message size ({} octets)",
+                                       context_.config.limits.max_message_octets)});
+    reset_transaction();
+    co_return;
+  }
+  const std::string message = decoder.take_message();
+  const std::string sender = *sender_;
+  for (const auto& recipient : recipients_) {
+    // Every target of one recipient must have the copy before 250 (an alias reaching several
+    // accounts): a temporary failure anywhere makes it 451, so the MTA retries and no one
+    // misses the message (someone may get it twice, which is the lesser harm).
+    bool temporary = false;
+    std::size_t delivered = 0;
+    for (const auto& target : recipient.targets) {
+      auto call = [&store = context_.store, &target, &sender, &recipient, &message] {
+        return delivery::deliver(store, target, sender, recipient.address, message);
+      };
+      auto done = co_await session::on_pool(context_.store_pool, std::move(call));
+      if (done) {
+        ++delivered;
+        log::info("session={} lmtp delivered from=<{}> to=<{}> account={} mailbox={} uid={} octets={}", id_, sender,
+                  recipient.address, done->address, done->mailbox, done->uid, message.size());
+      } else if (done.error().code == Errc::not_found) {
+        log::info("session={} lmtp to=<{}> account={} has gone", id_, recipient.address, target.account.address);
+      } else {
+        temporary = true;
+        log::warn("session={} lmtp delivery to=<{}> account={} failed: {}", id_, recipient.address,
+                  target.account.address, done.error().detail.empty() ? done.error().text : done.error().detail);
+      }
+    }
+    touch();
+    if (temporary) {
+      reply({451, "4.3.0", fmt::format("<{}> temporary failure, try again later", recipient.address)});
+    } else if (delivered == 0) {
+      reply({550, "5.1.1", fmt::format("<{}>: no such user", recipient.address)});
+    } else {
+      reply({250, "2.0.0", fmt::format("<{}> delivered", recipient.address)});
+    }
+  }
+  reset_transaction();
+}
+
+asio::awaitable<void> Session::run() {
+  auto self = shared_from_this();
+  registration_ = context_.registry.add(weak_from_this());
+  touch();
+  asio::co_spawn(socket_.get_executor(), watchdog(), asio::detached);
+  log::info("session={} protocol=lmtp remote={} connected", id_, peer_);
+  if (shutting_down_) {
+    reply({421, "4.3.2", fmt::format("{} Server shutting down", host_)});
+  } else {
+    out_ += fmt::format("220 {} LMTP {} ready\r\n", host_, context_.config.server_name);
+    while (!ending_ && !closed_) {
+      auto [kind, line] = co_await next_line();
+      if (kind == LineKind::closed) break;
+      if (kind == LineKind::too_long) {
+        reply({500, "5.5.2", fmt::format("Line too long (limit {} octets)", context_.config.limits.max_line_octets)});
+      } else {
+        try {
+          co_await execute(std::move(line));
+        } catch (const std::exception& e) {
+          log::error("session={} lmtp command failed: {}", id_, e.what());
+          reply({451, "4.3.0", "Internal error; try again later"});
+        }
+      }
+      if (!ending_ && errors_ >= context_.config.limits.max_bad_commands) {
+        // Checked after each command, so a pipelined batch of junk is cut off too.
+        reply({421, "4.7.0", fmt::format("{} Too many errors, closing connection", host_)});
+        ending_ = true;
+      }
+    }
+    if (!ending_ && !closed_) {
+      if (timed_out_) reply({421, "4.4.2", fmt::format("{} Timeout, closing connection", host_)});
+      else if (shutting_down_) reply({421, "4.3.2", fmt::format("{} Server shutting down", host_)});
+    }
+  }
+  co_await flush();
+  closed_ = true;
+  timer_.cancel();
+  std::error_code ec;
+  socket_.shutdown(asio::socket_base::shutdown_both, ec);
+  socket_.close(ec);
+  log::info("session={} lmtp disconnected", id_);
+}
+
+}  // namespace pillarbox::lmtp

@@ -1,0 +1,91 @@
+// One LMTP connection (RFC 2033): greeting, LHLO, transactions of MAIL / RCPT / DATA with one
+// reply per accepted recipient after DATA, RSET, NOOP, VRFY, QUIT. A coroutine on the
+// connection's strand, like imap::Session; store calls run on the store pool.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/generic/stream_protocol.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/thread_pool.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "delivery/resolve.h"
+#include "lmtp/command.h"
+#include "session/line_framer.h"
+#include "session/registry.h"
+#include "store/mail_store.h"
+
+namespace pillarbox::lmtp {
+
+/// What every LMTP session shares. Outlives all sessions.
+struct ServerContext {
+  const config::Config& config;
+  store::MailStore& store;
+  asio::thread_pool& store_pool;
+  session::Registry& registry;
+};
+
+class Session : public session::Closeable, public std::enable_shared_from_this<Session> {
+ public:
+  /// TCP and unix-domain connections alike.
+  using Socket = asio::generic::stream_protocol::socket;
+
+  /// `peer`: the client's address for the log ("127.0.0.1" or "unix").
+  Session(ServerContext& context, Socket socket, std::string peer);
+  ~Session() override;
+
+  /// Runs the connection to its end. Must be spawned on the socket's strand.
+  asio::awaitable<void> run();
+  /// Ends the session with "421 4.3.2" after the command in progress (SIGTERM). A delivery in
+  /// progress completes and is answered first; a message still being received is not stored.
+  void request_shutdown() override;
+
+ private:
+  struct Recipient {
+    std::string address;                    ///< as given in RCPT TO, without brackets
+    std::vector<delivery::Target> targets;  ///< resolved at RCPT time
+  };
+  enum class LineKind { line, too_long, closed };
+
+  asio::awaitable<std::pair<LineKind, std::string>> next_line();
+  /// Flushes replies, then reads more input; false when the connection has ended.
+  asio::awaitable<bool> fill();
+  asio::awaitable<void> flush();
+  asio::awaitable<void> execute(std::string line);
+  asio::awaitable<void> rcpt(std::string_view argument);
+  asio::awaitable<void> data(std::string_view argument);
+  asio::awaitable<void> watchdog();
+  void reply(const Reply& r);
+  void reset_transaction();
+  void touch();
+
+  ServerContext& context_;
+  Socket socket_;
+  std::string peer_;
+  std::string id_;
+  std::string host_;
+  session::LineFramer framer_;
+  std::string in_;          // bytes read, not yet consumed from in_pos_
+  std::size_t in_pos_ = 0;
+  std::string out_;         // replies not yet written
+  bool greeted_ = false;    // LHLO seen
+  std::optional<std::string> sender_;   // MAIL FROM of the open transaction
+  std::vector<Recipient> recipients_;   // accepted RCPTs, in order
+  std::uint32_t errors_ = 0;            // protocol errors in this connection
+  std::unique_ptr<session::Registry::Registration> registration_;
+  asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point deadline_;
+  bool ending_ = false;
+  bool shutting_down_ = false;
+  bool timed_out_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace pillarbox::lmtp
