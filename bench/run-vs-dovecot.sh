@@ -163,6 +163,11 @@ data_dir = "$T/pillarbox"
 [imap]
 listen = ["127.0.0.1:$PB_PORT"]
 tls_listen = ["127.0.0.1:$PB_TLS_PORT"]
+[pop3]
+listen = []
+tls_listen = []
+[lmtp]
+listen = []
 [limits]
 max_connections_per_user = 100000
 max_connections_per_ip = 100000

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "admin/context.h"
+#include "admin/deliver.h"
 #include "admin/import.h"
 #include "admin/serve.h"
 #include "admin/users.h"
@@ -21,6 +22,7 @@ int run(int argc, char** argv) {
   add_serve_command(app, options, status);
   add_user_commands(app, options, status);
   add_import_command(app, options, status);
+  add_deliver_command(app, options, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

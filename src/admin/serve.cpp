@@ -17,7 +17,10 @@
 #include "auth/authenticator.h"
 #include "base/log.h"
 #include "imap/session.h"
+#include "lmtp/listener.h"
 #include "net/tls.h"
+#include "pop3/locks.h"
+#include "pop3/session.h"
 #include "session/registry.h"
 
 namespace pillarbox::admin {
@@ -37,6 +40,9 @@ int serve(const GlobalOptions& options, bool demo) {
     if (options.config_file.empty()) {
       config.imap_listen = {"127.0.0.1:1143"};
       config.imap_tls_listen = {"127.0.0.1:1993"};
+      config.pop3_listen = {"127.0.0.1:1110"};
+      config.pop3_tls_listen = {"127.0.0.1:1995"};
+      config.lmtp_listen = {"127.0.0.1:1024", "unix:lmtp"};
     }
   }
   log::init(config.log_level);
@@ -69,6 +75,8 @@ int serve(const GlobalOptions& options, bool demo) {
     std::cout << fmt::format(
         "Pillarbox demo is running.\n"
         "  IMAP:  127.0.0.1 port 1143 (STARTTLS) and port 1993 (TLS, self-signed certificate)\n"
+        "  POP3:  127.0.0.1 port 1110 (STLS) and port 1995 (TLS, self-signed certificate)\n"
+        "  LMTP:  127.0.0.1 port 1024 and unix socket lmtp in the data directory (mail delivery in)\n"
         "  login: {}\n  password: {}\n"
         "Press Ctrl-C to stop.\n",
         account->first, account->second);
@@ -76,25 +84,37 @@ int serve(const GlobalOptions& options, bool demo) {
   }
 
   unsigned threads = config.io_threads ? config.io_threads : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-  asio::io_context io(static_cast<int>(threads));
+  // Everything sessions refer to is declared before `io`, so it outlives the session frames that
+  // ~io_context destroys (a session still alive at the drain deadline).
   asio::thread_pool store_pool(config.store_threads);
   auth::Authenticator authenticator((*store)->directory(), 2);
   session::Registry registry;
   imap::ServerContext context{config, **store, authenticator, store_pool, *tls, registry};
-  for (const auto& ep : config.imap_listen) {
-    if (auto s = imap::listen(io, context, ep, false); !s) {
-      std::cerr << "pillarbox: " << s.error().text << "\n";
-      return 2;
+  pop3::MaildropLocks pop3_locks;
+  pop3::ServerContext pop3_context{config, **store, authenticator, store_pool, *tls, registry, pop3_locks};
+  lmtp::ServerContext lmtp_context{config, **store, store_pool, registry};
+  asio::io_context io(static_cast<int>(threads));
+  // Binds every configured listener; the first failure stops the start (it names the address).
+  auto bind_all = [](const std::vector<std::string>& endpoints, auto&& listen_one) -> bool {
+    for (const auto& ep : endpoints) {
+      if (auto s = listen_one(ep); !s) {
+        std::cerr << "pillarbox: " << s.error().text << "\n";
+        return false;
+      }
     }
-  }
-  for (const auto& ep : config.imap_tls_listen) {
-    if (auto s = imap::listen(io, context, ep, true); !s) {
-      std::cerr << "pillarbox: " << s.error().text << "\n";
-      return 2;
-    }
-  }
-  log::info("started data_dir={} imap={} imaps={} threads={}", config.data_dir, fmt::join(config.imap_listen, ","),
-            fmt::join(config.imap_tls_listen, ","), threads);
+    return true;
+  };
+  const bool bound =
+      bind_all(config.imap_listen, [&](const std::string& ep) { return imap::listen(io, context, ep, false); }) &&
+      bind_all(config.imap_tls_listen, [&](const std::string& ep) { return imap::listen(io, context, ep, true); }) &&
+      bind_all(config.pop3_listen, [&](const std::string& ep) { return pop3::listen(io, pop3_context, ep, false); }) &&
+      bind_all(config.pop3_tls_listen, [&](const std::string& ep) { return pop3::listen(io, pop3_context, ep, true); }) &&
+      bind_all(config.lmtp_listen, [&](const std::string& ep) { return lmtp::listen(io, lmtp_context, ep); });
+  if (!bound) return 2;
+  log::info("started data_dir={} imap={} imaps={} pop3={} pop3s={} lmtp={} threads={}", config.data_dir,
+            fmt::join(config.imap_listen, ","), fmt::join(config.imap_tls_listen, ","),
+            fmt::join(config.pop3_listen, ","), fmt::join(config.pop3_tls_listen, ","),
+            fmt::join(config.lmtp_listen, ","), threads);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer drain(io);
@@ -132,7 +152,8 @@ void add_serve_command(CLI::App& app, GlobalOptions& options, int& status) {
   auto* cmd = app.add_subcommand("serve", "Run the server in the foreground");
   static bool demo = false;
   cmd->add_flag("--demo", demo,
-                "First look: loopback only on ports 1143/1993, a demo account with a printed password, "
+                "First look: loopback only on ports 1143/1993 (IMAP), 1110/1995 (POP3), 1024 (LMTP), "
+                "a demo account with a printed password, "
                 "welcome messages; data in ./pillarbox-demo unless --data is given");
   cmd->callback([&] { status = serve(options, demo); });
 }

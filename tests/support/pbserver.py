@@ -35,13 +35,21 @@ class PillarboxServer:
         self.binary = binary or binary_from_env()
         self.dir = tempfile.mkdtemp(prefix="pbtest-")
         self.data = os.path.join(self.dir, "data")
+        self.lmtp_socket = os.path.join(self.dir, "lmtp.sock")
+        self.config = os.path.join(self.dir, "pillarbox.toml")
+        self._plaintext = plaintext
+        self._extra_config = extra_config
+        self._pick_ports()
+        self.proc = None
+        self.stderr_path = os.path.join(self.dir, "stderr.log")
+
+    def _pick_ports(self):
+        """Chooses free ports and writes the configuration that uses them."""
         self.imap_port = free_port()
         self.imaps_port = free_port()
         self.pop3_port = free_port()
         self.pop3s_port = free_port()
         self.lmtp_port = free_port()
-        self.lmtp_socket = os.path.join(self.dir, "lmtp.sock")
-        self.config = os.path.join(self.dir, "pillarbox.toml")
         with open(self.config, "w") as f:
             f.write(f'data_dir = "{self.data}"\n'
                     f'[imap]\nlisten = ["127.0.0.1:{self.imap_port}"]\n'
@@ -49,10 +57,8 @@ class PillarboxServer:
                     f'[pop3]\nlisten = ["127.0.0.1:{self.pop3_port}"]\n'
                     f'tls_listen = ["127.0.0.1:{self.pop3s_port}"]\n'
                     f'[lmtp]\nlisten = ["unix:{self.lmtp_socket}", "127.0.0.1:{self.lmtp_port}"]\n'
-                    f'[auth]\nplaintext_without_tls = "{plaintext}"\n'
-                    f'{extra_config}\n')
-        self.proc = None
-        self.stderr_path = os.path.join(self.dir, "stderr.log")
+                    f'[auth]\nplaintext_without_tls = "{self._plaintext}"\n'
+                    f'{self._extra_config}\n')
 
     def cli(self, *args, input=None, check=True):
         """Runs a pillarbox subcommand against this server's configuration."""
@@ -63,6 +69,21 @@ class PillarboxServer:
         self.cli("user", "add", address, "--password-stdin", input=(password + "\n").encode())
 
     def start(self):
+        # free_port() cannot reserve a port: between it and the server's bind another process
+        # (a client's connect(), another test's server) may take one. Then the server exits at
+        # once saying so, and it is started again on new ports (read the *_port attributes
+        # after start()).
+        for _ in range(4):
+            try:
+                return self._start_once()
+            except RuntimeError as e:
+                if "Address already in use" not in str(e):
+                    raise
+                self._stderr.close()
+                self._pick_ports()
+        return self._start_once()
+
+    def _start_once(self):
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen([self.binary, "--config", self.config, "serve"],
                                      stdout=subprocess.DEVNULL, stderr=self._stderr)
@@ -72,8 +93,10 @@ class PillarboxServer:
                 raise RuntimeError("pillarbox exited at start:\n" + self.stderr())
             try:
                 with socket.create_connection(("127.0.0.1", self.imap_port), timeout=1) as s:
-                    s.recv(100)
-                    return self
+                    # A greeting, not just an accepted connection: the listening socket takes
+                    # connections before a later listener fails and the server exits.
+                    if s.recv(100):
+                        return self
             except OSError:
                 time.sleep(0.05)
         raise RuntimeError("pillarbox did not start listening:\n" + self.stderr())

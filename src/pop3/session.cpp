@@ -1,0 +1,291 @@
+#include "pop3/session.h"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/strand.hpp>
+#include <asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+
+#include "base/log.h"
+#include "net/listener.h"
+#include "pop3/command.h"
+#include "pop3/commands.h"
+#include "pop3/multiline.h"
+
+namespace pillarbox::pop3 {
+namespace {
+
+std::string new_session_id() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("{:016x}", rng());
+}
+
+}  // namespace
+
+Session::Session(ServerContext& context, asio::ip::tcp::socket socket, bool implicit_tls)
+    : context_(context),
+      stream_(std::move(socket)),
+      implicit_tls_(implicit_tls),
+      reader_(static_cast<std::size_t>(context.config.limits.max_line_octets)),
+      id_(new_session_id()),
+      timer_(stream_.get_executor()) {}
+
+Session::~Session() = default;
+
+void Session::set_state(State state) {
+  state_ = std::move(state);
+  touch();
+}
+
+asio::awaitable<void> Session::flush() {
+  if (out_.empty() || closed_) {
+    out_.clear();
+    co_return;
+  }
+  std::string data;
+  data.swap(out_);
+  std::error_code ec;
+  co_await stream_.write(data, ec);
+  if (ec) {
+    closed_ = true;
+    stream_.close();
+  }
+}
+
+asio::awaitable<void> Session::flush_if_full() {
+  if (out_.size() >= config().limits.max_output_buffer_octets) co_await flush();
+}
+
+asio::awaitable<void> Session::write_multiline(std::string_view content) {
+  const std::size_t limit = static_cast<std::size_t>(config().limits.max_output_buffer_octets);
+  DotStuffer stuffer;
+  while (!content.empty() && !closed_) {
+    const std::size_t n = std::min(content.size(), limit);
+    stuffer.append(out_, content.substr(0, n));
+    content.remove_prefix(n);
+    if (out_.size() >= limit) co_await flush();
+  }
+  stuffer.finish(out_);
+}
+
+bool Session::plaintext_allowed() const {
+  if (stream_.is_tls()) return true;
+  switch (config().plaintext_without_tls) {
+    case config::Plaintext::always: return true;
+    case config::Plaintext::loopback: return stream_.remote_is_loopback();
+    case config::Plaintext::never: return false;
+  }
+  return false;
+}
+
+bool Session::tls_available() const { return context_.tls && !stream_.is_tls(); }
+
+std::vector<std::string> Session::capabilities() const {
+  // RFC 2449 §5: the list may differ between states; in TRANSACTION only what still applies.
+  std::vector<std::string> caps{"TOP", "UIDL", "RESP-CODES", "PIPELINING"};
+  if (std::holds_alternative<Authorization>(state_)) {
+    caps.emplace_back("AUTH-RESP-CODE");   // RFC 3206 §3
+    if (plaintext_allowed()) {
+      caps.emplace_back("USER");
+      caps.emplace_back("SASL PLAIN LOGIN");
+    }
+    // RFC 2595 §4: STLS only while it can be used, so never again once TLS is up.
+    if (tls_available()) caps.emplace_back("STLS");
+  }
+  caps.emplace_back("IMPLEMENTATION Pillarbox");
+  return caps;
+}
+
+void Session::touch() {
+  // RFC 1939 §3: an autologout timer of at least 10 minutes once logged in
+  // (limits.idle_timeout_seconds, 30 minutes by default); a short one before.
+  auto limit = std::holds_alternative<Transaction>(state_) ? config().limits.idle_timeout_seconds
+                                                           : config().limits.login_timeout_seconds;
+  deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(limit);
+}
+
+void Session::request_shutdown() {
+  auto self = shared_from_this();
+  asio::post(stream_.get_executor(), [self] {
+    self->shutting_down_ = true;
+    self->stream_.cancel();
+  });
+}
+
+asio::awaitable<void> Session::watchdog() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    timer_.expires_at(deadline_);
+    std::error_code ec;
+    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (closed_) break;
+    if (std::chrono::steady_clock::now() >= deadline_) {
+      timed_out_ = true;
+      stream_.cancel();
+      break;
+    }
+  }
+}
+
+asio::awaitable<bool> Session::start_tls() {
+  co_await flush();
+  // Whatever the client pipelined after STLS came in the clear and must not be executed
+  // (RFC 2595 §4; the STARTTLS command-injection class of bugs).
+  in_.clear();
+  in_pos_ = 0;
+  reader_.reset();
+  std::error_code ec;
+  co_await stream_.start_tls(*context_.tls, ec);
+  if (ec) {
+    log::info("session={} stls failed: {}", id_, ec.message());
+    closed_ = true;
+    stream_.close();
+    co_return false;
+  }
+  // RFC 2595 §4: the client discards what it learnt before TLS; so does the server.
+  state_ = Authorization{};
+  co_return true;
+}
+
+asio::awaitable<Session::Input> Session::next_input() {
+  for (;;) {
+    while (in_pos_ < in_.size()) {
+      auto step = reader_.feed(std::string_view(in_).substr(in_pos_));
+      in_pos_ += step.consumed;
+      if (step.event == session::LineFramer::Event::line) co_return Input{Input::Kind::line, reader_.take_line()};
+      if (step.event == session::LineFramer::Event::too_long) co_return Input{Input::Kind::too_long, {}};
+    }
+    in_.clear();
+    in_pos_ = 0;
+    // The replies to a pipelined batch go out together, before the next read (RFC 2449 §6.6).
+    co_await flush();
+    if (closed_ || shutting_down_ || timed_out_) co_return Input{};
+    in_.resize(8192);
+    std::error_code ec;
+    std::size_t n = co_await stream_.read_some(asio::buffer(in_), ec);
+    in_.resize(n);
+    if (ec || n == 0) {
+      in_.clear();
+      co_return Input{};
+    }
+    touch();
+  }
+}
+
+asio::awaitable<Session::Input> Session::read_continuation() { co_return co_await next_input(); }
+
+asio::awaitable<void> Session::execute(const std::string& line) {
+  Reply reply;
+  auto parsed = parse_command(line);
+  const CommandSpec* spec = parsed.ok() ? find_command(parsed->name) : nullptr;
+  const bool logged_in = std::holds_alternative<Transaction>(state_);
+  // RFC 1939 §7: PASS may only be given immediately after a successful USER.
+  if (auto* a = authorization(); a && !(spec && spec->name == "PASS")) a->user.reset();
+  if (!parsed.ok()) {
+    reply = Reply::error(parsed.error().text);
+  } else if (!spec) {
+    reply = Reply::error("Unknown command");
+  } else if (!(spec->states & (logged_in ? kTransaction : kAuthorization))) {
+    reply = Reply::error(fmt::format("{} is not valid {} login", spec->name, logged_in ? "after" : "before"));
+  } else {
+    Request request{parsed->name, {}, parsed->rest, parsed->has_rest};
+    std::optional<Error> bad_args;
+    if (!spec->raw_argument) {
+      auto args = split_arguments(*parsed);
+      if (args.ok()) request.args = std::move(*args);
+      else bad_args = args.error();
+    }
+    if (bad_args) {
+      reply = Reply::error(bad_args->text);
+    } else {
+      try {
+        reply = co_await spec->handler(*this, request);
+      } catch (const std::exception& e) {
+        log::error("session={} command {} failed: {}", id_, spec->name, e.what());
+        reply = Reply::error("Internal error; the administrator can find details in the log", "SYS/PERM");
+      }
+    }
+    if (closed_) co_return;
+  }
+  if (reply.ok) errors_in_a_row_ = 0;
+  else ++errors_in_a_row_;
+  if (reply.sent) co_return;
+  out_ += reply.ok ? "+OK" : "-ERR";
+  if (!reply.code.empty()) out_ += fmt::format(" [{}]", reply.code);
+  if (!reply.text.empty()) out_ += " " + reply.text;
+  out_ += "\r\n";
+}
+
+asio::awaitable<void> Session::run() {
+  auto self = shared_from_this();
+  registration_ = context_.registry.add(weak_from_this());
+  touch();
+  asio::co_spawn(stream_.get_executor(), watchdog(), asio::detached);
+  if (implicit_tls_) {
+    std::error_code ec;
+    co_await stream_.start_tls(*context_.tls, ec);
+    if (ec) {
+      log::info("session={} remote={} TLS handshake failed: {}", id_, stream_.remote_address(), ec.message());
+      closed_ = true;
+      timer_.cancel();
+      stream_.close();
+      co_return;
+    }
+  }
+  log::info("session={} protocol=pop3 remote={} tls={} connected", id_, stream_.remote_address(),
+            stream_.is_tls() ? stream_.tls_description() : "no");
+  if (shutting_down_) {
+    out_ += "-ERR [SYS/TEMP] Server shutting down\r\n";
+  } else {
+    // No APOP timestamp in the greeting: APOP is not offered (RFC 1939 §7).
+    out_ += fmt::format("+OK {} POP3 server ready\r\n", config().server_name);
+    while (!ending_ && !closed_) {
+      auto input = co_await next_input();
+      if (input.kind == Input::Kind::closed) break;
+      if (input.kind == Input::Kind::too_long) {
+        out_ += fmt::format("-ERR Command line too long (limit {} octets)\r\n", config().limits.max_line_octets);
+        ++errors_in_a_row_;
+      } else {
+        co_await execute(input.text);
+      }
+      if (!ending_ && errors_in_a_row_ >= config().limits.max_bad_commands) {
+        // Checked after each command, so a pipelined batch of junk is cut off too. No UPDATE:
+        // only QUIT deletes (RFC 1939 §6).
+        out_ += "-ERR Too many bad commands; closing the connection\r\n";
+        ending_ = true;
+      }
+    }
+    if (!ending_ && !closed_ && shutting_down_) out_ += "-ERR [SYS/TEMP] Server shutting down\r\n";
+    // RFC 1939 §3: when the autologout timer expires the server closes the connection without
+    // a response and without entering the UPDATE state, so nothing is said on a timeout.
+  }
+  co_await flush();
+  const std::string account = transaction() ? transaction()->account.address : "-";
+  state_ = Authorization{};   // releases the maildrop lock; nothing marked deleted is removed
+  closed_ = true;
+  timer_.cancel();
+  stream_.close();
+  log::info("session={} account={} disconnected{}", id_, account, timed_out_ ? " (autologout)" : "");
+}
+
+Status listen(asio::io_context& io, ServerContext& context, const std::string& endpoint, bool implicit_tls) {
+  if (implicit_tls && !context.tls) return make_error(Errc::invalid, fmt::format("{}: TLS is not configured", endpoint));
+  auto acceptor = net::open_tcp(io, endpoint);
+  if (!acceptor) return acceptor.error();
+  auto start = [&context, implicit_tls](asio::ip::tcp::socket socket) {
+    auto executor = socket.get_executor();
+    auto session = std::make_shared<Session>(context, std::move(socket), implicit_tls);
+    asio::co_spawn(executor, [session]() { return session->run(); }, asio::detached);
+  };
+  asio::co_spawn(io, net::accept_loop(std::move(*acceptor), std::move(start), "pop3"), asio::detached);
+  return {};
+}
+
+}  // namespace pillarbox::pop3
