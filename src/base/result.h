@@ -2,12 +2,25 @@
 #pragma once
 
 #include <cassert>
+#include <cstdint>
 #include <source_location>
 #include <string>
 #include <utility>
 #include <variant>
 
 namespace pillarbox {
+
+#if defined(__cpp_lib_source_location)
+using SourceLocation = std::source_location;
+#else
+// clang 14 (the fuzzing compiler on Debian 12) lacks the builtin libstdc++ 12's
+// std::source_location needs; errors then carry no location.
+struct SourceLocation {
+  static constexpr SourceLocation current() noexcept { return {}; }
+  constexpr const char* file_name() const noexcept { return "?"; }
+  constexpr std::uint_least32_t line() const noexcept { return 0; }
+};
+#endif
 
 /// What kind of failure an Error is; the protocol layers map it to an RFC 5530 response code.
 enum class Errc {
@@ -28,12 +41,12 @@ struct Error {
   Errc code = Errc::internal;
   std::string text;    ///< client-safe, one line, no CR/LF
   std::string detail;  ///< for the log only (paths, SQL errors)
-  std::source_location where = std::source_location::current();
+  SourceLocation where = SourceLocation::current();
 };
 
 /// Builds an Error, recording the caller's source location.
 inline Error make_error(Errc code, std::string text, std::string detail = {},
-                        std::source_location where = std::source_location::current()) {
+                        SourceLocation where = SourceLocation::current()) {
   return Error{code, std::move(text), std::move(detail), where};
 }
 

@@ -190,7 +190,7 @@ std::optional<std::string> parse_path_impl(std::string_view t, bool allow_null, 
   if (!quoted || is_dot_string(local)) {
     address = local;
   } else {
-    address = "\"";
+    address.push_back('"');  // not `= "\""`: g++ 12 -Wrestrict false positive under ASan
     for (char c : local) {
       if (c == '"' || c == '\\') address += '\\';
       address += c;

@@ -146,7 +146,8 @@ asio::awaitable<void> Session::execute(std::string line) {
   switch (command.verb) {
     case Verb::lhlo: {
       if (arg.empty()) {
-        reply({501, "5.5.4", "Syntax: LHLO hostname"});
+        // RFC 2034 §3: no enhanced status code on any reply to LHLO (EHLO).
+        reply({501, "", "Syntax: LHLO hostname"});
         co_return;
       }
       // RFC 5321 §4.1.4: a new greeting resets the transaction. RFC 2034 §3: the LHLO (EHLO)
@@ -160,8 +161,9 @@ asio::awaitable<void> Session::execute(std::string line) {
     case Verb::helo:
     case Verb::ehlo:
       // RFC 2033 §4.1: LMTP has LHLO in place of HELO and EHLO, so that an SMTP client that
-      // reached an LMTP server by mistake fails at once.
-      reply({500, "5.5.1", "This is an LMTP server: use LHLO (RFC 2033)"});
+      // reached an LMTP server by mistake fails at once. RFC 2034 §3: replies to HELO and EHLO
+      // carry no enhanced status code.
+      reply({500, "", "This is an LMTP server: use LHLO (RFC 2033)"});
       co_return;
     case Verb::mail: {
       if (!greeted_) {

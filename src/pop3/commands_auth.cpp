@@ -73,7 +73,7 @@ asio::awaitable<Reply> log_in(Session& s, std::string user, std::string password
             t.account.address, t.maildrop.size());
   s.set_state(std::move(t));
   const Maildrop& drop = s.transaction()->maildrop;
-  co_return Reply::success(fmt::format("Logged in; {} messages ({} octets)", drop.live_count(), drop.live_octets()));
+  co_return Reply::success("Logged in; " + drop.summary());
 }
 
 }  // namespace

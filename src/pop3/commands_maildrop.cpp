@@ -74,7 +74,7 @@ asio::awaitable<Reply> cmd_list(Session& s, Request& r) {
     if (!n.ok()) co_return Reply::error(n.error().text);
     co_return Reply::success(fmt::format("{} {}", *n, t.maildrop.at(*n).size));
   }
-  s.write(fmt::format("+OK {} messages ({} octets)\r\n", t.maildrop.live_count(), t.maildrop.live_octets()));
+  s.write("+OK " + t.maildrop.summary() + "\r\n");
   for (std::uint32_t i = 1; i <= t.maildrop.size(); ++i) {
     const auto& m = t.maildrop.at(i);
     if (!m.deleted) s.write(fmt::format("{} {}\r\n", i, m.size));
@@ -143,7 +143,7 @@ asio::awaitable<Reply> cmd_rset(Session& s, Request& r) {
   if (!r.args.empty()) co_return arity_error(r, "takes no arguments");
   auto& drop = s.transaction()->maildrop;
   drop.reset();
-  co_return Reply::success(fmt::format("Maildrop has {} messages ({} octets)", drop.live_count(), drop.live_octets()));
+  co_return Reply::success("Maildrop has " + drop.summary());
 }
 
 asio::awaitable<Reply> cmd_noop(Session&, Request& r) {

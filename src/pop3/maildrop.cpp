@@ -18,6 +18,11 @@ std::uint32_t Maildrop::live_count() const {
   return n;
 }
 
+std::string Maildrop::summary() const {
+  const std::uint32_t n = live_count();
+  return fmt::format("{} message{} ({} octets)", n, n == 1 ? "" : "s", live_octets());
+}
+
 std::uint64_t Maildrop::live_octets() const {
   std::uint64_t n = 0;
   for (const auto& m : messages_) n += m.deleted ? 0 : m.size;

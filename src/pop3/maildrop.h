@@ -31,6 +31,8 @@ class Maildrop {
   /// Messages not marked deleted, and their octets (STAT, RFC 1939 §5).
   std::uint32_t live_count() const;
   std::uint64_t live_octets() const;
+  /// "1 message (120 octets)" / "3 messages (450 octets)": live messages for reply texts.
+  std::string summary() const;
 
   /// The message numbered `number` (1-based) if it exists and is not marked deleted.
   /// Errc::not_found with "No such message" (0, past the end), or "Message N already deleted".

@@ -25,9 +25,9 @@ BIG = b"Subject: big\r\n\r\n" + (b"z" * 998 + b"\r\n") * 101 + b".\r\n"
 #  (the client ends it))
 CASES = [
     # Greeting and order of commands (RFC 2033 §4.1, RFC 5321 §4.1.4).
-    ("HELO instead of LHLO", b"HELO x\r\n", ["500 5.5.1"], 0, "usable"),
-    ("EHLO instead of LHLO", b"EHLO x\r\n", ["500 5.5.1"], 0, "usable"),
-    ("LHLO without a domain", b"LHLO\r\n", ["501 5.5.4"], 0, "usable"),
+    ("HELO instead of LHLO", b"HELO x\r\n", ["500 This is an LMTP server"], 0, "usable"),
+    ("EHLO instead of LHLO", b"EHLO x\r\n", ["500 This is an LMTP server"], 0, "usable"),
+    ("LHLO without a domain", b"LHLO\r\n", ["501 Syntax: LHLO hostname"], 0, "usable"),
     ("MAIL before LHLO", M, ["503 5.5.1"], 0, "usable"),
     ("RCPT before MAIL", L + R, ["250", "503 5.5.1"], 0, "usable"),
     ("DATA before MAIL", L + b"DATA\r\n", ["250", "503 5.5.1"], 0, "usable"),

@@ -1,4 +1,5 @@
-"""Runs every tests/transcripts/imap/*.t in every mode (plain/TLS x whole/bytes/split).
+"""Runs every tests/transcripts/{imap,pop3,lmtp}/*.t in each of its modes (IMAP: plain/TLS x
+whole/bytes/split; POP3: plain/TLS x whole/bytes; LMTP: plain x whole/bytes and the unix socket).
 
 Each run gets a fresh server (a copy of a prepared data directory), so mailbox state, UIDs and
 \\Recent are predictable. Runs go two at a time; each mode of each transcript is a subTest.
@@ -12,7 +13,8 @@ import unittest
 import transcript
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TRANSCRIPTS = sorted(glob.glob(os.path.join(HERE, "..", "transcripts", "imap", "*.t")))
+TRANSCRIPTS = sorted(p for protocol in ("imap", "pop3", "lmtp")
+                     for p in glob.glob(os.path.join(HERE, "..", "transcripts", protocol, "*.t")))
 
 
 class Transcripts(unittest.TestCase):
@@ -25,7 +27,11 @@ class Transcripts(unittest.TestCase):
         cls.factory.close()
 
     def test_there_are_transcripts(self):
-        self.assertGreaterEqual(len(TRANSCRIPTS), 25)
+        def count(protocol):
+            return sum(1 for p in TRANSCRIPTS if os.path.basename(os.path.dirname(p)) == protocol)
+        self.assertGreaterEqual(count("imap"), 25)
+        self.assertGreaterEqual(count("pop3"), 10)
+        self.assertGreaterEqual(count("lmtp"), 8)
 
     def test_transcripts(self):
         jobs = []
@@ -35,7 +41,7 @@ class Transcripts(unittest.TestCase):
                 jobs.append((t, mode))
         # Templates are made up front, one thread only.
         for t, _ in jobs:
-            self.factory._template(t.users)
+            self.factory._template(t.users, t.setup)
 
         def one(job):
             t, mode = job

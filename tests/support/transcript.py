@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Runs IMAP transcripts (tests/transcripts/imap/*.t) against the real pillarbox binary.
+"""Runs protocol transcripts (tests/transcripts/{imap,pop3,lmtp}/*.t) against the real binary.
 
 The file format is described in tests/transcripts/README.md. In short:
 
     # comment
+    @protocol pop3                     imap (the default), pop3 or lmtp
     @user alice@example.org secret     account to create (default: this one)
+    @alias sales alice@example.org     set-up before the server starts: an alias,
+    @mailbox alice@example.org Lists   a mailbox,
+    @deliver alice@example.org m.eml   a delivered message (file relative to the transcript)
     @only plain                        run over plain TCP only (or: @only tls)
     C: a LOGIN alice@example.org secret
     S: a OK ...
@@ -12,14 +16,17 @@ The file format is described in tests/transcripts/README.md. In short:
     S(tls): * CAPABILITY IMAP4rev1 ... line only used over TLS (also C(plain): and so on)
     @starttls                          negotiate TLS on the connection here (plain only)
     S: <EOF>                           the server closes the connection here
+    @connect imap                      close the connection, open a new one (imap, pop3, lmtp)
 
-Every transcript runs in six modes: the transports "plain" and "tls" (implicit TLS) times the
+An IMAP transcript runs in six modes: the transports "plain" and "tls" (implicit TLS) times the
 write patterns
     whole  each block of consecutive C: lines in one write (only split where a synchronising
            literal makes the client wait for the "+" continuation, which the transcript lists)
     bytes  one byte per write (TCP_NODELAY; over TLS one byte per TLS record)
     split  each literal's last byte, the CRLF after it and whatever follows in the block (the
            next pipelined command) in one write, everything before it in another
+POP3 has no literals, so no "split": plain/whole, plain/bytes, tls/whole, tls/bytes. LMTP has no
+TLS: plain/whole, plain/bytes and unix/whole (the LMTP unix socket).
 
 As a program, for humans:
     python3 tests/support/transcript.py [--binary build/pillarbox] [--mode plain/whole] FILE...
@@ -41,9 +48,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pbserver import PillarboxServer  # noqa: E402
 
 DEFAULT_USER = ("alice@example.org", "secret")
+PROTOCOLS = ("imap", "pop3", "lmtp")
 TRANSPORTS = ("plain", "tls")
 WRITES = ("whole", "bytes", "split")
 MODES = tuple(f"{t}/{w}" for t in TRANSPORTS for w in WRITES)
+PROTOCOL_MODES = {
+    "imap": MODES,
+    "pop3": ("plain/whole", "plain/bytes", "tls/whole", "tls/bytes"),
+    "lmtp": ("plain/whole", "plain/bytes", "unix/whole"),
+}
+ALL_MODES = MODES + ("unix/whole",)
 RESPONSE_TIMEOUT = 10.0
 EOF_MARK = "<EOF>"
 
@@ -60,7 +74,7 @@ class TranscriptError(Exception):
 
 class Step:
     def __init__(self, kind, text, cond=None, optional=False, lineno=0):
-        self.kind = kind          # "C", "S" or "starttls"
+        self.kind = kind          # "C", "S", "starttls" or "connect" (text: the protocol)
         self.text = text
         self.cond = cond          # None, "plain" or "tls"
         self.optional = optional
@@ -71,8 +85,10 @@ class Transcript:
     def __init__(self, path):
         self.path = path
         self.name = os.path.splitext(os.path.basename(path))[0]
+        self.protocol = "imap"
         self.users = []
-        self.only = None
+        self.setup = []           # ("alias", ALIAS, ADDRESS), ("mailbox", ADDRESS, NAME),
+        self.only = None          # ("deliver", ADDRESS, bytes)
         self.steps = []
         self._read(path, depth=0)
         if not self.users:
@@ -90,7 +106,7 @@ class Transcript:
                     self._read(os.path.join(os.path.dirname(path), line.split(None, 1)[1].strip()), depth + 1)
                     continue
                 if line.startswith("@"):
-                    self._directive(line, n)
+                    self._directive(line, n, os.path.dirname(path))
                     continue
                 m = _LINE_RE.match(line)
                 if not m:
@@ -98,10 +114,21 @@ class Transcript:
                 kind, cond, text = m.group(1), m.group(2), m.group(3) or ""
                 self.steps.append(Step(kind[0], text, cond, kind == "S?", n))
 
-    def _directive(self, line, n):
+    def _directive(self, line, n, base):
         words = line.split()
-        if words[0] == "@user" and len(words) == 3:
+        if words[0] == "@protocol" and len(words) == 2 and words[1] in PROTOCOLS:
+            if self.steps:
+                raise TranscriptError(f"{self.path}:{n}: @protocol comes before the first line")
+            self.protocol = words[1]
+        elif words[0] == "@connect" and len(words) == 2 and words[1] in PROTOCOLS:
+            self.steps.append(Step("connect", words[1], lineno=n))
+        elif words[0] == "@user" and len(words) == 3:
             self.users.append((words[1], words[2]))
+        elif words[0] in ("@alias", "@mailbox") and len(words) == 3:
+            self.setup.append((words[0][1:], words[1], words[2]))
+        elif words[0] == "@deliver" and len(words) == 3:
+            with open(os.path.join(base, words[2]), "rb") as f:
+                self.setup.append(("deliver", words[1], f.read()))
         elif words[0] == "@only" and len(words) == 2 and words[1] in TRANSPORTS:
             self.only = words[1]
         elif words[0] == "@starttls" and len(words) == 1:
@@ -111,15 +138,17 @@ class Transcript:
             raise TranscriptError(f"{self.path}:{n}: unknown directive: {line!r}")
 
     def modes(self):
-        return [m for m in MODES if self.only is None or m.startswith(self.only + "/")]
+        return [m for m in PROTOCOL_MODES[self.protocol]
+                if self.only is None or m.startswith(self.only + "/")]
 
     def blocks(self, transport):
-        """Steps for one transport, grouped: ("C", [steps]), ("S", [steps]), ("starttls", [])."""
+        """Steps for one transport, grouped: ("C", [steps]), ("S", [steps]), ("starttls", [step]),
+        ("connect", [step]). The unix transport counts as plain for S(plain): lines."""
         out = []
         for s in self.steps:
-            if s.cond is not None and s.cond != transport:
+            if s.cond is not None and s.cond != ("tls" if transport == "tls" else "plain"):
                 continue
-            if out and out[-1][0] == s.kind and s.kind != "starttls":
+            if out and out[-1][0] == s.kind and s.kind in ("C", "S"):
                 out[-1][1].append(s)
             else:
                 out.append((s.kind, [s]))
@@ -201,8 +230,9 @@ class Expected:
         return True
 
 
-def expected_responses(steps):
-    """Groups S: steps into Expected responses, following literals ({N} at the end of a line)."""
+def expected_responses(steps, imap=True):
+    """Groups S: steps into Expected responses, following literals ({N} at the end of a line)
+    in IMAP."""
     out = []
     i = 0
     while i < len(steps):
@@ -215,7 +245,7 @@ def expected_responses(steps):
         current = first.text
         i += 1
         while True:
-            m = _SERVER_LITERAL_RE.search(current.encode("utf-8"))
+            m = imap and _SERVER_LITERAL_RE.search(current.encode("utf-8"))
             if not m:
                 segments.append(current)
                 break
@@ -257,11 +287,18 @@ class Actual:
 
 
 class Connection:
-    """A socket (plain or TLS) that reads IMAP responses: lines plus the literals they announce."""
+    """A socket (TCP, TLS or unix) that reads responses: lines plus, for IMAP, the literals they
+    announce."""
 
-    def __init__(self, port, tls, host="127.0.0.1"):
-        self.raw = socket.create_connection((host, port), timeout=RESPONSE_TIMEOUT)
-        self.raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    def __init__(self, port, tls, literals=True, host="127.0.0.1"):
+        if isinstance(port, str):   # a unix socket's path
+            self.raw = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.raw.settimeout(RESPONSE_TIMEOUT)
+            self.raw.connect(port)
+        else:
+            self.raw = socket.create_connection((host, port), timeout=RESPONSE_TIMEOUT)
+            self.raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.literals = literals
         self.sock = self.raw
         if tls:
             self.sock = tls_context().wrap_socket(self.raw)
@@ -270,7 +307,7 @@ class Connection:
 
     def starttls(self):
         if self.buf:
-            raise TranscriptError(f"data after the STARTTLS answer, before TLS: {self.buf!r}")
+            raise TranscriptError(f"data after the STARTTLS/STLS answer, before TLS: {self.buf!r}")
         self.sock = tls_context().wrap_socket(self.raw)
 
     def send(self, data):
@@ -315,7 +352,7 @@ class Connection:
                 raise TranscriptError(f"server line not terminated by CRLF: {line!r}")
             text = line[:-2]
             segments.append(text)
-            m = _SERVER_LITERAL_RE.search(text)
+            m = self.literals and _SERVER_LITERAL_RE.search(text)
             if not m:
                 return Actual(segments, literals, raw)
             size = int(m.group(1))
@@ -352,6 +389,14 @@ class Connection:
             self.sock.close()
         except OSError:
             pass
+
+
+def connect(srv, protocol, transport):
+    """A connection to a PillarboxServer's listener for protocol over transport."""
+    if protocol == "lmtp":   # no TLS: "tls" runs use plain TCP
+        return Connection(srv.lmtp_socket if transport == "unix" else srv.lmtp_port, False, False)
+    plain, tls = (srv.imap_port, srv.imaps_port) if protocol == "imap" else (srv.pop3_port, srv.pop3s_port)
+    return Connection(tls if transport == "tls" else plain, transport == "tls", protocol == "imap")
 
 
 def tls_context():
@@ -398,7 +443,7 @@ class ClientStream:
 
 
 def writes_for(data, mode, stream):
-    ends = stream.literal_ends(data)
+    ends = stream.literal_ends(data) if stream else []
     if mode == "whole":
         return [data]
     if mode == "bytes":
@@ -416,12 +461,13 @@ def writes_for(data, mode, stream):
 # Running
 
 
-def run_on_port(transcript, mode, port, tls_port, log=None):
+def run_on_server(transcript, mode, srv, log=None):
     """Runs one transcript in one mode against a running server. Raises TranscriptError."""
     transport, write = mode.split("/")
-    conn = Connection(tls_port if transport == "tls" else port, transport == "tls")
+    protocol = transcript.protocol
+    conn = connect(srv, protocol, transport)
     captures = {}
-    stream = ClientStream()
+    stream = ClientStream() if protocol == "imap" else None
     history = []
 
     def fail(msg):
@@ -434,8 +480,22 @@ def run_on_port(transcript, mode, port, tls_port, log=None):
                 try:
                     conn.starttls()
                 except (ssl.SSLError, OSError) as e:
-                    fail(f"line {steps[0].lineno}: TLS negotiation after STARTTLS failed: {e}")
+                    fail(f"line {steps[0].lineno}: TLS negotiation after STARTTLS/STLS failed: {e}")
                 history.append("   (TLS started)")
+                continue
+            if kind == "connect":
+                left = conn.pending()
+                if left:
+                    fail("the server sent more than the transcript lists: "
+                         + left.decode("utf-8", "backslashreplace"))
+                conn.close()
+                protocol = steps[0].text
+                try:
+                    conn = connect(srv, protocol, transport)
+                except OSError as e:
+                    fail(f"line {steps[0].lineno}: cannot connect ({protocol}): {e}")
+                stream = ClientStream() if protocol == "imap" else None
+                history.append(f"   (new {protocol} connection)")
                 continue
             if kind == "C":
                 data = b"".join(substitute(s.text, captures).encode("utf-8") + b"\r\n"
@@ -449,7 +509,7 @@ def run_on_port(transcript, mode, port, tls_port, log=None):
                     fail(f"line {steps[0].lineno}: send failed: {e}")
                 continue
             try:
-                expected = expected_responses(steps)
+                expected = expected_responses(steps, protocol == "imap")
             except TranscriptError as e:
                 raise TranscriptError(f"{transcript.path}: {e}") from None
             k = 0
@@ -503,19 +563,34 @@ class ServerFactory:
         self.templates = {}
         self.keep = []
 
-    def _template(self, users):
-        key = tuple(users)
+    def _template(self, users, setup=()):
+        key = (tuple(users), tuple(setup))
         if key not in self.templates:
             srv = PillarboxServer(self.binary, extra_config=self.extra_config)
-            for u, p in users:
-                srv.add_user(u, p)
-            srv.start()   # creates the TLS key and certificate once
-            srv.stop()
+            try:
+                for u, p in users:
+                    srv.add_user(u, p)
+                for what, a, b in setup:
+                    if what == "alias":
+                        args, data = ("user", "alias", "add", a, b), None
+                    elif what == "mailbox":   # importing nothing creates the mailbox
+                        args, data = ("import", a, os.devnull, "--mailbox", b), None
+                    else:
+                        args, data = ("deliver", a), b
+                    done = srv.cli(*args, input=data, check=False)
+                    if done.returncode != 0:
+                        raise TranscriptError(f"set-up failed: pillarbox {' '.join(args[:4])}: "
+                                              + done.stderr.decode("utf-8", "replace"))
+                srv.start()   # creates the TLS key and certificate once
+                srv.stop()
+            except BaseException:
+                srv.__exit__(None, None, None)
+                raise
             self.templates[key] = srv
         return self.templates[key]
 
-    def new(self, users):
-        tpl = self._template(users)
+    def new(self, users, setup=()):
+        tpl = self._template(users, setup)
         srv = PillarboxServer(self.binary, extra_config=self.extra_config)
         shutil.copytree(tpl.data, srv.data)
         srv.start()
@@ -529,9 +604,9 @@ class ServerFactory:
 
 def run(transcript, mode, factory):
     """Runs one transcript in one mode on a fresh server."""
-    srv = factory.new(transcript.users)
+    srv = factory.new(transcript.users, transcript.setup)
     try:
-        run_on_port(transcript, mode, srv.imap_port, srv.imaps_port)
+        run_on_server(transcript, mode, srv)
     except TranscriptError as e:
         stderr = srv.stderr().strip()
         if srv.proc and srv.proc.poll() is not None:
@@ -542,14 +617,20 @@ def run(transcript, mode, factory):
         srv.__exit__(None, None, None)
 
 
+def _in_lmtp_data(out):
+    """Whether the lines shown so far end inside LMTP DATA (after 354, before the ".")."""
+    for line in reversed(out):
+        if line.startswith("S: ") or line == "C: .":
+            return line.startswith("S: 354 ")
+    return False
+
+
 def show(transcript, factory, transport="plain"):
     """Sends the C: lines and prints whatever the server answers, in transcript syntax."""
-    srv = factory.new(transcript.users)
+    srv = factory.new(transcript.users, transcript.setup)
     out = []
     try:
-        conn = Connection(srv.imaps_port if transport == "tls" else srv.imap_port,
-                          transport == "tls")
-        stream = ClientStream()
+        conn = None
 
         def drain(wait):
             deadline = time.monotonic() + wait
@@ -564,20 +645,36 @@ def show(transcript, factory, transport="plain"):
                 text = a.raw.decode("utf-8", "backslashreplace")
                 lines = text.split("\r\n")
                 out.extend("S: " + x for x in lines[:-1])
-                if not a.segments[-1].startswith(b"* "):
+                if not (conn.literals and a.segments[-1].startswith(b"* ")):
                     deadline = min(deadline, time.monotonic() + 0.02)
 
-        drain(1.0)
+        def open_connection(protocol):
+            nonlocal conn
+            if conn:
+                conn.close()
+            conn = connect(srv, protocol, transport)
+            drain(1.0)
+            return ClientStream() if protocol == "imap" else None
+
+        stream = open_connection(transcript.protocol)
         for kind, steps in transcript.blocks(transport):
             if kind == "starttls":
                 out.append("@starttls")
                 conn.starttls()
+            elif kind == "connect":
+                out.append("@connect " + steps[0].text)
+                stream = open_connection(steps[0].text)
             elif kind == "C":
                 for s in steps:
+                    in_data = stream is None and s.text != "." and _in_lmtp_data(out)
                     out.append("C: " + s.text)
                     data = s.text.encode("utf-8") + b"\r\n"
-                    stream.literal_ends(data)
                     conn.send(data)
+                    if stream is None:
+                        if not in_data:   # LMTP's message lines get no answer until "."
+                            drain(0.5)
+                        continue
+                    stream.literal_ends(data)
                     sync = re.search(rb"\{\d+\}\r\n$", data)
                     if stream.literal_left == 0 or sync:
                         drain(0.5)
@@ -592,11 +689,11 @@ def main(argv=None):
     ap.add_argument("files", nargs="+")
     ap.add_argument("--binary", default=os.environ.get("PILLARBOX_BINARY")
                     or os.path.join(os.path.dirname(__file__), "..", "..", "build", "pillarbox"))
-    ap.add_argument("--mode", action="append", choices=MODES,
+    ap.add_argument("--mode", action="append", choices=ALL_MODES,
                     help="run only this mode (repeatable); default: all")
     ap.add_argument("--show", action="store_true",
                     help="print the server's answers to the C: lines instead of checking")
-    ap.add_argument("--tls", action="store_true", help="with --show: over implicit TLS")
+    ap.add_argument("--tls", action="store_true", help="with --show: over implicit TLS (not LMTP)")
     args = ap.parse_args(argv)
     factory = ServerFactory(os.path.abspath(args.binary))
     failures = 0

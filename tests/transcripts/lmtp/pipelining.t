@@ -1,0 +1,59 @@
+# PIPELINING (RFC 2920 §3.1, required for LMTP by RFC 2033 §5): MAIL, the RCPTs and DATA sent at
+# once, DATA last in its group; the message, its "." and the next transaction's commands in one
+# group (message content may start a group); the answers come in order, the per-recipient
+# replies (RFC 2033 §4.2) before the next group's. The last group ends with QUIT.
+@protocol lmtp
+@user alice@example.org secret
+@user bob@example.org secret
+@include include/lhlo.t
+C: MAIL FROM:<chris@example.net>
+C: RCPT TO:<alice@example.org>
+C: RCPT TO:<nobody@example.org>
+C: RCPT TO:<bob@example.org>
+C: DATA
+S: 250 2.1.0 ...
+S: 250 2.1.5 ...
+S: 550 5.1.1 ...
+S: 250 2.1.5 ...
+S: 354 ...
+C: Subject: first
+C:
+C: One.
+C: .
+C: MAIL FROM:<chris@example.net>
+C: RCPT TO:<bob@example.org>
+C: DATA
+S: 250 2.0.0 <alice@example.org> ...
+S: 250 2.0.0 <bob@example.org> ...
+S: 250 2.1.0 ...
+S: 250 2.1.5 ...
+S: 354 ...
+C: Subject: second
+C:
+C: Two.
+C: .
+C: QUIT
+S: 250 2.0.0 <bob@example.org> ...
+S: 221 2.0.0 ...
+S: <EOF>
+@connect pop3
+S: +OK ...
+C: USER bob@example.org
+C: PASS secret
+C: LIST
+C: TOP 2 0
+C: QUIT
+S: +OK ...
+S: +OK ...
+S: +OK ...
+S: 1 89
+S: 2 90
+S: .
+S: +OK ...
+S: Return-Path: <chris@example.net>
+S: Delivered-To: bob@example.org
+S: Subject: second
+S:
+S: .
+S: +OK ...
+S: <EOF>

@@ -1,0 +1,56 @@
+# UIDL (RFC 1939 §7) with and without an argument: one unique-id per message, deleted messages
+# left out, the same ids in a later session even after another message was removed and the
+# maildrop renumbered; UIDL of a message that does not exist is an error.
+@protocol pop3
+@deliver alice@example.org ../messages/rfc1939-1.eml
+@deliver alice@example.org ../messages/rfc1939-2.eml
+@deliver alice@example.org ../messages/short.eml
+S: +OK ...
+C: USER alice@example.org
+S: +OK ...
+C: PASS secret
+S: +OK ...
+C: UIDL
+S: +OK ...
+S: 1 $one
+S: 2 $two
+S: 3 $three
+S: .
+C: UIDL 2
+S: +OK 2 $two
+C: UIDL 4
+S: -ERR ...
+C: UIDL 0
+S: -ERR ...
+C: UIDL x
+S: -ERR ...
+C: UIDL 1 2
+S: -ERR ...
+C: DELE 1
+S: +OK ...
+C: UIDL
+S: +OK ...
+S: 2 $two
+S: 3 $three
+S: .
+C: UIDL 1
+S: -ERR ...
+C: QUIT
+S: +OK ...
+S: <EOF>
+@connect pop3
+S: +OK ...
+C: USER alice@example.org
+S: +OK ...
+C: PASS secret
+S: +OK ...
+C: UIDL
+S: +OK ...
+S: 1 $two
+S: 2 $three
+S: .
+C: UIDL 2
+S: +OK 2 $three
+C: QUIT
+S: +OK ...
+S: <EOF>
