@@ -10,7 +10,8 @@
 //     most max_line_octets + 1 bytes;
 //   - whole and chunked feeding give the same events and parse results (DESIGN §6 grind);
 //   - base64_decode(base64_encode(x)) == x for every line;
-//   - a SASL exchange that is done yields a non-empty login and password;
+//   - a SASL exchange that is done yields a non-empty login (LOGIN's password may be empty:
+//     verification then fails like any wrong password);
 //   - stuffing in chunks equals stuffing whole; the output ends with CRLF "." CRLF, and every
 //     line of it that starts with "." starts with ".." (RFC 1939 §3);
 //   - top_part is a prefix of the message.
@@ -55,7 +56,7 @@ void handle_line(const std::string& line, std::optional<sasl::ServerExchange>& e
   if (exchange) {
     auto step = exchange->next(line);
     if (step.kind == sasl::ServerExchange::Step::Kind::done)
-      FUZZ_CHECK(!exchange->login().empty() && !exchange->password().empty());
+      FUZZ_CHECK(!exchange->login().empty());  // LOGIN may end with an empty password
     events.push_back(describe(step));
     if (step.kind != sasl::ServerExchange::Step::Kind::challenge) exchange.reset();
     return;

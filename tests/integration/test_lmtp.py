@@ -282,6 +282,37 @@ class LmtpDelivery(unittest.TestCase):
         self.assertEqual([r[0] for r in raw.replies(6)], [250, 250, 550, 550, 550, 250])
         raw.close()
 
+    def test_store_failure_is_451_and_loses_nothing(self):
+        # Message files cannot be written while `messages` is a regular file: the store fails,
+        # the recipient gets 451 4.3.0 (the MTA keeps the message and retries), nothing is
+        # stored; once the store works again the same transaction succeeds.
+        messages = os.path.join(self.server.data, "messages")
+        before = self.count(CAROL)
+        tag = token()
+        body = message(tag)
+        os.rename(messages, messages + ".away")
+        try:
+            with open(messages, "w") as f:
+                f.write("in the way")
+            raw = RawLmtp(self.server.lmtp_port)
+            raw.send(b"LHLO x\r\nMAIL FROM:<s@example.com>\r\nRCPT TO:<%s>\r\nDATA\r\n" % CAROL.encode())
+            self.assertEqual([c for c, _ in raw.replies(4)], [250, 250, 250, 354])
+            raw.send(stuff(body))
+            code, text = raw.reply()
+            self.assertEqual((code, text[:5]), (451, "4.3.0"), text)
+            raw.close()
+        finally:
+            os.remove(messages)
+            os.rename(messages + ".away", messages)
+        self.assertEqual(self.count(CAROL), before)
+        lmtp = Lmtp("127.0.0.1", self.server.lmtp_port)
+        lmtp.ehlo_or_helo_if_needed()
+        lmtp.mail("s@example.com")
+        lmtp.rcpt(CAROL)
+        self.assertEqual([c for c, _ in lmtp.data_each(body, 1)], [250])
+        lmtp.quit()
+        self.expect_copy(CAROL, "INBOX", tag, "s@example.com", CAROL, body)
+
     def test_vrfy(self):
         raw = RawLmtp(self.server.lmtp_port)
         self.assertEqual(raw.command("VRFY alice")[0], 252)
@@ -330,6 +361,17 @@ class LmtpDelivery(unittest.TestCase):
         self.assertEqual(self.deliver("sales+Work@example.org", "--from", "<s@example.com>", input=body).returncode, 0)
         self.expect_copy(ALICE, "Work", tag, "s@example.com", "sales+Work@example.org", body)
         self.expect_copy(BOB, "INBOX", tag, "s@example.com", "sales+Work@example.org", body)
+
+    def test_deliver_temporary_failure(self):
+        # A store that cannot be opened (the data directory lies under a regular file) is a
+        # temporary failure: EX_TEMPFAIL, so the MTA keeps the message and retries.
+        blocker = os.path.join(self.server.dir, "not-a-directory")
+        with open(blocker, "w") as f:
+            f.write("x")
+        r = subprocess.run([self.server.binary, "--data", os.path.join(blocker, "data"), "deliver", CAROL],
+                           input=message(token()), capture_output=True, timeout=60)
+        self.assertEqual(r.returncode, 75, r.stderr)
+        self.assertTrue(r.stderr.startswith(b"pillarbox"), r.stderr)
 
     def test_deliver_too_big(self):
         before = self.count(CAROL)
