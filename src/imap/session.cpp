@@ -44,7 +44,7 @@ Session::Session(ServerContext& context, asio::ip::tcp::socket socket, bool impl
       framer_(FramerLimits{context.config.limits.max_line_octets, context.config.limits.max_literal_octets,
                            context.config.limits.max_literals_per_command}),
       id_(new_session_id()),
-      timer_(stream_.get_executor()) {}
+      idle_(stream_.get_executor()) {}
 
 Session::~Session() = default;
 
@@ -120,7 +120,7 @@ std::string Session::capabilities() const {
 
 void Session::touch() {
   auto limit = account() ? config().limits.idle_timeout_seconds : config().limits.login_timeout_seconds;
-  deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(limit);
+  idle_.touch(limit);
 }
 
 void Session::request_shutdown() {
@@ -132,19 +132,12 @@ void Session::request_shutdown() {
 }
 
 asio::awaitable<void> Session::watchdog() {
-  auto self = shared_from_this();
-  while (!closed_) {
-    timer_.expires_at(deadline_);
-    std::error_code ec;
-    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (closed_) break;
-    if (std::chrono::steady_clock::now() >= deadline_) {
-      // RFC 9051 §5.4 autologout: the read loop sees the cancelled read and says BYE.
-      timed_out_ = true;
-      stream_.cancel();
-      break;
-    }
-  }
+  auto self = shared_from_this();  // the session outlives the wait
+  // Named, not a temporary in the co_await expression (g++ 12 destroys those twice).
+  std::function<void()> on_expiry = [this] {
+    stream_.cancel();
+  };
+  co_await idle_.run(std::move(on_expiry));
 }
 
 asio::awaitable<void> Session::say_bye(std::string_view text) {
@@ -211,7 +204,7 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
     in_.clear();
     in_pos_ = 0;
     co_await flush();
-    if (closed_ || shutting_down_ || timed_out_) co_return std::nullopt;
+    if (closed_ || shutting_down_ || idle_.expired()) co_return std::nullopt;
     in_.resize(8192);
     std::error_code ec;
     std::size_t n = co_await stream_.read_some(asio::buffer(in_), ec);
@@ -376,7 +369,7 @@ asio::awaitable<void> Session::run() {
     if (ec) {
       log::info("session={} remote={} TLS handshake failed: {}", id_, stream_.remote_address(), ec.message());
       closed_ = true;
-      timer_.cancel();
+      idle_.stop();
       stream_.close();
       co_return;
     }
@@ -399,12 +392,12 @@ asio::awaitable<void> Session::run() {
     }
     co_await flush();
     if (!ending_ && !closed_) {
-      if (timed_out_) co_await say_bye("Autologout; idle for too long");
+      if (idle_.expired()) co_await say_bye("Autologout; idle for too long");
       else if (shutting_down_) co_await say_bye("Server shutting down");
     }
   }
   closed_ = true;
-  timer_.cancel();
+  idle_.stop();
   stream_.close();
   log::info("session={} account={} disconnected", id_, account() ? account()->address : "-");
 }

@@ -18,6 +18,7 @@
 #include "imap/parser.h"
 #include "imap/selected.h"
 #include "net/stream.h"
+#include "session/idle_timer.h"
 #include "session/pool_call.h"
 #include "session/registry.h"
 #include "store/mail_store.h"
@@ -146,11 +147,9 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   std::string out_;        // responses not yet written
   std::string id_;
   std::unique_ptr<session::Registry::Registration> registration_;
-  asio::steady_timer timer_;
-  std::chrono::steady_clock::time_point deadline_;
+  session::IdleTimer idle_;
   bool ending_ = false;
   bool shutting_down_ = false;
-  bool timed_out_ = false;
   bool closed_ = false;
   std::uint32_t bad_in_a_row_ = 0;
 };

@@ -46,14 +46,14 @@ Session::Session(ServerContext& context, Socket socket, std::string peer)
       id_(new_session_id()),
       host_(host_name()),
       framer_(context.config.limits.max_line_octets),
-      timer_(socket_.get_executor()) {}
+      idle_(socket_.get_executor()) {}
 
 Session::~Session() = default;
 
 void Session::touch() {
   // RFC 5321 §4.5.3.2.7 suggests 5 minutes; a local MTA answers at once, and an idle cached
   // connection is better closed sooner, so the pre-login timeout of the other protocols is used.
-  deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(context_.config.limits.login_timeout_seconds);
+  idle_.touch(context_.config.limits.login_timeout_seconds);
 }
 
 void Session::request_shutdown() {
@@ -66,18 +66,13 @@ void Session::request_shutdown() {
 }
 
 asio::awaitable<void> Session::watchdog() {
-  auto self = shared_from_this();
-  while (!closed_) {
-    timer_.expires_at(deadline_);
+  auto self = shared_from_this();  // the session outlives the wait
+  // Named, not a temporary in the co_await expression (g++ 12 destroys those twice).
+  std::function<void()> on_expiry = [this] {
     std::error_code ec;
-    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (closed_) break;
-    if (std::chrono::steady_clock::now() >= deadline_) {
-      timed_out_ = true;
-      socket_.cancel(ec);
-      break;
-    }
-  }
+    socket_.cancel(ec);
+  };
+  co_await idle_.run(std::move(on_expiry));
 }
 
 void Session::reply(const Reply& r) {
@@ -110,7 +105,7 @@ asio::awaitable<bool> Session::fill() {
   in_pos_ = 0;
   // RFC 2920 §3.1: the replies to a pipelined group go out before the server waits for more.
   co_await flush();
-  if (closed_ || shutting_down_ || timed_out_) co_return false;
+  if (closed_ || shutting_down_ || idle_.expired()) co_return false;
   in_.resize(8192);
   std::error_code ec;
   const std::size_t n =
@@ -288,7 +283,7 @@ asio::awaitable<void> Session::data(std::string_view argument) {
       // Dropped (or shut down) inside DATA: nothing is stored; the MTA still has the message.
       log::info("session={} lmtp connection ended inside DATA after {} octets; nothing stored", id_,
                 decoder.octets());
-      ending_ = !shutting_down_ && !timed_out_;
+      ending_ = !shutting_down_ && !idle_.expired();
       co_return;
     }
   }
@@ -367,13 +362,13 @@ asio::awaitable<void> Session::run() {
       }
     }
     if (!ending_ && !closed_) {
-      if (timed_out_) reply({421, "4.4.2", fmt::format("{} Timeout, closing connection", host_)});
+      if (idle_.expired()) reply({421, "4.4.2", fmt::format("{} Timeout, closing connection", host_)});
       else if (shutting_down_) reply({421, "4.3.2", fmt::format("{} Server shutting down", host_)});
     }
   }
   co_await flush();
   closed_ = true;
-  timer_.cancel();
+  idle_.stop();
   std::error_code ec;
   socket_.shutdown(asio::socket_base::shutdown_both, ec);
   socket_.close(ec);

@@ -18,6 +18,7 @@
 #include "config/config.h"
 #include "delivery/resolve.h"
 #include "lmtp/command.h"
+#include "session/idle_timer.h"
 #include "session/line_framer.h"
 #include "session/registry.h"
 #include "store/mail_store.h"
@@ -80,11 +81,9 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   std::vector<Recipient> recipients_;   // accepted RCPTs, in order
   std::uint32_t errors_ = 0;            // protocol errors in this connection
   std::unique_ptr<session::Registry::Registration> registration_;
-  asio::steady_timer timer_;
-  std::chrono::steady_clock::time_point deadline_;
+  session::IdleTimer idle_;
   bool ending_ = false;
   bool shutting_down_ = false;
-  bool timed_out_ = false;
   bool closed_ = false;
 };
 

@@ -35,7 +35,7 @@ Session::Session(ServerContext& context, asio::ip::tcp::socket socket, bool impl
       implicit_tls_(implicit_tls),
       reader_(static_cast<std::size_t>(context.config.limits.max_line_octets)),
       id_(new_session_id()),
-      timer_(stream_.get_executor()) {}
+      idle_(stream_.get_executor()) {}
 
 Session::~Session() = default;
 
@@ -108,7 +108,7 @@ void Session::touch() {
   // (limits.idle_timeout_seconds, 30 minutes by default); a short one before.
   auto limit = std::holds_alternative<Transaction>(state_) ? config().limits.idle_timeout_seconds
                                                            : config().limits.login_timeout_seconds;
-  deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(limit);
+  idle_.touch(limit);
 }
 
 void Session::request_shutdown() {
@@ -120,18 +120,12 @@ void Session::request_shutdown() {
 }
 
 asio::awaitable<void> Session::watchdog() {
-  auto self = shared_from_this();
-  while (!closed_) {
-    timer_.expires_at(deadline_);
-    std::error_code ec;
-    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (closed_) break;
-    if (std::chrono::steady_clock::now() >= deadline_) {
-      timed_out_ = true;
-      stream_.cancel();
-      break;
-    }
-  }
+  auto self = shared_from_this();  // the session outlives the wait
+  // Named, not a temporary in the co_await expression (g++ 12 destroys those twice).
+  std::function<void()> on_expiry = [this] {
+    stream_.cancel();
+  };
+  co_await idle_.run(std::move(on_expiry));
 }
 
 asio::awaitable<bool> Session::start_tls() {
@@ -166,7 +160,7 @@ asio::awaitable<Session::Input> Session::next_input() {
     in_pos_ = 0;
     // The replies to a pipelined batch go out together, before the next read (RFC 2449 §6.6).
     co_await flush();
-    if (closed_ || shutting_down_ || timed_out_) co_return Input{};
+    if (closed_ || shutting_down_ || idle_.expired()) co_return Input{};
     in_.resize(8192);
     std::error_code ec;
     std::size_t n = co_await stream_.read_some(asio::buffer(in_), ec);
@@ -234,7 +228,7 @@ asio::awaitable<void> Session::run() {
     if (ec) {
       log::info("session={} remote={} TLS handshake failed: {}", id_, stream_.remote_address(), ec.message());
       closed_ = true;
-      timer_.cancel();
+      idle_.stop();
       stream_.close();
       co_return;
     }
@@ -270,9 +264,9 @@ asio::awaitable<void> Session::run() {
   const std::string account = transaction() ? transaction()->account.address : "-";
   state_ = Authorization{};   // releases the maildrop lock; nothing marked deleted is removed
   closed_ = true;
-  timer_.cancel();
+  idle_.stop();
   stream_.close();
-  log::info("session={} account={} disconnected{}", id_, account, timed_out_ ? " (autologout)" : "");
+  log::info("session={} account={} disconnected{}", id_, account, idle_.expired() ? " (autologout)" : "");
 }
 
 Status listen(asio::io_context& io, ServerContext& context, const std::string& endpoint, bool implicit_tls) {

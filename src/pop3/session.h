@@ -18,6 +18,7 @@
 
 #include "config/config.h"
 #include "net/stream.h"
+#include "session/idle_timer.h"
 #include "session/line_framer.h"
 #include "pop3/locks.h"
 #include "pop3/maildrop.h"
@@ -156,11 +157,9 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   std::string out_;         // responses not yet written
   std::string id_;
   std::unique_ptr<session::Registry::Registration> registration_;
-  asio::steady_timer timer_;
-  std::chrono::steady_clock::time_point deadline_;
+  session::IdleTimer idle_;
   bool ending_ = false;
   bool shutting_down_ = false;
-  bool timed_out_ = false;
   bool closed_ = false;
   std::uint32_t errors_in_a_row_ = 0;
 };
