@@ -381,6 +381,20 @@ class LmtpDelivery(unittest.TestCase):
 
 
 class LmtpListening(unittest.TestCase):
+    def test_silent_client_is_cut_off_after_the_timeout(self):
+        # limits.login_timeout_seconds bounds how long an LMTP client may say nothing, in a
+        # transaction too; it then gets 421 4.4.2 and the connection closes, nothing stored.
+        with PillarboxServer(extra_config="[limits]\nlogin_timeout_seconds = 5\n") as srv:
+            srv.add_user(ALICE, PASSWORD)
+            srv.start()
+            raw = RawLmtp(srv.lmtp_port, timeout=30)
+            raw.send(b"LHLO x\r\nMAIL FROM:<s@example.com>\r\nRCPT TO:<%s>\r\n" % ALICE.encode())
+            self.assertEqual([c for c, _ in raw.replies(3)], [250, 250, 250])
+            code, text = raw.reply()
+            self.assertEqual((code, text[:5]), (421, "4.4.2"), text)
+            self.assertTrue(raw.closed_by_server())
+            raw.close()
+
     def test_shutdown_says_421_and_removes_the_socket(self):
         with PillarboxServer() as srv:
             srv.add_user(ALICE, PASSWORD)
