@@ -4,6 +4,7 @@
 
 #include "admin/context.h"
 #include "admin/deliver.h"
+#include "admin/domains.h"
 #include "admin/import.h"
 #include "admin/serve.h"
 #include "admin/users.h"
@@ -23,6 +24,8 @@ int run(int argc, char** argv) {
   add_user_commands(app, options, status);
   add_import_command(app, options, status);
   add_deliver_command(app, options, status);
+  add_domain_commands(app, options, status);
+  add_check_command(app, options, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -43,6 +43,13 @@ int run_with_store(const GlobalOptions& options, const std::function<Status(stor
   return 1;
 }
 
+Status about(const std::string& what, Status s) {
+  if (s) return s;
+  Error e = s.error();
+  e.text = what + ": " + e.text;
+  return e;
+}
+
 Result<std::string> read_password(bool from_stdin) {
   auto read_line = [](bool echo_off) {
     termios old{};

@@ -24,6 +24,9 @@ Result<std::unique_ptr<store::MailStore>> open_store(const config::Config& confi
 /// Loads the configuration, opens the store and runs `fn` on it. Returns the exit status: 0, or
 /// 1 after printing "pillarbox: <reason>" on stderr for any error on the way.
 int run_with_store(const GlobalOptions& options, const std::function<Status(store::MailStore&)>& fn);
+/// `s` with its text prefixed by what it concerns ("alice@example.org: No such account"), for
+/// the one-line reasons subcommands print; a success passes through.
+Status about(const std::string& what, Status s);
 /// Reads a password: from stdin (first line) when `from_stdin`, otherwise prompted twice on
 /// the terminal without echo. Errc::invalid when empty or when the two entries differ.
 Result<std::string> read_password(bool from_stdin);

@@ -20,14 +20,6 @@ bool valid_address(const std::string& a) {
   return a.size() <= 254;
 }
 
-// Prefixes an error's text with the address it concerns.
-Status about(const std::string& address, Status s) {
-  if (s) return s;
-  Error e = s.error();
-  e.text = fmt::format("{}: {}", address, e.text);
-  return e;
-}
-
 // An alias: a bare login name ("user") or an address ("sales@example.org"); 7-bit, no spaces,
 // no '+' (it would be read as a subaddress at delivery).
 bool valid_alias(const std::string& a) {

@@ -31,6 +31,15 @@ class Directory {
   /// Every account, ordered by address.
   virtual Result<std::vector<Account>> list_accounts() = 0;
 
+  // --- Domains (SPEC "Accounts and login names") ----------------------------------------------
+  /// Adds a domain (lower-cased). add_account adds its account's domain when missing.
+  /// Errc::already_exists, Errc::invalid if empty.
+  virtual Status add_domain(std::string_view domain) = 0;
+  /// Removes a domain that has no accounts. Errc::not_found; Errc::in_use while accounts remain.
+  virtual Status delete_domain(std::string_view domain) = 0;
+  /// Every domain with its number of accounts, ordered by name.
+  virtual Result<std::vector<Domain>> list_domains() = 0;
+
   // --- Aliases (SPEC "Accounts and login names") ----------------------------------------------
   /// Maps `alias` (lower-cased; a bare name such as "user" or an address such as
   /// "sales@example.org") to the account at `address`. One alias may map to several accounts

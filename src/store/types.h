@@ -180,6 +180,12 @@ struct SearchKey {
   std::vector<SearchKey> children;
 };
 
+/// A domain and how many accounts it has (Directory::list_domains).
+struct Domain {
+  std::string name;            ///< lower-case, e.g. "example.org"
+  std::uint32_t accounts = 0;
+};
+
 /// One alias→account pair (Directory::list_aliases).
 struct Alias {
   std::string alias;    ///< lower-case, "user" or "name@domain"

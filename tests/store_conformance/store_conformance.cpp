@@ -170,6 +170,34 @@ TEST_P(StoreConformance, DeleteAccountRemovesEverything) {
   EXPECT_EQ(must(store().get_mailbox(again, "INBOX")).messages, 0u);
 }
 
+TEST_P(StoreConformance, DomainsHoldAccounts) {
+  Directory& dir = store().directory();
+  // add_account created the fixture account's domain.
+  auto domains = must(dir.list_domains());
+  ASSERT_EQ(domains.size(), 1u);
+  EXPECT_EQ(domains[0].name, "example.com");
+  EXPECT_EQ(domains[0].accounts, 1u);
+
+  must(dir.add_domain("Site2.Example"));
+  EXPECT_EQ(dir.add_domain("site2.example").error().code, Errc::already_exists);
+  EXPECT_EQ(dir.add_domain("").error().code, Errc::invalid);
+  must(dir.add_account("a@site2.example", "h"));
+  must(dir.add_account("b@site2.example", "h"));
+  domains = must(dir.list_domains());
+  ASSERT_EQ(domains.size(), 2u);
+  EXPECT_EQ(domains[1].name, "site2.example");
+  EXPECT_EQ(domains[1].accounts, 2u);
+
+  auto busy = dir.delete_domain("SITE2.example");
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.error().code, Errc::in_use);
+  must(dir.delete_account("a@site2.example"));
+  must(dir.delete_account("b@site2.example"));
+  must(dir.delete_domain("site2.example"));
+  EXPECT_EQ(dir.delete_domain("site2.example").error().code, Errc::not_found);
+  EXPECT_EQ(must(dir.list_domains()).size(), 1u);
+}
+
 TEST_P(StoreConformance, AliasesMapToOneOrSeveralAccounts) {
   Directory& dir = store().directory();
   must(dir.add_account("user@site2.example", "h"));

@@ -36,6 +36,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "base/ascii.h"
 #include "base/log.h"
 #include "mail/message.h"
@@ -53,7 +55,7 @@ using sqlite::SqlError;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 constexpr std::size_t kReaders = 4;
 constexpr std::chrono::seconds kOrphanMinAge{600};
 constexpr std::uint64_t kMaxUid = 0xffffffffu;
@@ -148,6 +150,15 @@ CREATE TABLE aliases (
 ) WITHOUT ROWID;
 CREATE INDEX aliases_account ON aliases (account_id);
 UPDATE schema_version SET version = 2;
+)sql";
+
+// Version 3: domains (SPEC "Accounts and login names": accounts live in domains). The domains of
+// existing accounts are created by the migration.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE domains (name TEXT PRIMARY KEY COLLATE NOCASE) WITHOUT ROWID;
+INSERT OR IGNORE INTO domains (name)
+  SELECT substr(address, instr(address, '@') + 1) FROM accounts WHERE instr(address, '@') > 0;
+UPDATE schema_version SET version = 3;
 )sql";
 
 constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
@@ -293,6 +304,8 @@ class SqliteStore final : public MailStore, public Directory {
         if (st.bind_all(addr).step())
           return make_error(Errc::already_exists, "Account already exists", addr);
       }
+      if (auto at = addr.rfind('@'); at != std::string::npos)
+        writer_->prepare("INSERT OR IGNORE INTO domains (name) VALUES (?1)").bind_all(addr.substr(at + 1)).run();
       writer_->prepare("INSERT INTO accounts (address, password_hash) VALUES (?1, ?2)")
           .bind_all(addr, password_hash)
           .run();
@@ -363,6 +376,43 @@ class SqliteStore final : public MailStore, public Directory {
       auto st = r->prepare("SELECT id, address, password_hash FROM accounts ORDER BY address");
       std::vector<Account> out;
       while (st.step()) out.push_back(Account{st.int64(0), st.text(1), st.text(2)});
+      return out;
+    });
+  }
+
+  // --- Domains -------------------------------------------------------------------------------
+
+  Status add_domain(std::string_view domain) override {
+    const std::string name = ascii::lower(domain);
+    if (name.empty()) return make_error(Errc::invalid, "Empty domain");
+    return write_op("add_domain", [&]() -> Status {
+      writer_->prepare("INSERT OR IGNORE INTO domains (name) VALUES (?1)").bind_all(name).run();
+      if (writer_->changes() == 0) return make_error(Errc::already_exists, "Domain already exists", name);
+      return {};
+    });
+  }
+
+  Status delete_domain(std::string_view domain) override {
+    const std::string name = ascii::lower(domain);
+    return write_op("delete_domain", [&]() -> Status {
+      auto st = writer_->prepare("SELECT count(*) FROM accounts WHERE substr(address, instr(address, '@') + 1) = ?1");
+      st.bind_all(name).step();
+      if (const auto n = st.int64(0); n > 0)
+        return make_error(Errc::in_use, fmt::format("Domain has {} account{}; delete them first", n, n == 1 ? "" : "s"), name);
+      writer_->prepare("DELETE FROM domains WHERE name = ?1").bind_all(name).run();
+      if (writer_->changes() == 0) return make_error(Errc::not_found, "No such domain", name);
+      return {};
+    });
+  }
+
+  Result<std::vector<Domain>> list_domains() override {
+    return guarded("list_domains", [&]() -> Result<std::vector<Domain>> {
+      auto r = reader();
+      auto st = r->prepare(
+          "SELECT d.name, (SELECT count(*) FROM accounts AS a WHERE substr(a.address, instr(a.address, '@') + 1) = d.name)"
+          " FROM domains AS d ORDER BY d.name");
+      std::vector<Domain> out;
+      while (st.step()) out.push_back(Domain{st.text(0), static_cast<std::uint32_t>(st.int64(1))});
       return out;
     });
   }
@@ -1335,6 +1385,7 @@ void migrate(Db& db) {
                        " is newer than this program (" + std::to_string(kSchemaVersion) + ")");
   if (version == 0) db.exec(kSchemaV1);
   if (version < 2) db.exec(kSchemaV2);
+  if (version < 3) db.exec(kSchemaV3);
   tx.commit();
 }
 

@@ -70,8 +70,28 @@ TEST_F(SqliteStoreTest, LayoutAndPragmas) {
     return v;
   };
   EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(one("SELECT version FROM schema_version"), "2");
+  EXPECT_EQ(one("SELECT version FROM schema_version"), "3");
   sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, MigrationToVersion3AddsTheDomainsOfExistingAccounts) {
+  ASSERT_TRUE(store_->directory().add_account("v@site2.example", "h").ok());
+  store_.reset();
+  {
+    // Back to version 2, as a database written before domains existed.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE domains; UPDATE schema_version SET version = 2;", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  open();
+  auto domains = store_->directory().list_domains();
+  ASSERT_TRUE(domains.ok());
+  ASSERT_EQ(domains->size(), 2u);
+  EXPECT_EQ((*domains)[0].name, "example.com");
+  EXPECT_EQ((*domains)[0].accounts, 1u);
+  EXPECT_EQ((*domains)[1].name, "site2.example");
 }
 
 TEST_F(SqliteStoreTest, FilesFollowTheirLastReference) {
