@@ -87,7 +87,11 @@ int serve(const GlobalOptions& options, bool demo) {
   // Everything sessions refer to is declared before `io`, so it outlives the session frames that
   // ~io_context destroys (a session still alive at the drain deadline).
   asio::thread_pool store_pool(config.store_threads);
-  auth::Authenticator authenticator((*store)->directory(), 2);
+  auth::FailureBackoff::Policy backoff;
+  backoff.first = std::chrono::milliseconds(config.failure_delay_ms);
+  backoff.max = std::chrono::milliseconds(config.failure_delay_max_ms);
+  backoff.window = std::chrono::seconds(config.failure_window_seconds);
+  auth::Authenticator authenticator((*store)->directory(), 2, backoff);
   session::Registry registry;
   imap::ServerContext context{config, **store, authenticator, store_pool, *tls, registry};
   pop3::MaildropLocks pop3_locks;

@@ -7,8 +7,8 @@
 
 namespace pillarbox::auth {
 
-Authenticator::Authenticator(store::Directory& directory, unsigned threads)
-    : directory_(directory), pool_(threads ? threads : 1) {}
+Authenticator::Authenticator(store::Directory& directory, unsigned threads, FailureBackoff::Policy backoff)
+    : directory_(directory), pool_(threads ? threads : 1), backoff_(backoff) {}
 
 Authenticator::~Authenticator() { pool_.join(); }
 

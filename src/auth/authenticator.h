@@ -7,6 +7,7 @@
 
 #include <string_view>
 
+#include "auth/backoff.h"
 #include "base/result.h"
 #include "store/mail_store.h"
 
@@ -14,8 +15,9 @@ namespace pillarbox::auth {
 
 class Authenticator {
  public:
-  /// `threads` bounds how many hashes are verified at once (and so the memory they use).
-  Authenticator(store::Directory& directory, unsigned threads);
+  /// `threads` bounds how many hashes are verified at once (and so the memory they use);
+  /// `backoff` sets the delays for failed logins.
+  Authenticator(store::Directory& directory, unsigned threads, FailureBackoff::Policy backoff = {});
   ~Authenticator();
 
   /// Blocking; call it on pool(). Unknown login and wrong password give the same
@@ -23,10 +25,13 @@ class Authenticator {
   /// verified for unknown logins); Error::detail says which for the log.
   Result<store::Account> verify(std::string_view login, std::string_view password);
   asio::thread_pool& pool() { return pool_; }
+  /// Failed-login delays per remote address, shared by IMAP and POP3.
+  FailureBackoff& backoff() { return backoff_; }
 
  private:
   store::Directory& directory_;
   asio::thread_pool pool_;
+  FailureBackoff backoff_;
 };
 
 }  // namespace pillarbox::auth

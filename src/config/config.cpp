@@ -112,6 +112,9 @@ Status validate(const Config& c) {
   if (l.idle_timeout_seconds < 60) return bad("limits.idle_timeout_seconds", "must be at least 60");
   if (l.login_timeout_seconds < 5) return bad("limits.login_timeout_seconds", "must be at least 5");
   if (l.max_output_buffer_octets < 4096) return bad("limits.max_output_buffer_octets", "must be at least 4096");
+  if (c.failure_delay_max_ms < c.failure_delay_ms)
+    return bad("auth.failure_delay_max_ms", "must be at least auth.failure_delay_ms");
+  if (c.failure_delay_max_ms > 600000) return bad("auth.failure_delay_max_ms", "must be at most 600000 (10 minutes)");
   if (l.max_message_octets < 1024) return bad("limits.max_message_octets", "must be at least 1024");
   if (l.max_recipients < 1) return bad("limits.max_recipients", "must be at least 1");
   if (l.counting != "per-connection" && l.counting != "per-user")
@@ -178,6 +181,9 @@ Result<Config> load(const std::string& path) {
   r.get("tls", "private_key", c.tls_private_key);
   std::string plaintext = "loopback";
   r.get("auth", "plaintext_without_tls", plaintext);
+  r.get("auth", "failure_delay_ms", c.failure_delay_ms);
+  r.get("auth", "failure_delay_max_ms", c.failure_delay_max_ms);
+  r.get("auth", "failure_window_seconds", c.failure_window_seconds);
   if (plaintext == "never") c.plaintext_without_tls = Plaintext::never;
   else if (plaintext == "loopback") c.plaintext_without_tls = Plaintext::loopback;
   else if (plaintext == "always") c.plaintext_without_tls = Plaintext::always;

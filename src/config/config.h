@@ -41,6 +41,9 @@ struct Config {
   std::string tls_certificate = "fullchain.pem";   ///< relative to data_dir unless absolute
   std::string tls_private_key = "privkey.pem";
   Plaintext plaintext_without_tls = Plaintext::loopback;
+  std::uint32_t failure_delay_ms = 300;         ///< [auth] delay after a first failed login
+  std::uint32_t failure_delay_max_ms = 10000;   ///< [auth] cap of the doubling delay
+  std::uint32_t failure_window_seconds = 900;   ///< [auth] failures older than this are forgotten
   Limits limits;
   std::string store_backend = "sqlite";
   std::string store_url;

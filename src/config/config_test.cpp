@@ -66,6 +66,22 @@ TEST(Config, ErrorsNameFileKeyAndProblem) {
   std::remove(path.c_str());
 }
 
+TEST(Config, FailedLoginDelays) {
+  auto path = write_temp("[auth]\nfailure_delay_ms = 50\nfailure_delay_max_ms = 2000\nfailure_window_seconds = 60\n");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->failure_delay_ms, 50u);
+  EXPECT_EQ(c->failure_delay_max_ms, 2000u);
+  EXPECT_EQ(c->failure_window_seconds, 60u);
+  std::remove(path.c_str());
+
+  path = write_temp("[auth]\nfailure_delay_ms = 500\nfailure_delay_max_ms = 100\n");
+  c = load(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("auth.failure_delay_max_ms: must be at least auth.failure_delay_ms"), std::string::npos);
+  std::remove(path.c_str());
+}
+
 TEST(Config, Endpoints) {
   auto ep = parse_endpoint("[::1]:993");
   ASSERT_TRUE(ep.ok());

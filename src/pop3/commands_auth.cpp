@@ -34,16 +34,20 @@ asio::awaitable<Reply> log_in(Session& s, std::string user, std::string password
   auto check = [&authenticator, user, password] { return authenticator.verify(user, password); };
   auto account = co_await session::on_pool(authenticator.pool(), std::move(check));
   if (!account.ok()) {
-    log::info("session={} remote={} pop3 login failed for \"{}\": {}", s.id(), s.stream().remote_address(),
-              log::loggable(user), log::loggable(account.error().detail));
     if (account.error().code != Errc::no_perm) {
+      log::warn("session={} remote={} pop3 login for \"{}\" could not be checked: {}", s.id(),
+                s.stream().remote_address(), log::loggable(user), log::loggable(account.error().detail));
       co_return Reply::error("Authentication is unavailable; try again later", "SYS/TEMP");
     }
-    // A short pause makes guessing slower without holding any thread.
-    asio::steady_timer pause(s.stream().get_executor(), std::chrono::milliseconds(300));
+    // A growing pause per remote address makes guessing slower without holding any thread.
+    const auto delay = authenticator.backoff().failed(s.stream().remote_address());
+    log::info("session={} remote={} pop3 login failed for \"{}\": {} (answered after {} ms)", s.id(),
+              s.stream().remote_address(), log::loggable(user), log::loggable(account.error().detail), delay.count());
+    asio::steady_timer pause(s.stream().get_executor(), delay);
     co_await pause.async_wait(asio::use_awaitable);
     co_return Reply::error("Authentication failed", "AUTH");
   }
+  authenticator.backoff().succeeded(s.stream().remote_address());
   // RFC 1939 §8: the maildrop is locked for the whole TRANSACTION state.
   auto lock = s.context().locks.try_lock(account->id);
   if (!lock) {

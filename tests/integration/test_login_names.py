@@ -2,6 +2,7 @@
 names two accounts, over IMAP and POP3, with `pillarbox check` and `pillarbox domain`."""
 import imaplib
 import poplib
+import re
 import unittest
 
 from pbserver import PillarboxServer
@@ -93,6 +94,27 @@ class LoginNames(unittest.TestCase):
         check = srv.cli("check", check=False)
         self.assertEqual(check.returncode, 0, check.stderr)
         self.assertEqual(check.stdout, b"no problems found\n")
+
+    def test_failed_logins_are_answered_ever_later(self):
+        # The delay per remote address doubles with each failure up to the cap, over IMAP and
+        # POP3 alike, and a success clears it (read from the log, which says how long each
+        # refusal was held; tests do not time the server).
+        srv = PillarboxServer(failure_delay_ms=20, failure_delay_max_ms=100)
+        try:
+            srv.add_user(SITE1, PW1)
+            srv.start()
+            for _ in range(3):
+                imap_refusal(srv, SITE1, "wrong")
+            for _ in range(3):
+                pop3_refusal(srv, SITE1, "wrong")
+            c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+            c.login(SITE1, PW1)
+            c.logout()
+            imap_refusal(srv, SITE1, "wrong")
+            delays = [int(m) for m in re.findall(r"login failed for .*\(answered after (\d+) ms\)", srv.stderr())]
+            self.assertEqual(delays, [20, 40, 80, 100, 100, 100, 20])
+        finally:
+            srv.__exit__(None, None, None)
 
     def test_domains(self):
         srv = self.srv

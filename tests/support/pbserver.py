@@ -31,7 +31,8 @@ def binary_from_env():
 
 
 class PillarboxServer:
-    def __init__(self, binary=None, extra_config="", plaintext="loopback"):
+    def __init__(self, binary=None, extra_config="", plaintext="loopback", failure_delay_ms=300,
+                 failure_delay_max_ms=300):
         self.binary = binary or binary_from_env()
         self.dir = tempfile.mkdtemp(prefix="pbtest-")
         self.data = os.path.join(self.dir, "data")
@@ -39,6 +40,8 @@ class PillarboxServer:
         self.config = os.path.join(self.dir, "pillarbox.toml")
         self._plaintext = plaintext
         self._extra_config = extra_config
+        self._failure_delay_ms = failure_delay_ms
+        self._failure_delay_max_ms = failure_delay_max_ms
         self._pick_ports()
         self.proc = None
         self.stderr_path = os.path.join(self.dir, "stderr.log")
@@ -58,6 +61,9 @@ class PillarboxServer:
                     f'tls_listen = ["127.0.0.1:{self.pop3s_port}"]\n'
                     f'[lmtp]\nlisten = ["unix:{self.lmtp_socket}", "127.0.0.1:{self.lmtp_port}"]\n'
                     f'[auth]\nplaintext_without_tls = "{self._plaintext}"\n'
+                    # Failed logins wait a fixed 300 ms here (the first step of the real back-off),
+                    # so tests that fail many logins stay quick; test_login_names tests the growth.
+                    f'failure_delay_ms = {self._failure_delay_ms}\nfailure_delay_max_ms = {self._failure_delay_max_ms}\n'
                     f'{self._extra_config}\n')
 
     def cli(self, *args, input=None, check=True):
