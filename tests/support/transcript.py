@@ -8,7 +8,7 @@ The file format is described in tests/transcripts/README.md. In short:
     @user alice@example.org secret     account to create (default: this one)
     @alias sales alice@example.org     set-up before the server starts: an alias,
     @mailbox alice@example.org Lists   a mailbox,
-    @deliver alice@example.org m.eml   a delivered message (file relative to the transcript)
+    @deliver alice@example.org m.msg   a delivered message (file relative to the transcript)
     @only plain                        run over plain TCP only (or: @only tls)
     C: a LOGIN alice@example.org secret
     S: a OK ...

@@ -1,8 +1,8 @@
 # PIPELINING (RFC 2449 §6.6): a whole session sent at once, login included; the answers come
 # back in order, as if each command had been sent after the previous answer.
 @protocol pop3
-@deliver alice@example.org ../messages/rfc1939-1.eml
-@deliver alice@example.org ../messages/short.eml
+@deliver alice@example.org ../messages/rfc1939-1.msg
+@deliver alice@example.org ../messages/short.msg
 S: +OK ...
 C: USER alice@example.org
 C: PASS secret

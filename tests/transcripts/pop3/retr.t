@@ -2,7 +2,7 @@
 # (§3: ".line" goes out as "..line", a lone "." as ".."), then the terminating ".". Errors: no
 # argument, two arguments, message 0, a number past the end, not a number, a deleted message.
 @protocol pop3
-@deliver alice@example.org ../messages/dots.eml
+@deliver alice@example.org ../messages/dots.msg
 S: +OK ...
 C: USER alice@example.org
 S: +OK ...

@@ -2,8 +2,8 @@
 # maildrop of two messages of 120 and 200 octets, both retrieved and deleted, then QUIT's UPDATE
 # state (§6) removes them, as a second session shows.
 @protocol pop3
-@deliver alice@example.org ../messages/rfc1939-1.eml
-@deliver alice@example.org ../messages/rfc1939-2.eml
+@deliver alice@example.org ../messages/rfc1939-1.msg
+@deliver alice@example.org ../messages/rfc1939-2.msg
 S: +OK ...
 C: USER alice@example.org
 S: +OK ...

@@ -3,7 +3,7 @@
 # commands (APOP is not offered), an empty line, a doubled space (§3: arguments are separated by
 # a single space). Keywords are case-insensitive (§3).
 @protocol pop3
-@deliver alice@example.org ../messages/short.eml
+@deliver alice@example.org ../messages/short.msg
 S: +OK ...
 C: STAT
 S: -ERR ...

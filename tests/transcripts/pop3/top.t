@@ -3,7 +3,7 @@
 # (§3). TOP 100 3 of a missing message is the section's own error example. TOP does not count as
 # retrieving: no \Seen afterwards (only RETR does, see update.t).
 @protocol pop3
-@deliver alice@example.org ../messages/dots.eml
+@deliver alice@example.org ../messages/dots.msg
 S: +OK ...
 C: USER alice@example.org
 S: +OK ...

@@ -2,8 +2,8 @@
 # without an argument (LIST 3 of a 2-message maildrop is an error), RETR, DELE (DELE 2 twice:
 # "already deleted"), NOOP and RSET (all marks removed). Nothing is deleted without QUIT.
 @protocol pop3
-@deliver alice@example.org ../messages/rfc1939-1.eml
-@deliver alice@example.org ../messages/rfc1939-2.eml
+@deliver alice@example.org ../messages/rfc1939-1.msg
+@deliver alice@example.org ../messages/rfc1939-2.msg
 S: +OK ...
 C: USER alice@example.org
 S: +OK ...

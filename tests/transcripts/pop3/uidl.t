@@ -2,9 +2,9 @@
 # left out, the same ids in a later session even after another message was removed and the
 # maildrop renumbered; UIDL of a message that does not exist is an error.
 @protocol pop3
-@deliver alice@example.org ../messages/rfc1939-1.eml
-@deliver alice@example.org ../messages/rfc1939-2.eml
-@deliver alice@example.org ../messages/short.eml
+@deliver alice@example.org ../messages/rfc1939-1.msg
+@deliver alice@example.org ../messages/rfc1939-2.msg
+@deliver alice@example.org ../messages/short.msg
 S: +OK ...
 C: USER alice@example.org
 S: +OK ...

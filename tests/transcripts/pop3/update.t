@@ -3,9 +3,9 @@
 # Messages sent by RETR (not TOP) are \Seen afterwards, as an IMAP session shows; the deleted one
 # is gone and the others keep their UIDs.
 @protocol pop3
-@deliver alice@example.org ../messages/rfc1939-1.eml
-@deliver alice@example.org ../messages/rfc1939-2.eml
-@deliver alice@example.org ../messages/short.eml
+@deliver alice@example.org ../messages/rfc1939-1.msg
+@deliver alice@example.org ../messages/rfc1939-2.msg
+@deliver alice@example.org ../messages/short.msg
 S: +OK ...
 C: USER alice@example.org
 S: +OK ...
