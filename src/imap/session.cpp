@@ -15,6 +15,7 @@
 #include "base/ascii.h"
 #include "base/log.h"
 #include "net/listener.h"
+#include "session/connection.h"
 #include "imap/commands/commands.h"
 #include "imap/response.h"
 
@@ -363,19 +364,13 @@ asio::awaitable<void> Session::run() {
   registration_ = context_.registry.add(weak_from_this());
   touch();
   asio::co_spawn(stream_.get_executor(), watchdog(), asio::detached);
-  if (implicit_tls_) {
-    std::error_code ec;
-    co_await stream_.start_tls(*context_.tls, ec);
-    if (ec) {
-      log::info("session={} remote={} TLS handshake failed: {}", id_, stream_.remote_address(), ec.message());
-      closed_ = true;
-      idle_.stop();
-      stream_.close();
-      co_return;
-    }
+  const bool started = co_await session::begin_connection(stream_, implicit_tls_, context_.tls.get(), id_, "imap");
+  if (!started) {
+    closed_ = true;
+    idle_.stop();
+    stream_.close();
+    co_return;
   }
-  log::info("session={} protocol=imap remote={} tls={} connected", id_, stream_.remote_address(),
-            stream_.is_tls() ? stream_.tls_description() : "no");
   if (shutting_down_) {
     co_await say_bye("Server shutting down");
   } else {

@@ -15,6 +15,7 @@
 
 #include "base/log.h"
 #include "net/listener.h"
+#include "session/connection.h"
 #include "pop3/command.h"
 #include "pop3/commands.h"
 #include "pop3/multiline.h"
@@ -222,19 +223,13 @@ asio::awaitable<void> Session::run() {
   registration_ = context_.registry.add(weak_from_this());
   touch();
   asio::co_spawn(stream_.get_executor(), watchdog(), asio::detached);
-  if (implicit_tls_) {
-    std::error_code ec;
-    co_await stream_.start_tls(*context_.tls, ec);
-    if (ec) {
-      log::info("session={} remote={} TLS handshake failed: {}", id_, stream_.remote_address(), ec.message());
-      closed_ = true;
-      idle_.stop();
-      stream_.close();
-      co_return;
-    }
+  const bool started = co_await session::begin_connection(stream_, implicit_tls_, context_.tls.get(), id_, "pop3");
+  if (!started) {
+    closed_ = true;
+    idle_.stop();
+    stream_.close();
+    co_return;
   }
-  log::info("session={} protocol=pop3 remote={} tls={} connected", id_, stream_.remote_address(),
-            stream_.is_tls() ? stream_.tls_description() : "no");
   if (shutting_down_) {
     out_ += "-ERR [SYS/TEMP] Server shutting down\r\n";
   } else {

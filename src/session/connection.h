@@ -1,0 +1,20 @@
+// The start every TLS-capable session shares (IMAP, POP3): the implicit-TLS handshake when the
+// port asks for it (RFC 8314 §3.3), and the log lines that say how the connection began.
+#pragma once
+
+#include <asio/awaitable.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "net/stream.h"
+
+namespace pillarbox::session {
+
+/// With `implicit_tls`, runs the server side of the TLS handshake on `stream` with `tls`; then
+/// logs "session=<id> protocol=<protocol> remote=... tls=... connected". Returns false (and
+/// logs why) when the handshake failed: the caller closes the connection without a greeting.
+asio::awaitable<bool> begin_connection(net::Stream& stream, bool implicit_tls, asio::ssl::context* tls,
+                                       const std::string& session_id, std::string_view protocol);
+
+}  // namespace pillarbox::session
