@@ -8,6 +8,7 @@
 #include "admin/import.h"
 #include "admin/serve.h"
 #include "admin/users.h"
+#include "admin/who.h"
 
 namespace pillarbox::admin {
 
@@ -26,6 +27,7 @@ int run(int argc, char** argv) {
   add_deliver_command(app, options, status);
   add_domain_commands(app, options, status);
   add_check_command(app, options, status);
+  add_who_commands(app, options, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,7 +13,9 @@
 #include <random>
 #include <thread>
 
+#include "admin/control_socket.h"
 #include "admin/demo.h"
+#include "admin/who.h"
 #include "auth/authenticator.h"
 #include "base/log.h"
 #include "imap/session.h"
@@ -46,6 +48,9 @@ int serve(const GlobalOptions& options, bool demo) {
     }
   }
   log::init(config.log_level);
+  if (config.limits.idle_timeout_seconds < 1800)
+    log::warn("limits.idle_timeout_seconds = {} is below the 30 minutes RFC 9051 §5.4 asks for; clients may be "
+              "logged out while they wait for new mail", config.limits.idle_timeout_seconds);
   auto store = open_store(config);
   if (!store) {
     std::cerr << "pillarbox: " << store.error().text << "\n";
@@ -92,7 +97,7 @@ int serve(const GlobalOptions& options, bool demo) {
   backoff.max = std::chrono::milliseconds(config.failure_delay_max_ms);
   backoff.window = std::chrono::seconds(config.failure_window_seconds);
   auth::Authenticator authenticator((*store)->directory(), 2, backoff);
-  session::Registry registry;
+  session::Registry registry(session::ConnectionLimits::from(config.limits));
   imap::ServerContext context{config, **store, authenticator, store_pool, *tls, registry};
   pop3::MaildropLocks pop3_locks;
   pop3::ServerContext pop3_context{config, **store, authenticator, store_pool, *tls, registry, pop3_locks};
@@ -115,10 +120,17 @@ int serve(const GlobalOptions& options, bool demo) {
       bind_all(config.pop3_tls_listen, [&](const std::string& ep) { return pop3::listen(io, pop3_context, ep, true); }) &&
       bind_all(config.lmtp_listen, [&](const std::string& ep) { return lmtp::listen(io, lmtp_context, ep); });
   if (!bound) return 2;
-  log::info("started data_dir={} imap={} imaps={} pop3={} pop3s={} lmtp={} threads={}", config.data_dir,
+  // `pillarbox who` / `kick`: the registry over the owner-only admin socket.
+  const std::string admin_socket = config.in_data_dir(config.admin_socket);
+  ControlHandler control = [&registry](std::string_view line) { return control_answer(registry, line); };
+  if (auto s = start_control_socket(io, admin_socket, std::move(control)); !s) {
+    std::cerr << "pillarbox: " << s.error().text << "\n";
+    return 2;
+  }
+  log::info("started data_dir={} imap={} imaps={} pop3={} pop3s={} lmtp={} admin_socket={} threads={}", config.data_dir,
             fmt::join(config.imap_listen, ","), fmt::join(config.imap_tls_listen, ","),
             fmt::join(config.pop3_listen, ","), fmt::join(config.pop3_tls_listen, ","),
-            fmt::join(config.lmtp_listen, ","), threads);
+            fmt::join(config.lmtp_listen, ","), admin_socket, threads);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer drain(io);
@@ -146,7 +158,7 @@ int serve(const GlobalOptions& options, bool demo) {
   io.run();
   for (auto& t : workers) t.join();
   store_pool.join();
-  log::info("stopped");
+  log::info("stopped; {} sessions left", registry.size());
   return 0;
 }
 

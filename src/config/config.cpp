@@ -109,8 +109,13 @@ Status validate(const Config& c) {
   if (l.max_literal_octets > (std::uint64_t{1} << 32) - 1)
     return bad("limits.max_literal_octets", "must be below 4 GiB");
   if (l.max_literals_per_command < 1) return bad("limits.max_literals_per_command", "must be at least 1");
-  if (l.idle_timeout_seconds < 60) return bad("limits.idle_timeout_seconds", "must be at least 60");
-  if (l.login_timeout_seconds < 5) return bad("limits.login_timeout_seconds", "must be at least 5");
+  // Below RFC 9051 §5.4's 30 minutes is allowed (tests, special sites) but `serve` warns.
+  if (l.idle_timeout_seconds < 1) return bad("limits.idle_timeout_seconds", "must be at least 1");
+  if (l.login_timeout_seconds < 1) return bad("limits.login_timeout_seconds", "must be at least 1");
+  if (l.max_connections < 1) return bad("limits.max_connections", "must be at least 1");
+  if (l.max_connections_per_user < 1) return bad("limits.max_connections_per_user", "must be at least 1");
+  if (l.max_connections_per_ip < 1) return bad("limits.max_connections_per_ip", "must be at least 1");
+  if (l.max_bad_commands < 1) return bad("limits.max_bad_commands", "must be at least 1");
   if (l.max_output_buffer_octets < 4096) return bad("limits.max_output_buffer_octets", "must be at least 4096");
   if (c.failure_delay_max_ms < c.failure_delay_ms)
     return bad("auth.failure_delay_max_ms", "must be at least auth.failure_delay_ms");

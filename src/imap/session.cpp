@@ -63,12 +63,16 @@ SelectedMailbox* Session::selected() {
 void Session::set_state(State state) {
   state_ = std::move(state);
   touch();
+  if (registration_) {
+    if (auto* sel = selected()) registration_->set_state("selected", sel->info.name);
+    else registration_->set_state(account() ? "authenticated" : "not authenticated");
+  }
 }
 
 void Session::deselect() {
   if (auto* s = std::get_if<Selected>(&state_)) {
     store::Account account = s->account;
-    state_ = Authenticated{std::move(account)};
+    set_state(Authenticated{std::move(account)});
   }
 }
 
@@ -124,10 +128,11 @@ void Session::touch() {
   idle_.touch(limit);
 }
 
-void Session::request_shutdown() {
+void Session::request_shutdown(session::EndReason reason) {
   auto self = shared_from_this();
-  asio::post(stream_.get_executor(), [self] {
+  asio::post(stream_.get_executor(), [self, reason] {
     self->shutting_down_ = true;
+    self->end_reason_ = reason;
     self->stream_.cancel();
   });
 }
@@ -161,6 +166,7 @@ asio::awaitable<bool> Session::start_tls() {
     stream_.close();
     co_return false;
   }
+  if (registration_) registration_->set_tls(stream_.tls_description());
   co_return true;
 }
 
@@ -361,17 +367,22 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
 
 asio::awaitable<void> Session::run() {
   auto self = shared_from_this();
-  registration_ = context_.registry.add(weak_from_this());
+  auto admission = context_.registry.admit(weak_from_this(), session::new_session_info(stream_, id_, session::Protocol::imap,
+                                                                                      "not authenticated"));
+  registration_ = std::move(admission.registration);
   touch();
   asio::co_spawn(stream_.get_executor(), watchdog(), asio::detached);
   const bool started = co_await session::begin_connection(stream_, implicit_tls_, context_.tls.get(), id_, "imap");
+  if (started && registration_ && stream_.is_tls()) registration_->set_tls(stream_.tls_description());
   if (!started) {
-    closed_ = true;
-    idle_.stop();
-    stream_.close();
-    co_return;
-  }
-  if (shutting_down_) {
+    // Nothing to say: the handshake failed, or the client left before it.
+  } else if (admission.refusal != session::Refusal::none) {
+    // SPEC "Connection limits": a clear answer, never a hang (RFC 9051 §7.1.5 UNAVAILABLE).
+    const std::string why = session::refusal_text(admission.refusal, context_.registry.limits());
+    log::info("session={} remote={} refused: {} ({})", id_, stream_.remote_address(),
+              session::refusal_name(admission.refusal), why);
+    co_await say_bye(fmt::format("[UNAVAILABLE] {}", why));
+  } else if (shutting_down_) {
     co_await say_bye("Server shutting down");
   } else {
     out_ += fmt::format("* OK [CAPABILITY {}] {} ready.\r\n", capabilities(), config().server_name);
@@ -388,13 +399,19 @@ asio::awaitable<void> Session::run() {
     co_await flush();
     if (!ending_ && !closed_) {
       if (idle_.expired()) co_await say_bye("Autologout; idle for too long");
+      else if (shutting_down_ && end_reason_ == session::EndReason::kicked)
+        co_await say_bye("Disconnected by the administrator");
       else if (shutting_down_) co_await say_bye("Server shutting down");
     }
   }
   closed_ = true;
   idle_.stop();
   stream_.close();
-  log::info("session={} account={} disconnected", id_, account() ? account()->address : "-");
+  // The place is given back when the connection closes, not when the last reference to the
+  // session goes, so `who` and the limits count exactly the open connections (seed 002).
+  registration_.reset();
+  if (started && admission.refusal == session::Refusal::none)
+    log::info("session={} account={} disconnected", id_, account() ? account()->address : "-");
 }
 
 Status listen(asio::io_context& io, ServerContext& context, const std::string& endpoint, bool implicit_tls) {

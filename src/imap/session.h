@@ -83,7 +83,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
 
   /// Runs the connection to its end: greeting, commands, BYE. Must be spawned on a strand.
   asio::awaitable<void> run();
-  void request_shutdown() override;
+  void request_shutdown(session::EndReason reason) override;
 
   // --- for command handlers -----------------------------------------------------------------
   ServerContext& context() { return context_; }
@@ -128,6 +128,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   /// Ends the session after the current command (LOGOUT).
   void end_after_reply() { ending_ = true; }
   const std::string& id() const { return id_; }
+  /// This session's place in the registry (limits, `who`); null only before run() admits it.
+  session::Registry::Registration* registration() { return registration_.get(); }
 
  private:
   asio::awaitable<std::optional<std::string>> next_command();
@@ -150,6 +152,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   session::IdleTimer idle_;
   bool ending_ = false;
   bool shutting_down_ = false;
+  session::EndReason end_reason_ = session::EndReason::shutdown;
   bool closed_ = false;
   std::uint32_t bad_in_a_row_ = 0;
 };

@@ -24,30 +24,12 @@
 
 #include "base/log.h"
 #include "net/listener.h"
+#include "net/unix_socket.h"
 
 namespace pillarbox::lmtp {
 namespace {
 
 using Acceptor = asio::basic_socket_acceptor<asio::generic::stream_protocol>;
-
-// Removes the socket file when the accept loop's frame is destroyed (the io_context ends), but
-// only if it is still the file this process created.
-class SocketFileGuard {
- public:
-  SocketFileGuard() = default;
-  SocketFileGuard(std::string path, ino_t inode) : path_(std::move(path)), inode_(inode) {}
-  SocketFileGuard(SocketFileGuard&& other) noexcept : path_(std::exchange(other.path_, {})), inode_(other.inode_) {}
-  SocketFileGuard& operator=(SocketFileGuard&&) = delete;
-  ~SocketFileGuard() {
-    struct stat st {};
-    if (!path_.empty() && ::lstat(path_.c_str(), &st) == 0 && S_ISSOCK(st.st_mode) && st.st_ino == inode_)
-      ::unlink(path_.c_str());
-  }
-
- private:
-  std::string path_;
-  ino_t inode_ = 0;
-};
 
 std::string describe_peer(const asio::generic::stream_protocol::endpoint& ep) {
   if (ep.protocol().family() == AF_UNIX) return "unix";
@@ -58,8 +40,8 @@ std::string describe_peer(const asio::generic::stream_protocol::endpoint& ep) {
 }
 
 // Starts the accept loop; `guard` (the unix socket file, if any) lives as long as the loop.
-void start_accepting(asio::io_context& io, Acceptor acceptor, ServerContext& context, SocketFileGuard guard) {
-  auto start = [&context, guard = std::make_shared<SocketFileGuard>(std::move(guard))](Acceptor::protocol_type::socket socket) {
+void start_accepting(asio::io_context& io, Acceptor acceptor, ServerContext& context, net::SocketFileGuard guard) {
+  auto start = [&context, guard = std::make_shared<net::SocketFileGuard>(std::move(guard))](Acceptor::protocol_type::socket socket) {
     std::error_code ec;
     std::string peer = "?";
     if (auto remote = socket.remote_endpoint(ec); !ec) peer = describe_peer(remote);
@@ -81,40 +63,15 @@ Status open_acceptor(Acceptor& acceptor, const asio::generic::stream_protocol::e
   return {};
 }
 
-// A socket file left by a process that is gone may be replaced; a live one, or anything that
-// is not a socket, may not.
-Status clear_stale_socket(asio::io_context& io, const std::string& path, const std::string& endpoint) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) return {};
-  if (!S_ISSOCK(st.st_mode))
-    return make_error(Errc::already_exists, fmt::format("cannot listen on {}: {} exists and is not a socket", endpoint, path));
-  asio::local::stream_protocol::socket probe(io);
-  std::error_code ec;
-  probe.connect(asio::local::stream_protocol::endpoint(path), ec);
-  if (!ec) return make_error(Errc::in_use, fmt::format("cannot listen on {}: another server is listening there", endpoint));
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-    return make_error(Errc::io, fmt::format("cannot listen on {}: cannot remove the stale socket {}", endpoint, path));
-  return {};
-}
-
 Status listen_unix(asio::io_context& io, ServerContext& context, const std::string& endpoint) {
   const std::string path = context.config.in_data_dir(endpoint.substr(5));
-  if (path.size() >= sizeof(sockaddr_un::sun_path))
-    return make_error(Errc::invalid, fmt::format("cannot listen on {}: the path is longer than {} bytes", endpoint,
-                                                 sizeof(sockaddr_un::sun_path) - 1));
-  std::error_code ec;
-  const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec) return make_error(Errc::io, fmt::format("cannot listen on {}: cannot create {}: {}", endpoint, parent.string(), ec.message()));
-  if (auto s = clear_stale_socket(io, path, endpoint); !s) return s;
+  if (auto s = net::prepare_unix_socket_path(io, path, "cannot listen on " + endpoint); !s) return s;
   Acceptor acceptor(io);
   if (auto s = open_acceptor(acceptor, asio::generic::stream_protocol::endpoint(asio::local::stream_protocol::endpoint(path)), false, endpoint); !s) return s;
   // Owner and group may deliver (put the MTA's user in the group); others may not inject mail.
   if (::chmod(path.c_str(), 0660) != 0)
     return make_error(Errc::io, fmt::format("cannot listen on {}: chmod {}: {}", endpoint, path, std::strerror(errno)));
-  struct stat st {};
-  ::lstat(path.c_str(), &st);
-  start_accepting(io, std::move(acceptor), context, SocketFileGuard(path, st.st_ino));
+  start_accepting(io, std::move(acceptor), context, net::SocketFileGuard(path));
   return {};
 }
 
@@ -130,7 +87,7 @@ Status listen(asio::io_context& io, ServerContext& context, const std::string& e
   Acceptor acceptor(io);
   if (auto s = open_acceptor(acceptor, asio::generic::stream_protocol::endpoint(asio::ip::tcp::endpoint(address, ep->port)), true,
                                endpoint); !s) return s;
-  start_accepting(io, std::move(acceptor), context, SocketFileGuard());
+  start_accepting(io, std::move(acceptor), context, net::SocketFileGuard());
   return {};
 }
 

@@ -9,6 +9,8 @@
 #include <asio/write.hpp>
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include <random>
 #include <utility>
 
@@ -56,7 +58,8 @@ void Session::touch() {
   idle_.touch(context_.config.limits.login_timeout_seconds);
 }
 
-void Session::request_shutdown() {
+void Session::request_shutdown(session::EndReason) {
+  // Only shutdown reaches LMTP sessions: `kick` names accounts, and LMTP has none.
   auto self = shared_from_this();
   asio::post(socket_.get_executor(), [self] {
     self->shutting_down_ = true;
@@ -334,7 +337,15 @@ asio::awaitable<void> Session::data(std::string_view argument) {
 
 asio::awaitable<void> Session::run() {
   auto self = shared_from_this();
-  registration_ = context_.registry.add(weak_from_this());
+  session::SessionInfo info;
+  info.id = id_;
+  info.protocol = session::Protocol::lmtp;
+  info.remote = peer_;
+  info.started = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch()).count();
+  info.state = "ready";
+  // LMTP is listed (and told of shutdown) but never counted against the connection limits.
+  registration_ = context_.registry.admit(weak_from_this(), std::move(info)).registration;
   touch();
   asio::co_spawn(socket_.get_executor(), watchdog(), asio::detached);
   log::info("session={} protocol=lmtp remote={} connected", id_, peer_);
@@ -372,6 +383,7 @@ asio::awaitable<void> Session::run() {
   std::error_code ec;
   socket_.shutdown(asio::socket_base::shutdown_both, ec);
   socket_.close(ec);
+  registration_.reset();
   log::info("session={} lmtp disconnected", id_);
 }
 

@@ -46,7 +46,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   asio::awaitable<void> run();
   /// Ends the session with "421 4.3.2" after the command in progress (SIGTERM). A delivery in
   /// progress completes and is answered first; a message still being received is not stored.
-  void request_shutdown() override;
+  void request_shutdown(session::EndReason reason) override;
 
  private:
   struct Recipient {

@@ -54,6 +54,16 @@ asio::awaitable<Reply> log_in(Session& s, std::string user, std::string password
     log::info("session={} account={} pop3 maildrop in use", s.id(), account->address);
     co_return Reply::error("Maildrop is in use by another POP3 session", "IN-USE");
   }
+  // SPEC "Connection limits": the account's place is taken once the credentials are proven.
+  const auto refusal = s.registration() ? s.registration()->log_in(account->address) : session::Refusal::none;
+  if (refusal != session::Refusal::none) {
+    const std::string why = session::refusal_text(refusal, s.context().registry.limits());
+    log::info("session={} remote={} account={} pop3 login refused: {} ({})", s.id(), s.stream().remote_address(),
+              account->address, session::refusal_name(refusal), why);
+    // RFC 2449 §8.1.1 IN-USE for the account's own limit; RFC 3206 SYS/TEMP when the server
+    // has no seat left.
+    co_return Reply::error(why, refusal == session::Refusal::user_full ? "IN-USE" : "SYS/TEMP");
+  }
   using Snapshot = std::pair<store::MailboxInfo, std::vector<store::MessageMeta>>;
   auto load = [&st = s.store(), id = account->id]() -> Result<Snapshot> {
     auto inbox = st.get_mailbox(id, "INBOX");
@@ -65,6 +75,7 @@ asio::awaitable<Reply> log_in(Session& s, std::string user, std::string password
   auto loaded = co_await s.store_call(std::move(load));
   if (!loaded.ok()) {
     log::warn("session={} account={} cannot open INBOX: {}", s.id(), account->address, loaded.error().detail);
+    if (s.registration()) s.registration()->log_out();
     co_return Reply::error("Cannot open the maildrop; try again later", "SYS/TEMP");
   }
   const Snapshot& snapshot = loaded.value();

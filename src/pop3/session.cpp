@@ -43,6 +43,7 @@ Session::~Session() = default;
 void Session::set_state(State state) {
   state_ = std::move(state);
   touch();
+  if (registration_) registration_->set_state(transaction() ? "transaction" : "authorization");
 }
 
 asio::awaitable<void> Session::flush() {
@@ -112,10 +113,11 @@ void Session::touch() {
   idle_.touch(limit);
 }
 
-void Session::request_shutdown() {
+void Session::request_shutdown(session::EndReason reason) {
   auto self = shared_from_this();
-  asio::post(stream_.get_executor(), [self] {
+  asio::post(stream_.get_executor(), [self, reason] {
     self->shutting_down_ = true;
+    self->end_reason_ = reason;
     self->stream_.cancel();
   });
 }
@@ -146,6 +148,7 @@ asio::awaitable<bool> Session::start_tls() {
   }
   // RFC 2595 §4: the client discards what it learnt before TLS; so does the server.
   state_ = Authorization{};
+  if (registration_) registration_->set_tls(stream_.tls_description());
   co_return true;
 }
 
@@ -220,11 +223,27 @@ asio::awaitable<void> Session::execute(const std::string& line) {
 
 asio::awaitable<void> Session::run() {
   auto self = shared_from_this();
-  registration_ = context_.registry.add(weak_from_this());
+  auto admission = context_.registry.admit(weak_from_this(), session::new_session_info(stream_, id_, session::Protocol::pop3,
+                                                                                      "authorization"));
+  registration_ = std::move(admission.registration);
   touch();
   asio::co_spawn(stream_.get_executor(), watchdog(), asio::detached);
   const bool started = co_await session::begin_connection(stream_, implicit_tls_, context_.tls.get(), id_, "pop3");
   if (!started) {
+    closed_ = true;
+    idle_.stop();
+    stream_.close();
+    registration_.reset();
+    co_return;
+  }
+  if (registration_ && stream_.is_tls()) registration_->set_tls(stream_.tls_description());
+  if (admission.refusal != session::Refusal::none) {
+    // SPEC "Connection limits": a clear answer, never a hang (RFC 3206 SYS/TEMP).
+    const std::string why = session::refusal_text(admission.refusal, context_.registry.limits());
+    log::info("session={} remote={} refused: {} ({})", id_, stream_.remote_address(),
+              session::refusal_name(admission.refusal), why);
+    out_ += fmt::format("-ERR [SYS/TEMP] {}\r\n", why);
+    co_await flush();
     closed_ = true;
     idle_.stop();
     stream_.close();
@@ -251,7 +270,10 @@ asio::awaitable<void> Session::run() {
         ending_ = true;
       }
     }
-    if (!ending_ && !closed_ && shutting_down_) out_ += "-ERR [SYS/TEMP] Server shutting down\r\n";
+    if (!ending_ && !closed_ && shutting_down_) {
+      out_ += end_reason_ == session::EndReason::kicked ? "-ERR Disconnected by the administrator\r\n"
+                                                        : "-ERR [SYS/TEMP] Server shutting down\r\n";
+    }
     // RFC 1939 §3: when the autologout timer expires the server closes the connection without
     // a response and without entering the UPDATE state, so nothing is said on a timeout.
   }
@@ -261,6 +283,7 @@ asio::awaitable<void> Session::run() {
   closed_ = true;
   idle_.stop();
   stream_.close();
+  registration_.reset();   // exact counts: the place is free once the connection is closed
   log::info("session={} account={} disconnected{}", id_, account, idle_.expired() ? " (autologout)" : "");
 }
 

@@ -96,7 +96,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
 
   /// Runs the connection to its end: greeting, commands, QUIT or close. Spawn it on a strand.
   asio::awaitable<void> run();
-  void request_shutdown() override;
+  void request_shutdown(session::EndReason reason) override;
 
   // --- for command handlers -----------------------------------------------------------------
   ServerContext& context() { return context_; }
@@ -109,6 +109,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   /// The TRANSACTION state, or null before login.
   Transaction* transaction() { return std::get_if<Transaction>(&state_); }
   void set_state(State state);
+  /// This session's place in the registry (limits, `who`); null only before run() admits it.
+  session::Registry::Registration* registration() { return registration_.get(); }
 
   /// Runs a blocking store call on the store threads (DESIGN §1).
   template <class F>
@@ -157,6 +159,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   std::string out_;         // responses not yet written
   std::string id_;
   std::unique_ptr<session::Registry::Registration> registration_;
+  session::EndReason end_reason_ = session::EndReason::shutdown;
   session::IdleTimer idle_;
   bool ending_ = false;
   bool shutting_down_ = false;

@@ -2,6 +2,8 @@
 
 #include <asio/ssl/context.hpp>
 
+#include <chrono>
+
 #include "base/log.h"
 
 namespace pillarbox::session {
@@ -19,6 +21,19 @@ asio::awaitable<bool> begin_connection(net::Stream& stream, bool implicit_tls, a
   log::info("session={} protocol={} remote={} tls={} connected", session_id, protocol, stream.remote_address(),
             stream.is_tls() ? stream.tls_description() : "no");
   co_return true;
+}
+
+SessionInfo new_session_info(const net::Stream& stream, const std::string& session_id, Protocol protocol,
+                             std::string_view state) {
+  SessionInfo info;
+  info.id = session_id;
+  info.protocol = protocol;
+  info.remote = stream.remote_address();
+  info.remote_port = stream.remote_port();
+  info.started = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch()).count();
+  info.state = state;
+  return info;
 }
 
 }  // namespace pillarbox::session

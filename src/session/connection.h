@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "net/stream.h"
+#include "session/registry.h"
 
 namespace pillarbox::session {
 
@@ -16,5 +17,10 @@ namespace pillarbox::session {
 /// logs why) when the handshake failed: the caller closes the connection without a greeting.
 asio::awaitable<bool> begin_connection(net::Stream& stream, bool implicit_tls, asio::ssl::context* tls,
                                        const std::string& session_id, std::string_view protocol);
+
+/// The registry entry for a connection that has just been accepted on `stream`: its id, the
+/// client's address and port, the start time (now) and the first protocol `state`.
+SessionInfo new_session_info(const net::Stream& stream, const std::string& session_id, Protocol protocol,
+                             std::string_view state);
 
 }  // namespace pillarbox::session

@@ -26,9 +26,22 @@ asio::awaitable<Reply> log_in(Session& s, const std::string& user, const std::st
     co_return Reply::no("AUTHENTICATIONFAILED", "Authentication failed");
   }
   authenticator.backoff().succeeded(s.stream().remote_address());
-  log::info("session={} remote={} account={} logged in", s.id(), s.stream().remote_address(), account->address);
-  s.set_state(Session::Authenticated{std::move(account.value())});
-  co_return Reply::ok("Logged in", fmt::format("CAPABILITY {}", s.capabilities()));
+  co_return complete_login(s, std::move(account.value()));
+}
+
+Reply complete_login(Session& s, store::Account account) {
+  // SPEC "Connection limits": the account's place under max_connections_per_user (and its
+  // seat, with per-user counting) is taken here, after the credentials were proven.
+  const auto refusal = s.registration() ? s.registration()->log_in(account.address) : session::Refusal::none;
+  if (refusal != session::Refusal::none) {
+    const std::string why = session::refusal_text(refusal, s.context().registry.limits());
+    log::info("session={} remote={} account={} login refused: {} ({})", s.id(), s.stream().remote_address(),
+              account.address, session::refusal_name(refusal), why);
+    return Reply::no("LIMIT", why);   // RFC 5530 §3 LIMIT
+  }
+  log::info("session={} remote={} account={} logged in", s.id(), s.stream().remote_address(), account.address);
+  s.set_state(Session::Authenticated{std::move(account)});
+  return Reply::ok("Logged in", fmt::format("CAPABILITY {}", s.capabilities()));
 }
 
 }  // namespace pillarbox::imap

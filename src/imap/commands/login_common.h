@@ -14,4 +14,9 @@ namespace pillarbox::imap {
 /// authenticated state. Unknown account and wrong password get the same answer.
 asio::awaitable<Reply> log_in(Session& s, const std::string& user, const std::string& password);
 
+/// After credentials were proven for `account`: takes its place under the connection limits and
+/// enters the authenticated state (OK with the new CAPABILITY), or answers NO [LIMIT] naming the
+/// limit (SPEC "Connection limits", RFC 5530 §3) and stays not authenticated.
+Reply complete_login(Session& s, store::Account account);
+
 }  // namespace pillarbox::imap
