@@ -8,6 +8,7 @@ Usage:
 
 Every process it starts is stopped on exit (SIGTERM, then SIGKILL after 10 s).
 """
+import json
 import os
 import shutil
 import signal
@@ -122,6 +123,23 @@ class PillarboxServer:
         status = self.proc.returncode
         self.proc = None
         return status
+
+    def who(self):
+        """The running server's `pillarbox who --json` answer, parsed."""
+        return json.loads(self.cli("--json", "who").stdout)
+
+    def wait_for_sessions(self, counted, timeout=30):
+        """Waits until `who` reports exactly `counted` IMAP/POP3 sessions (the server notices a
+        closed connection a moment after the client closes it); returns the last answer.
+        Raises AssertionError naming both numbers when it does not get there."""
+        deadline = time.time() + timeout
+        while True:
+            w = self.who()
+            if w["counted_sessions"] == counted:
+                return w
+            if time.time() > deadline:
+                raise AssertionError(f"who reports {w['counted_sessions']} sessions, expected {counted}: {w}")
+            time.sleep(0.05)
 
     def stderr(self):
         try:
