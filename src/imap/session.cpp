@@ -143,7 +143,12 @@ asio::awaitable<void> Session::watchdog() {
   std::function<void()> on_expiry = [this] {
     stream_.cancel();
   };
-  co_await idle_.run(std::move(on_expiry));
+  std::function<void()> on_overdue = [this] {
+    log::info("session={} closed: no goodbye could be written within {} s of the autologout", id_,
+              session::IdleTimer::kOverdueGrace.count());
+    stream_.close();
+  };
+  co_await idle_.run(std::move(on_expiry), std::move(on_overdue));
 }
 
 asio::awaitable<void> Session::say_bye(std::string_view text) {
@@ -386,7 +391,7 @@ asio::awaitable<void> Session::run() {
     co_await say_bye("Server shutting down");
   } else {
     out_ += fmt::format("* OK [CAPABILITY {}] {} ready.\r\n", capabilities(), config().server_name);
-    while (!ending_ && !closed_) {
+    while (!ending_ && !closed_ && !idle_.expired() && !shutting_down_) {
       auto command = co_await next_command();
       if (!command) break;
       co_await execute(std::move(*command));

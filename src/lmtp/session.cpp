@@ -75,7 +75,11 @@ asio::awaitable<void> Session::watchdog() {
     std::error_code ec;
     socket_.cancel(ec);
   };
-  co_await idle_.run(std::move(on_expiry));
+  std::function<void()> on_overdue = [this] {
+    std::error_code ec;
+    socket_.close(ec);
+  };
+  co_await idle_.run(std::move(on_expiry), std::move(on_overdue));
 }
 
 void Session::reply(const Reply& r) {

@@ -32,7 +32,7 @@ Reply plaintext_refused() {
 asio::awaitable<Reply> log_in(Session& s, std::string user, std::string password) {
   auto& authenticator = s.context().authenticator;
   auto check = [&authenticator, user, password] { return authenticator.verify(user, password); };
-  auto account = co_await session::on_pool(authenticator.pool(), std::move(check));
+  auto account = co_await s.held_pool_call(authenticator.pool(), std::move(check));
   if (!account.ok()) {
     if (account.error().code != Errc::no_perm) {
       log::warn("session={} remote={} pop3 login for \"{}\" could not be checked: {}", s.id(),

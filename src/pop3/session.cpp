@@ -128,7 +128,12 @@ asio::awaitable<void> Session::watchdog() {
   std::function<void()> on_expiry = [this] {
     stream_.cancel();
   };
-  co_await idle_.run(std::move(on_expiry));
+  std::function<void()> on_overdue = [this] {
+    log::info("session={} closed: no goodbye could be written within {} s of the autologout", id_,
+              session::IdleTimer::kOverdueGrace.count());
+    stream_.close();
+  };
+  co_await idle_.run(std::move(on_expiry), std::move(on_overdue));
 }
 
 asio::awaitable<bool> Session::start_tls() {
@@ -254,7 +259,7 @@ asio::awaitable<void> Session::run() {
   } else {
     // No APOP timestamp in the greeting: APOP is not offered (RFC 1939 §7).
     out_ += fmt::format("+OK {} POP3 server ready\r\n", config().server_name);
-    while (!ending_ && !closed_) {
+    while (!ending_ && !closed_ && !idle_.expired() && !shutting_down_) {
       auto input = co_await next_input();
       if (input.kind == Input::Kind::closed) break;
       if (input.kind == Input::Kind::too_long) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -116,6 +117,14 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   template <class F>
   auto store_call(F fn) {
     return session::on_pool(context_.store_pool, std::move(fn));
+  }
+
+  /// Runs a blocking call on `pool` (the authenticator's hash pool) with the autologout clock
+  /// held, so a login queued behind many others is never timed out for the server's slowness.
+  template <class F>
+  asio::awaitable<std::invoke_result_t<F>> held_pool_call(asio::thread_pool& pool, F fn) {
+    session::IdleTimer::Hold hold(idle_, config().limits.login_timeout_seconds);
+    co_return co_await session::on_pool(pool, std::move(fn));
   }
 
   /// Queues raw bytes (CRLF-terminated lines).

@@ -15,16 +15,28 @@ namespace pillarbox::session {
 /// Lives in a session and is used only on the session's strand.
 class IdleTimer {
  public:
+  /// How long an expired session may take to say goodbye before it is closed without one.
+  static constexpr std::chrono::seconds kOverdueGrace{5};
+
   explicit IdleTimer(asio::any_io_executor executor) : timer_(std::move(executor)) {}
 
   /// Sets the deadline `seconds` from now (call it after every command).
   void touch(std::uint32_t seconds) {
-    deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    if (expired_) return;   // too late: the session is on its way out
+    const auto next = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    const bool earlier = next < deadline_;
+    deadline_ = next;
+    // The wait in run() sleeps until the old deadline; a shorter timeout (the idle timeout
+    // after login may be shorter than the login timeout) wakes it to wait for the new one.
+    if (earlier) timer_.cancel();
   }
   /// Waits until the deadline passes, then marks the timer expired and calls `on_expiry` (the
-  /// session cancels its pending read, and its loop says goodbye); or until stop(). Spawn it
-  /// once, from a coroutine that keeps the session alive.
-  asio::awaitable<void> run(std::function<void()> on_expiry);
+  /// session cancels its pending read, and its loop says goodbye); or until stop(). If the
+  /// session has still not stopped kOverdueGrace later (its goodbye or another write is stuck
+  /// behind a client that does not read, or the cancel found nothing pending), calls
+  /// `on_overdue`, which closes the connection outright. Spawn it once, from a coroutine that
+  /// keeps the session alive.
+  asio::awaitable<void> run(std::function<void()> on_expiry, std::function<void()> on_overdue);
   /// Ends run() without calling `on_expiry` (the session is closing).
   void stop() {
     stopped_ = true;
@@ -33,11 +45,30 @@ class IdleTimer {
   /// True once the deadline passed.
   bool expired() const { return expired_; }
 
+  /// While a Hold exists the session is waiting for the server, not the client (a login queued
+  /// behind a storm of others on the hash pool), so the deadline cannot pass; it is set afresh
+  /// when the last Hold ends. Waiting for the client (a read, a write it does not take) is
+  /// never held.
+  class Hold {
+   public:
+    Hold(IdleTimer& t, std::uint32_t seconds) : timer_(t), seconds_(seconds) { ++timer_.held_; }
+    Hold(const Hold&) = delete;
+    Hold& operator=(const Hold&) = delete;
+    ~Hold() {
+      if (--timer_.held_ == 0) timer_.touch(seconds_);
+    }
+
+   private:
+    IdleTimer& timer_;
+    std::uint32_t seconds_;
+  };
+
  private:
   asio::steady_timer timer_;
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::now();
   bool stopped_ = false;
   bool expired_ = false;
+  unsigned held_ = 0;
 };
 
 }  // namespace pillarbox::session

@@ -15,7 +15,7 @@ asio::awaitable<Reply> log_in(Session& s, const std::string& user, const std::st
   }
   auto& authenticator = s.context().authenticator;
   auto check = [&authenticator, user, password] { return authenticator.verify(user, password); };
-  auto account = co_await session::on_pool(authenticator.pool(), std::move(check));
+  auto account = co_await s.held_pool_call(authenticator.pool(), std::move(check));
   if (!account.ok()) {
     // A growing pause per remote address makes guessing slower without holding any thread.
     const auto delay = authenticator.backoff().failed(s.stream().remote_address());

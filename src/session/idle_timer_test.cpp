@@ -1,0 +1,75 @@
+#include "session/idle_timer.h"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+namespace pillarbox::session {
+namespace {
+
+// Runs `timer` with a long first deadline that `shorten` replaces by a short one; reports
+// whether it expired before a 20-second guard (the test never measures time itself).
+struct Harness {
+  asio::io_context io;
+  IdleTimer timer{io.get_executor()};
+  asio::steady_timer guard{io, std::chrono::seconds(20)};
+  int expiries = 0;
+  int overdue = 0;
+
+  void run() {
+    std::function<void()> on_expiry = [this] { ++expiries; };
+    std::function<void()> on_overdue = [this] {
+      ++overdue;
+      guard.cancel();
+    };
+    asio::co_spawn(io, timer.run(std::move(on_expiry), std::move(on_overdue)), asio::detached);
+    guard.async_wait([this](std::error_code) {
+      timer.stop();
+      io.stop();
+    });
+    io.run();
+  }
+};
+
+TEST(IdleTimer, AShorterTimeoutTakesEffectAtOnce) {
+  Harness h;
+  h.timer.touch(3600);   // e.g. a login timeout
+  h.timer.touch(1);      // then a shorter idle timeout after login
+  h.run();
+  EXPECT_TRUE(h.timer.expired());
+  EXPECT_EQ(h.expiries, 1);
+  // Nobody stopped the timer after expiry, so the session is closed outright after the grace.
+  EXPECT_EQ(h.overdue, 1);
+}
+
+TEST(IdleTimer, AHoldKeepsTheDeadlineFromPassing) {
+  Harness h;
+  h.timer.touch(1);
+  auto hold = std::make_unique<IdleTimer::Hold>(h.timer, 1);
+  asio::steady_timer release(h.io, std::chrono::seconds(3));
+  int expiries_while_held = -1;
+  release.async_wait([&](std::error_code) {
+    expiries_while_held = h.expiries;
+    hold.reset();   // the server's work is done: the clock starts again from now
+  });
+  h.run();
+  EXPECT_EQ(expiries_while_held, 0);
+  EXPECT_EQ(h.expiries, 1);
+}
+
+TEST(IdleTimer, StopEndsTheWaitWithoutExpiry) {
+  Harness h;
+  h.timer.touch(3600);
+  asio::steady_timer stopper(h.io, std::chrono::milliseconds(10));
+  stopper.async_wait([&](std::error_code) {
+    h.timer.stop();
+    h.guard.cancel();
+  });
+  h.run();
+  EXPECT_FALSE(h.timer.expired());
+  EXPECT_EQ(h.expiries, 0);
+}
+
+}  // namespace
+}  // namespace pillarbox::session
