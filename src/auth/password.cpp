@@ -77,6 +77,8 @@ struct WeakScheme {
 };
 constexpr std::string_view kCleartext = "the password is stored in cleartext";
 constexpr std::string_view kDigest = "a fast digest that a stolen database gives up to guessing within hours";
+constexpr std::string_view kMd5Crypt = "MD5-CRYPT is 1000 rounds of MD5, far too fast to resist guessing";
+constexpr std::string_view kDesCrypt = "DES crypt uses only the first 8 characters of a password and is fast to guess";
 constexpr std::array<WeakScheme, 26> kWeak{{
     {"PLAIN", kCleartext},
     {"CLEAR", kCleartext},
@@ -85,8 +87,8 @@ constexpr std::array<WeakScheme, 26> kWeak{{
     {"PLAIN-MD4", kDigest},
     {"PLAIN-MD5", kDigest},
     {"LDAP-MD5", kDigest},
-    {"MD5", "MD5-CRYPT is 1000 rounds of MD5, far too fast to resist guessing"},
-    {"MD5-CRYPT", "MD5-CRYPT is 1000 rounds of MD5, far too fast to resist guessing"},
+    {"MD5", kMd5Crypt},  // Dovecot: an alias of MD5-CRYPT
+    {"MD5-CRYPT", kMd5Crypt},
     {"SMD5", kDigest},
     {"SHA", kDigest},
     {"SHA1", kDigest},
@@ -101,7 +103,7 @@ constexpr std::array<WeakScheme, 26> kWeak{{
     {"LANMAN", kDigest},
     {"NTLM", kDigest},
     {"RPA", "it keeps a password-equivalent secret"},
-    {"DES-CRYPT", "DES crypt uses only the first 8 characters of a password and is fast to guess"},
+    {"DES-CRYPT", kDesCrypt},
     {"SKEY", "one-time password schemes cannot check a LOGIN password"},
     {"OTP", "one-time password schemes cannot check a LOGIN password"},
 }};
@@ -121,7 +123,7 @@ Result<ParsedHash> classify_text(std::string_view text, std::string_view scheme)
   for (const auto& p : kPrefixes) {
     if (text.starts_with(p.prefix)) return ParsedHash{p.scheme, std::string(text)};
   }
-  if (text.starts_with("$1$")) return refused("MD5-CRYPT ($1$)", kWeak[7].why);
+  if (text.starts_with("$1$")) return refused("MD5-CRYPT ($1$)", kMd5Crypt);
   if (text.starts_with("$2x$"))
     return refused("BLF-CRYPT $2x$", "$2x$ marks hashes made by the crypt_blowfish bug of 2011 (CVE-2011-2483)");
   if (text.starts_with("$")) {
@@ -134,7 +136,7 @@ Result<ParsedHash> classify_text(std::string_view text, std::string_view scheme)
     return make_error(Errc::invalid, fmt::format("unsupported crypt method \"{}\"; {}", id, kAccepted));
   }
   if (!scheme.empty() && (text.size() == 13 || text.starts_with("_")))
-    return refused("DES-CRYPT", kWeak[23].why);  // {CRYPT} in Dovecot falls back to DES crypt
+    return refused("DES-CRYPT", kDesCrypt);  // {CRYPT} in Dovecot falls back to DES crypt
   if (scheme.empty())
     return make_error(Errc::invalid,
                       fmt::format("not a password hash: expected {{SCHEME}}HASH or a crypt(3) string; {}", kAccepted));
