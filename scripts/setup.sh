@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config ccache
-          libasio-dev libssl-dev libsqlite3-dev libsodium-dev libtomlplusplus-dev libcli11-dev
+          libasio-dev libssl-dev libsqlite3-dev libsodium-dev libcrypt-dev libtomlplusplus-dev libcli11-dev
           libspdlog-dev libfmt-dev libicu-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
           python3 curl openssl mutt tmux postfix fetchmail)
 missing=()

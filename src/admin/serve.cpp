@@ -96,7 +96,7 @@ int serve(const GlobalOptions& options, bool demo) {
   backoff.first = std::chrono::milliseconds(config.failure_delay_ms);
   backoff.max = std::chrono::milliseconds(config.failure_delay_max_ms);
   backoff.window = std::chrono::seconds(config.failure_window_seconds);
-  auth::Authenticator authenticator((*store)->directory(), 2, backoff);
+  auth::Authenticator authenticator((*store)->directory(), config.hash_thread_count(), backoff, config.rehash);
   session::Registry registry(session::ConnectionLimits::from(config.limits));
   imap::ServerContext context{config, **store, authenticator, store_pool, *tls, registry};
   pop3::MaildropLocks pop3_locks;
@@ -131,6 +131,8 @@ int serve(const GlobalOptions& options, bool demo) {
             fmt::join(config.imap_listen, ","), fmt::join(config.imap_tls_listen, ","),
             fmt::join(config.pop3_listen, ","), fmt::join(config.pop3_tls_listen, ","),
             fmt::join(config.lmtp_listen, ","), admin_socket, threads);
+  log::info("password hashing: {} threads (at most {} MiB for Argon2id), rehash {}", config.hash_thread_count(),
+            config.hash_thread_count() * 32, config.rehash ? "on" : "off");
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer drain(io);

@@ -42,11 +42,24 @@ Status add_aliases(store::Directory& dir, const std::string& address, const std:
   return {};
 }
 
-Result<std::string> new_password_hash(bool from_stdin) {
+// The hash to store: an imported one (--password-hash), checked and stored without its
+// "{SCHEME}" prefix, or an Argon2id hash of a password read from the terminal or stdin.
+Result<std::string> new_password_hash(bool from_stdin, const CLI::Option* hash_option, const std::string& imported) {
+  if (hash_option->count() > 0) {
+    auto checked = auth::check_password_hash(imported);
+    if (!checked) return make_error(Errc::invalid, "--password-hash: " + checked.error().text);
+    return std::move(checked->text);
+  }
   auto password = read_password(from_stdin);
   if (!password) return password.error();
   return auth::hash_password(*password);
 }
+
+constexpr const char* kPasswordHashHelp =
+    "Store this hash instead of asking for a password: {SHA512-CRYPT}$6$..., {SHA256-CRYPT}$5$..., "
+    "{BLF-CRYPT}$2y$..., {CRYPT}$y$... (yescrypt), {ARGON2ID}$argon2id$..., or such a crypt string "
+    "without the prefix (Dovecot passwd-file forms). Replaced by Argon2id at the first login "
+    "unless [auth] rehash = false";
 
 }  // namespace
 
@@ -56,12 +69,14 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, int& status) {
   // CLI11 binds options to variables that must outlive parsing.
   static std::string address;
   static bool password_stdin = false;
+  static std::string password_hash;
   static std::vector<std::string> aliases;
   static std::string alias;
 
   auto* add = user->add_subcommand("add", "Create an account with an INBOX");
   add->add_option("ADDRESS", address, "Full address, user@domain")->required();
-  add->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  auto* add_stdin = add->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  static CLI::Option* add_hash = add->add_option("--password-hash", password_hash, kPasswordHashHelp)->excludes(add_stdin);
   add->add_option("--alias", aliases, "An alias for the account (repeatable): a name or name@domain");
   add->callback([&] {
     status = run_with_store(options, [](store::MailStore& st) -> Status {
@@ -72,7 +87,7 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, int& status) {
         if (!valid_alias(ascii::lower(raw)))
           return make_error(Errc::invalid, fmt::format("\"{}\" is not a valid alias (a name or name@domain, without '+')", raw));
       }
-      auto hash = new_password_hash(password_stdin);
+      auto hash = new_password_hash(password_stdin, add_hash, password_hash);
       if (!hash) return hash.error();
       auto id = st.directory().add_account(a, *hash);
       if (!id) return about(a, id.error());
@@ -83,12 +98,14 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, int& status) {
 
   auto* passwd = user->add_subcommand("passwd", "Set an account's password");
   passwd->add_option("ADDRESS", address, "Full address")->required();
-  passwd->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  auto* passwd_stdin = passwd->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  static CLI::Option* passwd_hash =
+      passwd->add_option("--password-hash", password_hash, kPasswordHashHelp)->excludes(passwd_stdin);
   passwd->callback([&] {
     status = run_with_store(options, [](store::MailStore& st) -> Status {
       std::string a = ascii::lower(address);
       if (auto found = st.directory().find_account(a); !found) return about(a, found.error());
-      auto hash = new_password_hash(password_stdin);
+      auto hash = new_password_hash(password_stdin, passwd_hash, password_hash);
       if (!hash) return hash.error();
       if (auto s = st.directory().set_password_hash(a, *hash); !s) return about(a, s);
       std::cout << "password changed for " << a << "\n";

@@ -4,7 +4,10 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <functional>
+#include <limits>
+#include <thread>
 #include <map>
 #include <set>
 #include <string_view>
@@ -23,7 +26,10 @@ class Reader {
   void get(std::string_view section, std::string_view key, T& out) {
     const toml::node* node = find(section, key);
     if (!node) return;
-    if constexpr (std::is_same_v<T, std::string>) {
+    if constexpr (std::is_same_v<T, bool>) {
+      if (auto v = node->value<bool>()) out = *v;
+      else fail(section, key, "must be true or false");
+    } else if constexpr (std::is_same_v<T, std::string>) {
       if (auto v = node->value<std::string>()) out = *v;
       else fail(section, key, "must be a string");
     } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
@@ -93,6 +99,11 @@ std::string Config::in_data_dir(const std::string& path) const {
   return data_dir + "/" + path;
 }
 
+unsigned Config::hash_thread_count() const {
+  if (hash_threads) return hash_threads;
+  return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+}
+
 Config defaults() {
   Config c;
   c.source = "(defaults)";
@@ -120,6 +131,9 @@ Status validate(const Config& c) {
   if (c.failure_delay_max_ms < c.failure_delay_ms)
     return bad("auth.failure_delay_max_ms", "must be at least auth.failure_delay_ms");
   if (c.failure_delay_max_ms > 600000) return bad("auth.failure_delay_max_ms", "must be at most 600000 (10 minutes)");
+  // Each thread may hold one Argon2id computation's 32 MiB; the password module runs at most 8
+  // hash computations at once in any case, so more threads would only wait.
+  if (c.hash_threads > 8) return bad("auth.hash_threads", "must be 0..8 (0: one per core, at most 4)");
   if (l.max_message_octets < 1024) return bad("limits.max_message_octets", "must be at least 1024");
   if (l.max_recipients < 1) return bad("limits.max_recipients", "must be at least 1");
   if (l.counting != "per-connection" && l.counting != "per-user")
@@ -189,6 +203,8 @@ Result<Config> load(const std::string& path) {
   r.get("auth", "failure_delay_ms", c.failure_delay_ms);
   r.get("auth", "failure_delay_max_ms", c.failure_delay_max_ms);
   r.get("auth", "failure_window_seconds", c.failure_window_seconds);
+  r.get("auth", "rehash", c.rehash);
+  r.get("auth", "hash_threads", c.hash_threads);
   if (plaintext == "never") c.plaintext_without_tls = Plaintext::never;
   else if (plaintext == "loopback") c.plaintext_without_tls = Plaintext::loopback;
   else if (plaintext == "always") c.plaintext_without_tls = Plaintext::always;

@@ -44,6 +44,8 @@ struct Config {
   std::uint32_t failure_delay_ms = 300;         ///< [auth] delay after a first failed login
   std::uint32_t failure_delay_max_ms = 10000;   ///< [auth] cap of the doubling delay
   std::uint32_t failure_window_seconds = 900;   ///< [auth] failures older than this are forgotten
+  bool rehash = true;                ///< [auth] store a fresh Argon2id hash after a login with another kind
+  std::uint32_t hash_threads = 0;    ///< [auth] threads verifying passwords; 0: one per core (at most 4)
   Limits limits;
   std::string store_backend = "sqlite";
   std::string store_url;
@@ -56,6 +58,8 @@ struct Config {
   std::uint32_t store_threads = 4;   ///< threads that run blocking store calls
   std::string server_name = "Pillarbox";
 
+  /// hash_threads with 0 resolved: one per core, at most 4.
+  unsigned hash_thread_count() const;
   /// `path` resolved against data_dir unless it is absolute.
   std::string in_data_dir(const std::string& path) const;
 };

@@ -82,6 +82,36 @@ TEST(Config, FailedLoginDelays) {
   std::remove(path.c_str());
 }
 
+TEST(Config, PasswordHashingKeys) {
+  auto path = write_temp("");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_TRUE(c->rehash);
+  EXPECT_EQ(c->hash_threads, 0u);
+  EXPECT_GE(c->hash_thread_count(), 1u);
+  EXPECT_LE(c->hash_thread_count(), 4u);
+  std::remove(path.c_str());
+
+  path = write_temp("[auth]\nrehash = false\nhash_threads = 3\n");
+  c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_FALSE(c->rehash);
+  EXPECT_EQ(c->hash_thread_count(), 3u);
+  std::remove(path.c_str());
+
+  path = write_temp("[auth]\nrehash = \"yes\"\n");
+  c = load(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("auth.rehash: must be true or false"), std::string::npos) << c.error().text;
+  std::remove(path.c_str());
+
+  path = write_temp("[auth]\nhash_threads = 9\n");
+  c = load(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("auth.hash_threads: must be 0..8"), std::string::npos) << c.error().text;
+  std::remove(path.c_str());
+}
+
 TEST(Config, Endpoints) {
   auto ep = parse_endpoint("[::1]:993");
   ASSERT_TRUE(ep.ok());
