@@ -44,6 +44,9 @@ struct Config {
   std::uint32_t failure_delay_ms = 300;         ///< [auth] delay after a first failed login
   std::uint32_t failure_delay_max_ms = 10000;   ///< [auth] cap of the doubling delay
   std::uint32_t failure_window_seconds = 900;   ///< [auth] failures older than this are forgotten
+  /// [auth] master_users: accounts that may log in for any other account by naming it as the
+  /// SASL authorization identity (PLAIN authzid, SCRAM "a="). Full addresses, lower-cased.
+  std::vector<std::string> master_users;
   Limits limits;
   std::string store_backend = "sqlite";
   std::string store_url;

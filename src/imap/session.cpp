@@ -115,6 +115,10 @@ std::string Session::capabilities() const {
     if (!stream_.is_tls() && context_.tls) caps += " STARTTLS";
     if (plaintext_allowed()) caps += " AUTH=PLAIN";
     else caps += " LOGINDISABLED";
+    // SCRAM never shows the password, so it is offered where plaintext is not (as Dovecot does);
+    // -PLUS needs the TLS channel to bind to (RFC 5802 §6).
+    caps += " AUTH=SCRAM-SHA-256";
+    if (stream_.is_tls()) caps += " AUTH=SCRAM-SHA-256-PLUS";
   }
   return caps;
 }
