@@ -153,6 +153,8 @@ ServerExchange::Step ServerExchange::take_scram(std::string decoded) {
         if (first.error().code == Errc::no_perm) return fail("mandatory SCRAM extension (m=) requested");
         return {Step::Kind::malformed, first.error().text};
       }
+      login_ = first->username;   // for the log, whatever happens next
+      authzid_ = first->authzid;
       // RFC 5802 §6: the flag must agree with the mechanism and with what this server offers.
       std::string binding_data;
       if (first->cbind_flag == 'p') {
@@ -171,8 +173,6 @@ ServerExchange::Step ServerExchange::take_scram(std::string decoded) {
       expected_binding_ = first->gs2_header + binding_data;
       client_first_bare_ = std::move(first->bare);
       client_nonce_ = std::move(first->nonce);
-      login_ = std::move(first->username);
-      authzid_ = std::move(first->authzid);
       scram_state_ = ScramState::secret;
       return {Step::Kind::need_secret, {}};
     }

@@ -223,7 +223,10 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
 }
 
 asio::awaitable<std::optional<std::string>> Session::read_continuation() {
-  co_return co_await next_command();
+  framer_.keep_empty_lines(true);
+  auto line = co_await next_command();
+  framer_.keep_empty_lines(false);
+  co_return line;
 }
 
 asio::awaitable<void> Session::execute(std::string command) {
