@@ -10,8 +10,8 @@
 //     most max_line_octets + 1 bytes;
 //   - whole and chunked feeding give the same events and parse results (DESIGN §6 grind);
 //   - base64_decode(base64_encode(x)) == x for every line;
-//   - a SASL exchange that is done yields a non-empty login (LOGIN's password may be empty:
-//     verification then fails like any wrong password);
+//   - a SASL exchange (PLAIN, LOGIN, SCRAM-SHA-256[-PLUS]) that is done yields a non-empty
+//     login (LOGIN's password may be empty: verification then fails like any wrong password);
 //   - stuffing in chunks equals stuffing whole; the output ends with CRLF "." CRLF, and every
 //     line of it that starts with "." starts with ".." (RFC 1939 §3);
 //   - top_part is a prefix of the message.
@@ -47,6 +47,18 @@ std::string describe(const sasl::ServerExchange::Step& step) {
   return "SASL " + std::to_string(static_cast<int>(step.kind)) + " " + step.text;
 }
 
+// SCRAM asks for the account's secret after client-first; the fuzzer gives every name the same
+// one (RFC 7677's example keys) and a fixed server nonce, so runs stay deterministic.
+sasl::ServerExchange::Step answer(sasl::ServerExchange& exchange, sasl::ServerExchange::Step step) {
+  static const auth::scram::Secret secret = *auth::scram::derive_secret("pencil", "salt", 4096);
+  if (step.kind == sasl::ServerExchange::Step::Kind::need_secret) {
+    FUZZ_CHECK(!exchange.login().empty());
+    step = exchange.provide_secret(secret, true);
+    FUZZ_CHECK(step.kind == sasl::ServerExchange::Step::Kind::challenge);
+  }
+  return step;
+}
+
 // One command line as the session would act on it.
 void handle_line(const std::string& line, std::optional<sasl::ServerExchange>& exchange,
                  std::vector<std::string>& events) {
@@ -54,7 +66,7 @@ void handle_line(const std::string& line, std::optional<sasl::ServerExchange>& e
   auto decoded = sasl::base64_decode(encoded);
   FUZZ_CHECK(decoded && *decoded == line);
   if (exchange) {
-    auto step = exchange->next(line);
+    auto step = answer(*exchange, exchange->next(line));
     if (step.kind == sasl::ServerExchange::Step::Kind::done)
       FUZZ_CHECK(!exchange->login().empty());  // LOGIN may end with an empty password
     events.push_back(describe(step));
@@ -75,10 +87,10 @@ void handle_line(const std::string& line, std::optional<sasl::ServerExchange>& e
   }
   if (command->name == "AUTH" && !args->empty()) {
     if (auto mech = sasl::find_mechanism((*args)[0])) {
-      exchange.emplace(*mech);
+      exchange.emplace(*mech, sasl::ChannelBindings{true, std::string(32, 'E'), std::string(32, 'S')}, "fuzz-nonce");
       std::optional<std::string_view> initial;
       if (args->size() > 1) initial = (*args)[1];
-      auto step = exchange->start(initial);
+      auto step = answer(*exchange, exchange->start(initial));
       events.push_back(describe(step));
       if (step.kind != sasl::ServerExchange::Step::Kind::challenge) exchange.reset();
     }

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config ccache
           libasio-dev libssl-dev libsqlite3-dev libsodium-dev libcrypt-dev libtomlplusplus-dev libcli11-dev
           libspdlog-dev libfmt-dev libicu-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
-          python3 curl openssl mutt tmux postfix fetchmail)
+          python3 curl openssl mutt tmux postfix fetchmail gsasl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

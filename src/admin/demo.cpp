@@ -6,6 +6,7 @@
 #include <random>
 
 #include "auth/password.h"
+#include "auth/scram.h"
 
 namespace pillarbox::admin {
 namespace {
@@ -74,6 +75,10 @@ Result<std::pair<std::string, std::string>> prepare_demo(store::MailStore& store
     if (!account) return account.error();
   } else if (auto s = dir.set_password_hash(kAddress, *hash); !s) {
     return s.error();
+  }
+  // The demo account can log in with SCRAM-SHA-256 too; a random password always passes SASLprep.
+  if (auto secret = auth::scram::make_secret(password); secret.ok()) {
+    if (auto s = dir.set_scram_secret(kAddress, auth::scram::format_secret(*secret)); !s) return s.error();
   }
   auto inbox = store.get_mailbox(account->id, "INBOX");
   if (!inbox) return inbox.error();

@@ -97,6 +97,15 @@ int serve(const GlobalOptions& options, bool demo) {
   backoff.max = std::chrono::milliseconds(config.failure_delay_max_ms);
   backoff.window = std::chrono::seconds(config.failure_window_seconds);
   auth::Authenticator authenticator((*store)->directory(), config.hash_thread_count(), backoff, config.rehash);
+  authenticator.set_master_users(config.master_users);
+  // A key kept across restarts, so the fake SCRAM salts of unknown names stay the same too.
+  auto server_key = auth::load_or_create_server_key(config.in_data_dir("sasl-server.key"));
+  if (!server_key) {
+    std::cerr << "pillarbox: " << server_key.error().text << ": " << server_key.error().detail << "
+";
+    return 2;
+  }
+  authenticator.set_server_key(std::move(*server_key));
   session::Registry registry(session::ConnectionLimits::from(config.limits));
   imap::ServerContext context{config, **store, authenticator, store_pool, *tls, registry};
   pop3::MaildropLocks pop3_locks;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "auth/password.h"
+#include "auth/scram.h"
 #include "base/ascii.h"
 
 namespace pillarbox::admin {
@@ -42,17 +43,37 @@ Status add_aliases(store::Directory& dir, const std::string& address, const std:
   return {};
 }
 
-// The hash to store: an imported one (--password-hash), checked and stored without its
-// "{SCHEME}" prefix, or an Argon2id hash of a password read from the terminal or stdin.
-Result<std::string> new_password_hash(bool from_stdin, const CLI::Option* hash_option, const std::string& imported) {
+// A new password as stored: its hash and, beside it, the SCRAM-SHA-256 secret (auth/scram.h) so
+// SCRAM logins work from the start. An imported hash (--password-hash) is checked and stored
+// without its "{SCHEME}" prefix and gets no secret: the password is not known until the first
+// login, which derives it. A password SASLprep refuses gets no secret either (a warning).
+struct NewPassword {
+  std::string hash;
+  std::string scram_secret;
+};
+
+Result<NewPassword> new_password(bool from_stdin, const CLI::Option* hash_option, const std::string& imported) {
   if (hash_option->count() > 0) {
     auto checked = auth::check_password_hash(imported);
     if (!checked) return make_error(Errc::invalid, "--password-hash: " + checked.error().text);
-    return std::move(checked->text);
+    return NewPassword{std::move(checked->text), {}};
   }
   auto password = read_password(from_stdin);
   if (!password) return password.error();
-  return auth::hash_password(*password);
+  auto hash = auth::hash_password(*password);
+  if (!hash) return hash.error();
+  NewPassword out{std::move(*hash), {}};
+  if (auto secret = auth::scram::make_secret(*password); secret.ok())
+    out.scram_secret = auth::scram::format_secret(*secret);
+  else
+    std::cerr << "warning: " << secret.error().text << "; this account cannot use SCRAM-SHA-256\n";
+  return out;
+}
+
+Status store_scram_secret(store::Directory& dir, const std::string& address, const NewPassword& password) {
+  if (password.scram_secret.empty()) return {};
+  if (auto s = dir.set_scram_secret(address, password.scram_secret); !s) return about(address, s);
+  return {};
 }
 
 constexpr const char* kPasswordHashHelp =
@@ -87,10 +108,11 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, int& status) {
         if (!valid_alias(ascii::lower(raw)))
           return make_error(Errc::invalid, fmt::format("\"{}\" is not a valid alias (a name or name@domain, without '+')", raw));
       }
-      auto hash = new_password_hash(password_stdin, add_hash, password_hash);
-      if (!hash) return hash.error();
-      auto id = st.directory().add_account(a, *hash);
+      auto password = new_password(password_stdin, add_hash, password_hash);
+      if (!password) return password.error();
+      auto id = st.directory().add_account(a, password->hash);
       if (!id) return about(a, id.error());
+      if (auto s = store_scram_secret(st.directory(), a, *password); !s) return s;
       std::cout << "added " << a << "\n";
       return add_aliases(st.directory(), a, aliases);
     });
@@ -105,9 +127,10 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, int& status) {
     status = run_with_store(options, [](store::MailStore& st) -> Status {
       std::string a = ascii::lower(address);
       if (auto found = st.directory().find_account(a); !found) return about(a, found.error());
-      auto hash = new_password_hash(password_stdin, passwd_hash, password_hash);
-      if (!hash) return hash.error();
-      if (auto s = st.directory().set_password_hash(a, *hash); !s) return about(a, s);
+      auto password = new_password(password_stdin, passwd_hash, password_hash);
+      if (!password) return password.error();
+      if (auto s = st.directory().set_password_hash(a, password->hash); !s) return about(a, s);
+      if (auto s = store_scram_secret(st.directory(), a, *password); !s) return s;
       std::cout << "password changed for " << a << "\n";
       return {};
     });

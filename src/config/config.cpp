@@ -134,6 +134,14 @@ Status validate(const Config& c) {
   // Each thread may hold one Argon2id computation's 32 MiB; the password module runs at most 8
   // hash computations at once in any case, so more threads would only wait.
   if (c.hash_threads > 8) return bad("auth.hash_threads", "must be 0..8 (0: one per core, at most 4)");
+  for (const auto& m : c.master_users) {
+    const auto at = m.find('@');
+    const bool valid = at != std::string::npos && at > 0 && at + 1 < m.size() && m.find('@', at + 1) == std::string::npos &&
+                       m.size() <= 254 && std::none_of(m.begin(), m.end(), [](char ch) {
+                         return static_cast<unsigned char>(ch) <= 0x20 || static_cast<unsigned char>(ch) >= 0x7f;
+                       });
+    if (!valid) return bad("auth.master_users", fmt::format("\"{}\" is not an address (user@domain)", m));
+  }
   if (l.max_message_octets < 1024) return bad("limits.max_message_octets", "must be at least 1024");
   if (l.max_recipients < 1) return bad("limits.max_recipients", "must be at least 1");
   if (l.counting != "per-connection" && l.counting != "per-user")
@@ -205,6 +213,9 @@ Result<Config> load(const std::string& path) {
   r.get("auth", "failure_window_seconds", c.failure_window_seconds);
   r.get("auth", "rehash", c.rehash);
   r.get("auth", "hash_threads", c.hash_threads);
+  r.get("auth", "master_users", c.master_users);
+  for (auto& m : c.master_users)
+    for (auto& ch : m) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
   if (plaintext == "never") c.plaintext_without_tls = Plaintext::never;
   else if (plaintext == "loopback") c.plaintext_without_tls = Plaintext::loopback;
   else if (plaintext == "always") c.plaintext_without_tls = Plaintext::always;

@@ -46,6 +46,9 @@ struct Config {
   std::uint32_t failure_window_seconds = 900;   ///< [auth] failures older than this are forgotten
   bool rehash = true;                ///< [auth] store a fresh Argon2id hash after a login with another kind
   std::uint32_t hash_threads = 0;    ///< [auth] threads verifying passwords; 0: one per core (at most 4)
+  /// [auth] master_users: accounts that may log in for any other account by naming it as the
+  /// SASL authorization identity (PLAIN authzid, SCRAM "a="). Full addresses, lower-cased.
+  std::vector<std::string> master_users;
   Limits limits;
   std::string store_backend = "sqlite";
   std::string store_url;

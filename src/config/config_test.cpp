@@ -66,6 +66,23 @@ TEST(Config, ErrorsNameFileKeyAndProblem) {
   std::remove(path.c_str());
 }
 
+TEST(Config, MasterUsers) {
+  auto path = write_temp("[auth]\nmaster_users = [\"Admin@Example.org\", \"ops@example.org\"]\n");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->master_users, (std::vector<std::string>{"admin@example.org", "ops@example.org"}));
+  std::remove(path.c_str());
+  EXPECT_TRUE(defaults().master_users.empty());
+
+  for (const char* bad : {"[\"admin\"]", "[\"a b@example.org\"]", "[\"@example.org\"]", "[\"a@b@c\"]", "[1]"}) {
+    path = write_temp(std::string("[auth]\nmaster_users = ") + bad + "\n");
+    c = load(path);
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_NE(c.error().text.find("auth.master_users"), std::string::npos) << c.error().text;
+    std::remove(path.c_str());
+  }
+}
+
 TEST(Config, FailedLoginDelays) {
   auto path = write_temp("[auth]\nfailure_delay_ms = 50\nfailure_delay_max_ms = 2000\nfailure_window_seconds = 60\n");
   auto c = load(path);

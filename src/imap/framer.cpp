@@ -4,7 +4,8 @@
 // - A line ends at LF; a CR just before it is dropped. Lines that end in a literal marker are
 //   stored with CRLF whatever the client sent, so the parser sees "{N}\r\n" + N bytes.
 // - An empty line (CRLF alone) between commands is ignored, as several servers do: some
-//   clients send one after an APPEND literal.
+//   clients send one after an APPEND literal. Not during AUTHENTICATE (keep_empty_lines), where
+//   it is an empty SASL response.
 // - A literal marker is "{" 1*DIGIT ["+"] "}" at the very end of a line; "~" before it (literal8)
 //   is command text for the parser. Anything else ("{12a}", "{}", "{5} ") is plain text.
 // - A non-synchronizing literal whose size does not even fit in 64 bits cannot be counted off:
@@ -136,7 +137,7 @@ bool Framer::end_line(Event& event) {
   scan_ = MarkerScan{};
   if (!tag_known_) set_tag(command_, true);
   if (!scan.complete()) {
-    if (command_.empty()) {  // an empty line: ignored
+    if (command_.empty() && !keep_empty_) {  // an empty line: ignored
       start_command();
       return false;
     }

@@ -59,6 +59,10 @@ class Framer {
   /// Forgets the command in progress (used by STARTTLS: nothing after it survives, RFC 3501
   /// §6.2.1 and RFC 2595 §3.1).
   void reset();
+  /// While true, an empty line is a command ("") instead of being skipped: a SASL client
+  /// answers some challenges with an empty response (RFC 3501 §6.2.2, e.g. after SCRAM's
+  /// server-final message, RFC 5802 §5). The session sets it around AUTHENTICATE's reads.
+  void keep_empty_lines(bool keep) { keep_empty_ = keep; }
 
  private:
   /// Recognizes a literal marker ("{" 1*DIGIT ["+"] "}") at the end of a line, one byte at a
@@ -91,6 +95,7 @@ class Framer {
   std::string tag_ = "*";
   bool tag_known_ = false;
   bool restart_ = false;        // the last event ended a command: start afresh on next feed
+  bool keep_empty_ = false;     // keep_empty_lines()
   Event skip_error_ = Event::line_too_long;
   MarkerScan scan_;
   std::uint64_t literal_size_ = 0;

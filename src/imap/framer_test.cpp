@@ -99,6 +99,25 @@ TEST(Framer, EmptyLinesAreIgnored) {
   EXPECT_EQ(grind_framer("\r\n\na NOOP\r\n\r\n"), (V{"C:a NOOP"}));
 }
 
+TEST(Framer, EmptyLinesAreSaslResponsesWhenKept) {
+  // AUTHENTICATE: an empty line answers a challenge (SCRAM's server-final), one line at a time.
+  auto run = [](const std::vector<std::string_view>& chunks) {
+    Framer framer;
+    framer.keep_empty_lines(true);
+    std::vector<std::string> out;
+    for (std::string_view chunk : chunks) {
+      while (!chunk.empty()) {
+        const auto step = framer.feed(chunk);
+        chunk.remove_prefix(step.consumed);
+        if (step.event == Framer::Event::command) out.push_back("C:" + framer.take_command());
+        if (step.event == Framer::Event::need_more) break;
+      }
+    }
+    return out;
+  };
+  EXPECT_EQ(test::grind("\r\ndj1h\r\n\n", run), (V{"C:", "C:dj1h", "C:"}));
+}
+
 TEST(Framer, SyncLiteralThenNextCommandInSameBuffer) {
   EXPECT_EQ(grind_framer("a APPEND INBOX {5}\r\nhello\r\nb NOOP\r\n"),
             (V{"+5", "C:a APPEND INBOX {5}\r\nhello", "C:b NOOP"}));

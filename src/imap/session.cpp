@@ -119,6 +119,10 @@ std::string Session::capabilities() const {
     if (!stream_.is_tls() && context_.tls) caps += " STARTTLS";
     if (plaintext_allowed()) caps += " AUTH=PLAIN";
     else caps += " LOGINDISABLED";
+    // SCRAM never shows the password, so it is offered where plaintext is not (as Dovecot does);
+    // -PLUS needs the TLS channel to bind to (RFC 5802 §6).
+    caps += " AUTH=SCRAM-SHA-256";
+    if (stream_.is_tls()) caps += " AUTH=SCRAM-SHA-256-PLUS";
   }
   return caps;
 }
@@ -230,7 +234,10 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
 }
 
 asio::awaitable<std::optional<std::string>> Session::read_continuation() {
-  co_return co_await next_command();
+  framer_.keep_empty_lines(true);
+  auto line = co_await next_command();
+  framer_.keep_empty_lines(false);
+  co_return line;
 }
 
 asio::awaitable<void> Session::execute(std::string command) {

@@ -1,5 +1,10 @@
 #include "net/stream.h"
 
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <asio/read.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
@@ -55,6 +60,34 @@ std::string Stream::tls_description() const {
   const char* version = SSL_get_version(ssl);
   const char* cipher = SSL_get_cipher_name(ssl);
   return std::string(version ? version : "?") + " " + (cipher ? cipher : "?");
+}
+
+std::string Stream::tls_exporter() const {
+  if (!tls_) return {};
+  SSL* ssl = const_cast<asio::ssl::stream<asio::ip::tcp::socket&>&>(*tls_).native_handle();
+  if (SSL_version(ssl) != TLS1_3_VERSION) return {};
+  static constexpr char kLabel[] = "EXPORTER-Channel-Binding";
+  unsigned char out[32];
+  if (SSL_export_keying_material(ssl, out, sizeof out, kLabel, sizeof kLabel - 1, nullptr, 0, 1) != 1) return {};
+  return std::string(reinterpret_cast<char*>(out), sizeof out);
+}
+
+std::string Stream::tls_server_end_point() const {
+  if (!tls_) return {};
+  SSL* ssl = const_cast<asio::ssl::stream<asio::ip::tcp::socket&>&>(*tls_).native_handle();
+  X509* cert = SSL_get_certificate(ssl);
+  if (!cert) return {};
+  int md_nid = NID_undef;
+  int pk_nid = NID_undef;
+  if (!OBJ_find_sigid_algs(X509_get_signature_nid(cert), &md_nid, &pk_nid)) md_nid = NID_undef;
+  // RFC 5929 §4.1: MD5 and SHA-1 are replaced by SHA-256.
+  const EVP_MD* md = md_nid == NID_undef || md_nid == NID_md5 || md_nid == NID_sha1 ? EVP_sha256()
+                                                                                    : EVP_get_digestbynid(md_nid);
+  if (!md) md = EVP_sha256();
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(cert, md, out, &len) != 1) return {};
+  return std::string(reinterpret_cast<char*>(out), len);
 }
 
 void Stream::cancel() {

@@ -32,6 +32,14 @@ class Stream {
   bool is_tls() const { return tls_ != nullptr; }
   /// "TLSv1.3 TLS_AES_256_GCM_SHA384" once TLS is up, "" before.
   std::string tls_description() const;
+  /// Channel binding "tls-exporter" (RFC 9266 §2): 32 bytes exported with the label
+  /// "EXPORTER-Channel-Binding" and an empty context. Only on TLS 1.3: on TLS 1.2 it is safe
+  /// only with the extended master secret (RFC 9266 §3), so "" there and before TLS.
+  std::string tls_exporter() const;
+  /// Channel binding "tls-server-end-point" (RFC 5929 §4.1): the hash of this server's
+  /// certificate, with the certificate's signature hash, or SHA-256 when that is MD5, SHA-1 or
+  /// not defined (Ed25519). "" before TLS.
+  std::string tls_server_end_point() const;
   /// Cancels pending reads and writes (they complete with operation_aborted).
   void cancel();
   /// Closes the socket; pending operations complete with errors.

@@ -94,10 +94,15 @@ std::vector<std::string> Session::capabilities() const {
   std::vector<std::string> caps{"TOP", "UIDL", "RESP-CODES", "PIPELINING"};
   if (std::holds_alternative<Authorization>(state_)) {
     caps.emplace_back("AUTH-RESP-CODE");   // RFC 3206 §3
+    // SCRAM never shows the password, so it is offered where plaintext is not; -PLUS needs TLS.
+    std::string sasl = "SASL";
     if (plaintext_allowed()) {
       caps.emplace_back("USER");
-      caps.emplace_back("SASL PLAIN LOGIN");
+      sasl += " PLAIN LOGIN";
     }
+    sasl += " SCRAM-SHA-256";
+    if (stream_.is_tls()) sasl += " SCRAM-SHA-256-PLUS";
+    caps.push_back(std::move(sasl));
     // RFC 2595 §4: STLS only while it can be used, so never again once TLS is up.
     if (tls_available()) caps.emplace_back("STLS");
   }

@@ -25,7 +25,13 @@ class Directory {
   virtual Result<AccountId> add_account(std::string_view address, std::string_view password_hash) = 0;
   /// Removes an account and all its mailboxes and messages. Errc::not_found if absent.
   virtual Status delete_account(std::string_view address) = 0;
+  /// Replaces the password hash and clears the SCRAM secret, whose keys came from the old
+  /// password (call set_scram_secret after it with keys of the new one). Errc::not_found.
   virtual Status set_password_hash(std::string_view address, std::string_view password_hash) = 0;
+  /// Stores the account's SCRAM-SHA-256 secret ("{SCRAM-SHA-256}i,salt,StoredKey,ServerKey",
+  /// auth/scram.h; "" removes it). The store keeps it as text and never interprets it.
+  /// Errc::not_found if the account is absent.
+  virtual Status set_scram_secret(std::string_view address, std::string_view secret) = 0;
   /// Looks an account up by full address (case-insensitive). Errc::not_found if absent.
   virtual Result<Account> find_account(std::string_view address) = 0;
   /// Every account, ordered by address.

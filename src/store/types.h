@@ -197,6 +197,9 @@ struct Account {
   AccountId id = 0;
   std::string address;        ///< full address, lower-case, user@domain
   std::string password_hash;  ///< "$argon2id$..." or "{SCHEME}..." forms
+  /// SCRAM-SHA-256 keys (RFC 5802 §3) as "{SCRAM-SHA-256}i,salt,StoredKey,ServerKey" (base64
+  /// fields, auth/scram.h), or "" when the account has none and cannot use SCRAM.
+  std::string scram_secret;
 };
 
 }  // namespace pillarbox::store

@@ -91,6 +91,14 @@ ROWS = [
     ("new", b"t AUTHENTICATE", BAD),
     ("new", b"t AUTHENTICATE PLAIN a b", BAD),
     ("new", b"t AUTHENTICATE (PLAIN)", BAD),
+    # SCRAM (RFC 5802): a broken client-first is BAD; a refused one (no channel binding over
+    # plain TCP for -PLUS, a mandatory extension) is NO.
+    ("new", b"t AUTHENTICATE SCRAM-SHA-256 biwscj1hYmM=", BAD),                   # no n=
+    ("new", b"t AUTHENTICATE SCRAM-SHA-256 biwsbj1hPWIscj1hYmM=", BAD),             # bad escape
+    ("new", b"t AUTHENTICATE SCRAM-SHA-256 biwsbj1hLHI9YSBi", BAD),               # nonce with a space
+    ("new", b"t AUTHENTICATE SCRAM-SHA-256 biwsbT14LG49YSxyPWFiYw==", NO),
+    ("new", b"t AUTHENTICATE SCRAM-SHA-256-PLUS cD10bHMtZXhwb3J0ZXIsLG49YSxyPWFiYw==", NO),
+    ("new", b"t AUTHENTICATE SCRAM-SHA-256 " + b"QUFB" * 800, BAD),                   # too long
     ("new", b"t STARTTLS extra", BAD),
     ("new", b"t LOGOUT extra", BAD),
     ("new", b"t SELECT INBOX", BAD),

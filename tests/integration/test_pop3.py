@@ -1,5 +1,5 @@
 """POP3 (RFC 1939, RFC 2449 CAPA, RFC 2595 STLS, RFC 5034 AUTH) against the real server with
-Python's poplib and a raw socket: login by USER/PASS and SASL PLAIN/LOGIN, CAPA in each state
+Python's poplib and a raw socket: login by USER/PASS and SASL PLAIN/LOGIN (SCRAM: test_sasl), CAPA in each state
 and before/after STLS, implicit TLS, every command's answer checked byte for byte against what
 was APPENDed over IMAP, DELE/RSET/QUIT semantics seen from IMAP, the per-account lock, UIDL
 stability, pipelining, and the plaintext policy.
@@ -125,7 +125,7 @@ class Pop3(Pop3Base):
         caps = p.capa()
         for c in ("TOP", "UIDL", "USER", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "STLS", "IMPLEMENTATION"):
             self.assertIn(c, caps)
-        self.assertEqual(caps["SASL"], ["PLAIN", "LOGIN"])
+        self.assertEqual(caps["SASL"], ["PLAIN", "LOGIN", "SCRAM-SHA-256"])   # -PLUS needs TLS
         self.assertNotIn("APOP", caps)
         p.user(user)
         p.pass_(PASSWORD)
@@ -142,7 +142,7 @@ class Pop3(Pop3Base):
         caps = p.capa()
         self.assertNotIn("STLS", caps)
         self.assertIn("USER", caps)
-        self.assertEqual(caps["SASL"], ["PLAIN", "LOGIN"])
+        self.assertEqual(caps["SASL"], ["PLAIN", "LOGIN", "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS"])
         with self.assertRaises(poplib.error_proto) as e:
             p._shortcmd("STLS")
         self.assertIn(b"Already using TLS", e.exception.args[0])
@@ -238,7 +238,7 @@ class Pop3(Pop3Base):
                          b"-ERR [AUTH] Authentication failed")
         self.assertEqual(r.command(b"AUTH PLAIN " + b64(b"other@example.org\0" + user.encode() + b"\0" +
                                                         PASSWORD.encode())),
-                         b"-ERR [AUTH] Authorization denied")
+                         b"-ERR [AUTH] Not authorized to log in as that user")   # not a master user
         self.assertEqual(r.command(b"AUTH PLAIN"), b"+ ")
         self.assertEqual(r.command(b"*"), b"-ERR Authentication cancelled")
         self.assertEqual(r.command(b"AUTH LOGIN"), b"+ " + b64(b"Username:"))
@@ -248,7 +248,7 @@ class Pop3(Pop3Base):
         self.assertEqual(r.command(b"AUTH CRAM-MD5"), b"-ERR Unsupported authentication mechanism")
         # "AUTH" alone lists the mechanisms.
         self.assertTrue(r.command(b"AUTH").startswith(b"+OK"))
-        self.assertEqual(r.multiline(), b"PLAIN\r\nLOGIN\r\n")
+        self.assertEqual(r.multiline(), b"PLAIN\r\nLOGIN\r\nSCRAM-SHA-256\r\n")
         r.login(user, PASSWORD)
 
     # --- the maildrop --------------------------------------------------------------------------
@@ -474,7 +474,8 @@ class Pop3(Pop3Base):
 
 
 class Pop3PlaintextNever(Pop3Base):
-    """[auth] plaintext_without_tls = "never": no USER, PASS or SASL before TLS, even on loopback."""
+    """[auth] plaintext_without_tls = "never": no USER, PASS or SASL PLAIN/LOGIN before TLS, even on
+    loopback (SCRAM stays: it never shows the password)."""
     plaintext = "never"
 
     def test_capa_hides_plaintext_mechanisms(self):
@@ -482,8 +483,10 @@ class Pop3PlaintextNever(Pop3Base):
         self.assertTrue(r.command(b"CAPA").startswith(b"+OK"))
         caps = r.multiline().split(b"\r\n")
         self.assertIn(b"STLS", caps)
+        # SCRAM never shows the password, so it stays (test_sasl logs in with it).
+        self.assertIn(b"SASL SCRAM-SHA-256", caps)
         for c in caps:
-            self.assertFalse(c.startswith((b"USER", b"SASL")), caps)
+            self.assertFalse(c.startswith(b"USER"), caps)
 
     def test_plaintext_login_refused(self):
         user = self.new_user()
@@ -494,7 +497,7 @@ class Pop3PlaintextNever(Pop3Base):
         self.assertEqual(r.command(b"AUTH PLAIN " + b64(b"\0" + user.encode() + b"\0" + PASSWORD.encode())), refused)
         self.assertEqual(r.command(b"AUTH LOGIN"), refused)
         self.assertTrue(r.command(b"AUTH").startswith(b"+OK"))
-        self.assertEqual(r.multiline(), b"")
+        self.assertEqual(r.multiline(), b"SCRAM-SHA-256\r\n")
         self.assertTrue(r.command(b"STAT").startswith(b"-ERR"))
 
     def test_after_stls_and_on_pop3s_login_works(self):
@@ -503,7 +506,7 @@ class Pop3PlaintextNever(Pop3Base):
         p.stls(insecure_tls_context())
         caps = p.capa()
         self.assertIn("USER", caps)
-        self.assertEqual(caps["SASL"], ["PLAIN", "LOGIN"])
+        self.assertEqual(caps["SASL"], ["PLAIN", "LOGIN", "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS"])
         p.user(user)
         p.pass_(PASSWORD)
         self.assertEqual(p.stat()[0], 1)

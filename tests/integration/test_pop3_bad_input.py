@@ -98,7 +98,12 @@ ROWS = [
     ("new", b"AUTH LOGIN\r\n" + b64(b"a\0b"), [rb"^\+ VXNlcm5hbWU6$", rb"^-ERR Malformed LOGIN response$"]),
     ("new", b"AUTH LOGIN\r\n" + b"A" * (MAX_LINE + 4), [rb"^\+ VXNlcm5hbWU6$", rb"^-ERR SASL response too long$"]),
     ("new", b"AUTH PLAIN " + b64(b"other\0" + USER.encode() + b"\0" + PASSWORD.encode()),
-     [rb"^-ERR \[AUTH\] Authorization denied$"]),
+     [rb"^-ERR \[AUTH\] Not authorized to log in as that user$"]),
+    ("new", b"AUTH SCRAM-SHA-256 biwscj1hYmM=", [rb"^-ERR Malformed SCRAM client-first message$"]),
+    ("new", b"AUTH SCRAM-SHA-256 biwsbj1hLHI9YSxi", [rb"^-ERR Malformed SCRAM extension$"]),
+    ("new", b"AUTH SCRAM-SHA-256-PLUS cD10bHMtZXhwb3J0ZXIsLG49YSxyPWFiYw==", [rb"^-ERR Unsupported authentication mechanism$"]),
+    ("new", b"AUTH SCRAM-SHA-256 eSwsbT14LG49YSxyPWFiYw==", [rb"^-ERR \[AUTH\] Authentication failed$"]),
+    ("new", b"AUTH SCRAM-SHA-256\r\n*", [rb"^\+ $", rb"^-ERR Authentication cancelled$"]),
     # -- TRANSACTION ----------------------------------------------------------------------------
     ("txn", b"USER a", [NOT_AFTER]),
     ("txn", b"PASS a", [NOT_AFTER]),

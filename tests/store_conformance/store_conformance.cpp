@@ -136,6 +136,23 @@ TEST_P(StoreConformance, AccountsAreCaseInsensitiveAndLowerCase) {
   EXPECT_EQ(s.error().code, Errc::not_found);
 }
 
+TEST_P(StoreConformance, ScramSecretIsKeptAndClearedByANewPassword) {
+  Directory& dir = store().directory();
+  EXPECT_EQ(must(dir.find_account("user@example.com")).scram_secret, "");
+  const std::string secret = "{SCRAM-SHA-256}4096,c2FsdA==,c3RvcmVk,c2VydmVy";
+  must(dir.set_scram_secret("USER@example.com", secret));
+  EXPECT_EQ(must(dir.find_account("user@example.com")).scram_secret, secret);
+  EXPECT_EQ(must(dir.list_accounts()).front().scram_secret, secret);
+  must(dir.add_alias("u", "user@example.com"));
+  EXPECT_EQ(must(dir.resolve_alias("u")).front().scram_secret, secret);
+  // Keys of the old password must not let anyone in after the password changed.
+  must(dir.set_password_hash("user@example.com", "$argon2id$other"));
+  EXPECT_EQ(must(dir.find_account("user@example.com")).scram_secret, "");
+  auto s = dir.set_scram_secret("nobody@example.com", secret);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, Errc::not_found);
+}
+
 TEST_P(StoreConformance, AddAccountCreatesInbox) {
   auto boxes = must(store().list_mailboxes(account()));
   ASSERT_EQ(boxes.size(), 1u);

@@ -55,7 +55,7 @@ using sqlite::SqlError;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 constexpr std::size_t kReaders = 4;
 constexpr std::chrono::seconds kOrphanMinAge{600};
 constexpr std::uint64_t kMaxUid = 0xffffffffu;
@@ -159,6 +159,14 @@ CREATE TABLE domains (name TEXT PRIMARY KEY COLLATE NOCASE) WITHOUT ROWID;
 INSERT OR IGNORE INTO domains (name)
   SELECT substr(address, instr(address, '@') + 1) FROM accounts WHERE instr(address, '@') > 0;
 UPDATE schema_version SET version = 3;
+)sql";
+
+// Version 4: SCRAM-SHA-256 secrets (RFC 5802 §3: salt, iteration count, StoredKey, ServerKey, in
+// the form "{SCRAM-SHA-256}i,salt,StoredKey,ServerKey"), so SCRAM logins need no password. Empty
+// for accounts that have none yet (imported hashes: the first plaintext login adds them).
+constexpr const char* kSchemaV4 = R"sql(
+ALTER TABLE accounts ADD COLUMN scram_secret TEXT NOT NULL DEFAULT '';
+UPDATE schema_version SET version = 4;
 )sql";
 
 constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
@@ -352,9 +360,19 @@ class SqliteStore final : public MailStore, public Directory {
   Status set_password_hash(std::string_view address, std::string_view password_hash) override {
     const std::string addr = ascii::lower(address);
     return write_op("set_password_hash", [&]() -> Status {
-      writer_->prepare("UPDATE accounts SET password_hash = ?2 WHERE address = ?1")
+      // The SCRAM keys derive from the password this hash replaces: they must not outlive it.
+      writer_->prepare("UPDATE accounts SET password_hash = ?2, scram_secret = '' WHERE address = ?1")
           .bind_all(addr, password_hash)
           .run();
+      if (writer_->changes() == 0) return make_error(Errc::not_found, "No such account", addr);
+      return {};
+    });
+  }
+
+  Status set_scram_secret(std::string_view address, std::string_view secret) override {
+    const std::string addr = ascii::lower(address);
+    return write_op("set_scram_secret", [&]() -> Status {
+      writer_->prepare("UPDATE accounts SET scram_secret = ?2 WHERE address = ?1").bind_all(addr, secret).run();
       if (writer_->changes() == 0) return make_error(Errc::not_found, "No such account", addr);
       return {};
     });
@@ -364,18 +382,18 @@ class SqliteStore final : public MailStore, public Directory {
     const std::string addr = ascii::lower(address);
     return guarded("find_account", [&]() -> Result<Account> {
       auto r = reader();
-      auto st = r->prepare("SELECT id, address, password_hash FROM accounts WHERE address = ?1");
+      auto st = r->prepare("SELECT id, address, password_hash, scram_secret FROM accounts WHERE address = ?1");
       if (!st.bind_all(addr).step()) return make_error(Errc::not_found, "No such account", addr);
-      return Account{st.int64(0), st.text(1), st.text(2)};
+      return Account{st.int64(0), st.text(1), st.text(2), st.text(3)};
     });
   }
 
   Result<std::vector<Account>> list_accounts() override {
     return guarded("list_accounts", [&]() -> Result<std::vector<Account>> {
       auto r = reader();
-      auto st = r->prepare("SELECT id, address, password_hash FROM accounts ORDER BY address");
+      auto st = r->prepare("SELECT id, address, password_hash, scram_secret FROM accounts ORDER BY address");
       std::vector<Account> out;
-      while (st.step()) out.push_back(Account{st.int64(0), st.text(1), st.text(2)});
+      while (st.step()) out.push_back(Account{st.int64(0), st.text(1), st.text(2), st.text(3)});
       return out;
     });
   }
@@ -457,11 +475,11 @@ class SqliteStore final : public MailStore, public Directory {
     return guarded("resolve_alias", [&]() -> Result<std::vector<Account>> {
       auto r = reader();
       auto st = r->prepare(
-          "SELECT a.id, a.address, a.password_hash FROM aliases AS l JOIN accounts AS a"
+          "SELECT a.id, a.address, a.password_hash, a.scram_secret FROM aliases AS l JOIN accounts AS a"
           " ON a.id = l.account_id WHERE l.alias = ?1 ORDER BY a.address");
       st.bind_all(name);
       std::vector<Account> out;
-      while (st.step()) out.push_back(Account{st.int64(0), st.text(1), st.text(2)});
+      while (st.step()) out.push_back(Account{st.int64(0), st.text(1), st.text(2), st.text(3)});
       return out;
     });
   }
@@ -1386,6 +1404,7 @@ void migrate(Db& db) {
   if (version == 0) db.exec(kSchemaV1);
   if (version < 2) db.exec(kSchemaV2);
   if (version < 3) db.exec(kSchemaV3);
+  if (version < 4) db.exec(kSchemaV4);
   tx.commit();
 }
 

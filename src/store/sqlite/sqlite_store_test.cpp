@@ -70,7 +70,7 @@ TEST_F(SqliteStoreTest, LayoutAndPragmas) {
     return v;
   };
   EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(one("SELECT version FROM schema_version"), "3");
+  EXPECT_EQ(one("SELECT version FROM schema_version"), "4");
   sqlite3_close(db);
 }
 
@@ -81,7 +81,10 @@ TEST_F(SqliteStoreTest, MigrationToVersion3AddsTheDomainsOfExistingAccounts) {
     // Back to version 2, as a database written before domains existed.
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE domains; UPDATE schema_version SET version = 2;", nullptr, nullptr, nullptr),
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TABLE domains; ALTER TABLE accounts DROP COLUMN scram_secret;"
+                           " UPDATE schema_version SET version = 2;",
+                           nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
   }
@@ -92,6 +95,27 @@ TEST_F(SqliteStoreTest, MigrationToVersion3AddsTheDomainsOfExistingAccounts) {
   EXPECT_EQ((*domains)[0].name, "example.com");
   EXPECT_EQ((*domains)[0].accounts, 1u);
   EXPECT_EQ((*domains)[1].name, "site2.example");
+}
+
+TEST_F(SqliteStoreTest, MigrationToVersion4LeavesAccountsWithoutScramSecrets) {
+  ASSERT_TRUE(store_->directory().add_account("v@site2.example", "h").ok());
+  store_.reset();
+  {
+    // Back to version 3, as a database written before SCRAM secrets existed.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE accounts DROP COLUMN scram_secret; UPDATE schema_version SET version = 3;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  open();
+  auto account = store_->directory().find_account("v@site2.example");
+  ASSERT_TRUE(account.ok());
+  EXPECT_EQ(account->password_hash, "h");
+  EXPECT_EQ(account->scram_secret, "");
+  ASSERT_TRUE(store_->directory().set_scram_secret("v@site2.example", "{SCRAM-SHA-256}x").ok());
+  EXPECT_EQ(store_->directory().find_account("v@site2.example")->scram_secret, "{SCRAM-SHA-256}x");
 }
 
 TEST_F(SqliteStoreTest, FilesFollowTheirLastReference) {

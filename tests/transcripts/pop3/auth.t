@@ -7,6 +7,8 @@ C: AUTH
 S: +OK ...
 S: PLAIN
 S: LOGIN
+S: SCRAM-SHA-256
+S(tls): SCRAM-SHA-256-PLUS
 S: .
 C: AUTH CRAM-MD5
 S: -ERR ...
