@@ -101,8 +101,7 @@ int serve(const GlobalOptions& options, bool demo) {
   // A key kept across restarts, so the fake SCRAM salts of unknown names stay the same too.
   auto server_key = auth::load_or_create_server_key(config.in_data_dir("sasl-server.key"));
   if (!server_key) {
-    std::cerr << "pillarbox: " << server_key.error().text << ": " << server_key.error().detail << "
-";
+    std::cerr << "pillarbox: " << server_key.error().text << ": " << server_key.error().detail << "\n";
     return 2;
   }
   authenticator.set_server_key(std::move(*server_key));
