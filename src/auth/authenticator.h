@@ -44,7 +44,8 @@ class Authenticator {
     bool usable = false;                     ///< false: fake; the exchange must fail
     std::string detail;                      ///< why it is not usable, for the log
   };
-  /// Blocking; call it on pool(). Finds the account as verify() does (address or an alias that
+  /// Blocking (a directory lookup, no hash): call it on the store threads, not pool(), so it
+  /// does not queue behind a storm of hash verifications. Finds the account as verify() does (address or an alias that
   /// names one account) and parses its secret. An unknown name, an ambiguous alias or an account
   /// without a secret gets scram::fake_secret() keyed with the server key, so the client sees
   /// the same kind of answer, the same each time, whether the name exists or not.
@@ -55,7 +56,8 @@ class Authenticator {
     store::Account account;
     std::string master;   ///< the master user's address when it acts for `account`, else ""
   };
-  /// Blocking; call it on pool() after the credentials of `authenticated` were checked.
+  /// Blocking (a directory lookup, no hash): call it on the store threads after the
+  /// credentials of `authenticated` were checked.
   /// `authzid` "" or naming `authenticated` itself (address or alias) gives that account. Another
   /// account (full address or an alias naming one account) is given only when `authenticated`
   /// is a master user (set_master_users); otherwise, or when the target does not exist,

@@ -73,7 +73,7 @@ asio::awaitable<Reply> enter_transaction(Session& s, store::Account authenticate
                                          std::string how) {
   auto& authenticator = s.context().authenticator;
   auto decide = [&authenticator, authenticated, authzid] { return authenticator.authorize(authenticated, authzid); };
-  auto authorized = co_await session::on_pool(authenticator.pool(), std::move(decide));
+  auto authorized = co_await s.store_call(std::move(decide));   // a directory lookup: not behind the hash queue
   if (!authorized.ok())
     co_return co_await refuse(s, authenticated.address, authorized.error().detail, "Not authorized to log in as that user");
   store::Account account = std::move(authorized->account);
@@ -192,7 +192,7 @@ asio::awaitable<Reply> cmd_auth(Session& s, Request& r) {
     } else if (step.kind == Kind::need_secret) {
       // The directory lookup blocks, so it runs on the authenticator's pool.
       auto find = [&authenticator, login = exchange.login()] { return authenticator.scram_lookup(login); };
-      lookup = co_await session::on_pool(authenticator.pool(), std::move(find));
+      lookup = co_await s.store_call(std::move(find));   // a directory lookup: not behind the hash queue
       step = exchange.provide_secret(lookup->secret, lookup->usable);
     } else {
       break;

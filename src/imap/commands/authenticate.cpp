@@ -46,7 +46,7 @@ asio::awaitable<Reply> cmd_authenticate(Session& s, Request& r) {
     } else if (step.kind == Kind::need_secret) {
       // The directory lookup blocks, so it runs on the authenticator's pool.
       auto find = [&authenticator, login = exchange.login()] { return authenticator.scram_lookup(login); };
-      lookup = co_await session::on_pool(authenticator.pool(), std::move(find));
+      lookup = co_await s.store_call(std::move(find));   // a directory lookup: not behind the hash queue
       step = exchange.provide_secret(lookup->secret, lookup->usable);
     } else {
       break;
