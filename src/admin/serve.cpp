@@ -15,6 +15,7 @@
 
 #include "admin/control_socket.h"
 #include "admin/demo.h"
+#include "admin/metrics.h"
 #include "admin/who.h"
 #include "auth/authenticator.h"
 #include "base/log.h"
@@ -135,10 +136,17 @@ int serve(const GlobalOptions& options, bool demo) {
     std::cerr << "pillarbox: " << s.error().text << "\n";
     return 2;
   }
-  log::info("started data_dir={} imap={} imaps={} pop3={} pop3s={} lmtp={} admin_socket={} threads={}", config.data_dir,
+  if (!config.metrics_listen.empty()) {
+    if (auto s = start_metrics_listener(io, config.metrics_listen, registry); !s) {
+      std::cerr << "pillarbox: " << s.error().text << "\n";
+      return 2;
+    }
+  }
+  log::info("started data_dir={} imap={} imaps={} pop3={} pop3s={} lmtp={} admin_socket={} metrics={} threads={}", config.data_dir,
             fmt::join(config.imap_listen, ","), fmt::join(config.imap_tls_listen, ","),
             fmt::join(config.pop3_listen, ","), fmt::join(config.pop3_tls_listen, ","),
-            fmt::join(config.lmtp_listen, ","), admin_socket, threads);
+            fmt::join(config.lmtp_listen, ","), admin_socket,
+            config.metrics_listen.empty() ? "off" : config.metrics_listen, threads);
   log::info("password hashing: {} threads (at most {} MiB for Argon2id), rehash {}", config.hash_thread_count(),
             config.hash_thread_count() * 32, config.rehash ? "on" : "off");
 

@@ -146,6 +146,10 @@ Status validate(const Config& c) {
   if (l.max_recipients < 1) return bad("limits.max_recipients", "must be at least 1");
   if (l.counting != "per-connection" && l.counting != "per-user")
     return bad("limits.counting", "must be \"per-connection\" or \"per-user\"");
+  if (!c.metrics_listen.empty()) {
+    if (auto ep = parse_endpoint(c.metrics_listen); !ep)
+      return bad("metrics.listen", "must be \"host:port\" (or empty: no metrics endpoint)");
+  }
   if (c.store_backend != "sqlite") return bad("store.backend", "only \"sqlite\" is available in this build");
   if (c.data_dir.empty()) return bad("data_dir", "must not be empty");
   if (c.store_threads < 1 || c.store_threads > 64) return bad("store.threads", "must be 1..64");

@@ -32,13 +32,20 @@ Registry::Admission Registry::admit(std::weak_ptr<Closeable> session, SessionInf
     const std::uint64_t ceiling = limits_.counting == Counting::per_connection
                                       ? limits_.max_connections
                                       : std::uint64_t{limits_.max_connections} * limits_.max_connections_per_user;
-    if (counted_ >= ceiling) return {nullptr, Refusal::server_full};
+    if (counted_ >= ceiling) {
+      ++refused_[static_cast<int>(Refusal::server_full)];
+      return {nullptr, Refusal::server_full};
+    }
     auto ip = per_ip_.find(info.remote);
-    if (ip != per_ip_.end() && ip->second >= limits_.max_connections_per_ip) return {nullptr, Refusal::ip_full};
+    if (ip != per_ip_.end() && ip->second >= limits_.max_connections_per_ip) {
+      ++refused_[static_cast<int>(Refusal::ip_full)];
+      return {nullptr, Refusal::ip_full};
+    }
     ++counted_;
     ++per_ip_[info.remote];
   }
   info.account.clear();
+  ++by_protocol_[static_cast<int>(info.protocol)];
   const std::uint64_t number = next_number_++;
   sessions_.emplace(number, Entry{std::move(session), std::move(info)});
   return {std::unique_ptr<Registration>(new Registration(*this, number)), Refusal::none};
@@ -54,12 +61,17 @@ Refusal Registry::Registration::log_in(const std::string& account) {
   if (!info.account.empty()) return Refusal::none;
   auto held = r.per_account_.find(account);
   const std::size_t sessions_of_account = held == r.per_account_.end() ? 0 : held->second;
-  if (sessions_of_account >= r.limits_.max_connections_per_user) return Refusal::user_full;
+  if (sessions_of_account >= r.limits_.max_connections_per_user) {
+    ++r.refused_[static_cast<int>(Refusal::user_full)];
+    return Refusal::user_full;
+  }
   // A person already seated takes no further seat (seed 000: their extra connections never
   // lock another person out).
   if (r.limits_.counting == Counting::per_user && sessions_of_account == 0 &&
-      r.per_account_.size() >= r.limits_.max_connections)
+      r.per_account_.size() >= r.limits_.max_connections) {
+    ++r.refused_[static_cast<int>(Refusal::seats_full)];
     return Refusal::seats_full;
+  }
   info.account = account;
   ++r.per_account_[account];
   ++r.logged_in_;
@@ -99,6 +111,7 @@ void Registry::remove(std::uint64_t number) {
   auto it = sessions_.find(number);
   if (it == sessions_.end()) return;
   const SessionInfo& info = it->second.info;
+  --by_protocol_[static_cast<int>(info.protocol)];
   if (counted(info.protocol)) {
     --counted_;
     if (auto ip = per_ip_.find(info.remote); ip != per_ip_.end() && --ip->second == 0) per_ip_.erase(ip);
@@ -159,6 +172,8 @@ Usage Registry::usage() const {
   u.logged_in = logged_in_;
   u.accounts = per_account_.size();
   u.in_use = limits_.counting == Counting::per_connection ? counted_ : per_account_.size();
+  for (int i = 0; i < 3; ++i) u.by_protocol[i] = by_protocol_[i];
+  for (int i = 0; i < 5; ++i) u.refused[i] = refused_[i];
   return u;
 }
 

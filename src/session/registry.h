@@ -81,6 +81,8 @@ struct Usage {
   std::size_t counted_sessions = 0;  ///< IMAP and POP3 sessions
   std::size_t logged_in = 0;         ///< IMAP and POP3 sessions with an account
   std::size_t accounts = 0;          ///< distinct accounts logged in
+  std::size_t by_protocol[3] = {};   ///< live sessions, indexed by Protocol
+  std::uint64_t refused[5] = {};     ///< refusals since start, indexed by Refusal (none unused)
 };
 
 /// Thread-safe set of live sessions. Each session holds a Registration for its lifetime (RAII),
@@ -148,6 +150,8 @@ class Registry {
   // Kept in step with sessions_ under mutex_, so admission is O(1) and the counts are exact.
   std::size_t counted_ = 0;
   std::size_t logged_in_ = 0;
+  std::size_t by_protocol_[3] = {};
+  std::uint64_t refused_[5] = {};
   std::unordered_map<std::string, std::size_t> per_ip_;
   std::unordered_map<std::string, std::size_t> per_account_;
 };

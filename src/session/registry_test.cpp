@@ -106,6 +106,11 @@ TEST(Registry, PerIpLimitAndLmtpIsNotCounted) {
   EXPECT_EQ(r.admit(fake, info("3.3.3.3")).refusal, Refusal::server_full);
   EXPECT_EQ(r.size(), 4u);
   EXPECT_EQ(r.usage().counted_sessions, 3u);
+  const Usage u = r.usage();
+  EXPECT_EQ(u.refused[static_cast<int>(Refusal::ip_full)], 1u);
+  EXPECT_EQ(u.refused[static_cast<int>(Refusal::server_full)], 1u);
+  EXPECT_EQ(u.by_protocol[static_cast<int>(Protocol::imap)], 3u);
+  EXPECT_EQ(u.by_protocol[static_cast<int>(Protocol::lmtp)], 1u);
 }
 
 TEST(Registry, CountsReturnToZeroAndKickNamesOnlyTheAccount) {

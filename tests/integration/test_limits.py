@@ -86,6 +86,11 @@ class PerConnectionCounting(unittest.TestCase):
             self.assertTrue(closed_by_server(s))
             self.assertIn("refused: server_full", srv.stderr())
             self.assertEqual(srv.who()["counted_sessions"], 10)
+            m = srv.metrics()
+            self.assertEqual(m['pillarbox_refusals_total{reason="server_full"}'], 3)
+            self.assertEqual(m['pillarbox_license_in_use'], 10)
+            self.assertEqual(m['pillarbox_license_capacity{counting="per-connection"}'], 10)
+            self.assertEqual(m['pillarbox_accounts_logged_in'], 5)
 
             # One session ends: its place is free at once for someone else.
             sessions.pop().logout()
@@ -252,6 +257,27 @@ class WhoAndKick(unittest.TestCase):
             bad = srv.cli("kick", "two words", check=False)
             self.assertEqual(bad.returncode, 1)
             self.assertIn("unknown request", bad.stderr.decode())
+
+    def test_metrics_endpoint_answers_health_and_refuses_other_requests(self):
+        import urllib.error
+        import urllib.request
+        with PillarboxServer() as srv:
+            srv.start()
+            base = f"http://127.0.0.1:{srv.metrics_port}"
+            with urllib.request.urlopen(base + "/health", timeout=30) as r:
+                self.assertEqual((r.status, r.read()), (200, b"ok\n"))
+            with urllib.request.urlopen(base + "/metrics", timeout=30) as r:
+                self.assertTrue(r.headers["Content-Type"].startswith("text/plain; version=0.0.4"))
+                self.assertIn(b"# TYPE pillarbox_sessions gauge", r.read())
+            with self.assertRaises(urllib.error.HTTPError) as e:
+                urllib.request.urlopen(base + "/other", timeout=30)
+            self.assertEqual(e.exception.code, 404)
+            with self.assertRaises(urllib.error.HTTPError) as e:
+                urllib.request.urlopen(urllib.request.Request(base + "/metrics", data=b"x", method="POST"), timeout=30)
+            self.assertEqual(e.exception.code, 405)
+            s = socket.create_connection(("127.0.0.1", srv.metrics_port))
+            s.sendall(b"GET /metrics HTTP/1.1\r\n" + b"X: " + b"y" * 9000)   # a head over 8 KiB is dropped
+            self.assertTrue(closed_by_server(s))
 
     def test_who_says_so_when_the_server_is_not_running(self):
         with PillarboxServer() as srv:

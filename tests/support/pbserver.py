@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 
 
 def free_port():
@@ -54,6 +55,7 @@ class PillarboxServer:
         self.pop3_port = free_port()
         self.pop3s_port = free_port()
         self.lmtp_port = free_port()
+        self.metrics_port = free_port()
         with open(self.config, "w") as f:
             f.write(f'data_dir = "{self.data}"\n'
                     f'[imap]\nlisten = ["127.0.0.1:{self.imap_port}"]\n'
@@ -61,6 +63,7 @@ class PillarboxServer:
                     f'[pop3]\nlisten = ["127.0.0.1:{self.pop3_port}"]\n'
                     f'tls_listen = ["127.0.0.1:{self.pop3s_port}"]\n'
                     f'[lmtp]\nlisten = ["unix:{self.lmtp_socket}", "127.0.0.1:{self.lmtp_port}"]\n'
+                    f'[metrics]\nlisten = "127.0.0.1:{self.metrics_port}"\n'
                     f'[auth]\nplaintext_without_tls = "{self._plaintext}"\n'
                     # Failed logins wait a fixed 300 ms here (the first step of the real back-off),
                     # so tests that fail many logins stay quick; test_login_names tests the growth.
@@ -128,17 +131,32 @@ class PillarboxServer:
         """The running server's `pillarbox who --json` answer, parsed."""
         return json.loads(self.cli("--json", "who").stdout)
 
+    def metrics(self):
+        """The /metrics endpoint's samples as {"name{labels}": value}."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=30) as r:
+            text = r.read().decode()
+        samples = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                name, value = line.rsplit(" ", 1)
+                samples[name] = float(value)
+        return samples
+
     def wait_for_sessions(self, counted, timeout=30):
-        """Waits until `who` reports exactly `counted` IMAP/POP3 sessions (the server notices a
-        closed connection a moment after the client closes it); returns the last answer.
-        Raises AssertionError naming both numbers when it does not get there."""
+        """Waits until `who` and the metrics both report exactly `counted` IMAP/POP3 sessions
+        (the server notices a closed connection a moment after the client closes it); returns
+        the last `who` answer. Raises AssertionError naming the numbers when it does not get
+        there."""
         deadline = time.time() + timeout
         while True:
             w = self.who()
-            if w["counted_sessions"] == counted:
+            m = self.metrics()
+            from_metrics = m['pillarbox_sessions{protocol="imap"}'] + m['pillarbox_sessions{protocol="pop3"}']
+            if w["counted_sessions"] == counted and from_metrics == counted:
                 return w
             if time.time() > deadline:
-                raise AssertionError(f"who reports {w['counted_sessions']} sessions, expected {counted}: {w}")
+                raise AssertionError(f"who reports {w['counted_sessions']} sessions and the metrics {from_metrics}, "
+                                     f"expected {counted}: {w}")
             time.sleep(0.05)
 
     def stderr(self):

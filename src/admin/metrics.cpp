@@ -1,0 +1,99 @@
+#include "admin/metrics.h"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/read_until.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <functional>
+
+#include "net/listener.h"
+
+namespace pillarbox::admin {
+namespace {
+
+constexpr std::size_t kMaxRequestHead = 8192;
+
+std::string response(std::string_view status, std::string_view type, std::string_view body) {
+  return fmt::format("HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}", status,
+                     type, body.size(), body);
+}
+
+asio::awaitable<void> serve_one(asio::ip::tcp::socket socket, const session::Registry& registry) {
+  asio::steady_timer deadline(socket.get_executor(), std::chrono::seconds(10));
+  std::function<void(std::error_code)> on_deadline = [&socket](std::error_code ec) {
+    if (!ec) socket.cancel();
+  };
+  deadline.async_wait(on_deadline);
+  std::string head;
+  std::error_code ec;
+  auto buffer = asio::dynamic_buffer(head, kMaxRequestHead);
+  co_await asio::async_read_until(socket, buffer, "\r\n\r\n", asio::redirect_error(asio::use_awaitable, ec));
+  deadline.cancel();
+  if (ec) co_return;
+  // Request line (RFC 9112 §3): method SP request-target SP HTTP-version.
+  const std::string line = head.substr(0, head.find("\r\n"));
+  const auto sp1 = line.find(' ');
+  const auto sp2 = sp1 == std::string::npos ? std::string::npos : line.find(' ', sp1 + 1);
+  std::string answer;
+  if (sp2 == std::string::npos || !line.substr(sp2 + 1).starts_with("HTTP/1.")) {
+    answer = response("400 Bad Request", "text/plain", "bad request\n");
+  } else if (line.substr(0, sp1) != "GET") {
+    answer = response("405 Method Not Allowed", "text/plain", "only GET\n");
+  } else {
+    const std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    if (target == "/metrics") answer = response("200 OK", "text/plain; version=0.0.4", render_metrics(registry));
+    else if (target == "/health") answer = response("200 OK", "text/plain", "ok\n");
+    else answer = response("404 Not Found", "text/plain", "not found; try /metrics or /health\n");
+  }
+  co_await asio::async_write(socket, asio::buffer(answer), asio::redirect_error(asio::use_awaitable, ec));
+  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+}
+
+}  // namespace
+
+std::string render_metrics(const session::Registry& registry) {
+  const session::Usage u = registry.usage();
+  std::string out;
+  out += "# HELP pillarbox_sessions Live sessions by protocol.\n# TYPE pillarbox_sessions gauge\n";
+  for (auto p : {session::Protocol::imap, session::Protocol::pop3, session::Protocol::lmtp})
+    out += fmt::format("pillarbox_sessions{{protocol=\"{}\"}} {}\n", session::protocol_name(p),
+                       u.by_protocol[static_cast<int>(p)]);
+  out += fmt::format(
+      "# HELP pillarbox_sessions_logged_in IMAP and POP3 sessions with an account.\n"
+      "# TYPE pillarbox_sessions_logged_in gauge\npillarbox_sessions_logged_in {}\n"
+      "# HELP pillarbox_accounts_logged_in Distinct accounts with at least one session.\n"
+      "# TYPE pillarbox_accounts_logged_in gauge\npillarbox_accounts_logged_in {}\n"
+      "# HELP pillarbox_license_in_use Connections (per-connection counting) or seats (per-user) in use.\n"
+      "# TYPE pillarbox_license_in_use gauge\npillarbox_license_in_use {}\n"
+      "# HELP pillarbox_license_capacity limits.max_connections.\n"
+      "# TYPE pillarbox_license_capacity gauge\npillarbox_license_capacity{{counting=\"{}\"}} {}\n"
+      "# HELP pillarbox_refusals_total Connections and logins refused by a connection limit.\n"
+      "# TYPE pillarbox_refusals_total counter\n",
+      u.logged_in, u.accounts, u.in_use, u.counting == session::Counting::per_user ? "per-user" : "per-connection",
+      u.capacity);
+  for (auto r : {session::Refusal::server_full, session::Refusal::ip_full, session::Refusal::user_full,
+                 session::Refusal::seats_full})
+    out += fmt::format("pillarbox_refusals_total{{reason=\"{}\"}} {}\n", session::refusal_name(r),
+                       u.refused[static_cast<int>(r)]);
+  return out;
+}
+
+Status start_metrics_listener(asio::io_context& io, const std::string& endpoint, const session::Registry& registry) {
+  auto acceptor = net::open_tcp(io, endpoint);
+  if (!acceptor) return acceptor.error();
+  auto start = [&registry](asio::ip::tcp::socket socket) {
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, serve_one(std::move(socket), registry), asio::detached);
+  };
+  asio::co_spawn(io, net::accept_loop(std::move(*acceptor), std::move(start), "metrics"), asio::detached);
+  return {};
+}
+
+}  // namespace pillarbox::admin
