@@ -38,7 +38,11 @@ bool peer_allowed(Local::socket& socket) {
   return cred.uid == 0 || cred.uid == ::geteuid();
 }
 
-asio::awaitable<void> serve_one(Local::socket socket, std::shared_ptr<ControlHandler> handler) {
+asio::awaitable<void> serve_one(Local::socket accepted, std::shared_ptr<ControlHandler> handler) {
+  // Shared with the deadline's handler, which may already be queued when the read ends and so
+  // run after this frame is gone.
+  auto owned = std::make_shared<Local::socket>(std::move(accepted));
+  Local::socket& socket = *owned;
   std::string answer;
   if (!peer_allowed(socket)) {
     log::warn("admin socket: refused a client of another user");
@@ -46,8 +50,9 @@ asio::awaitable<void> serve_one(Local::socket socket, std::shared_ptr<ControlHan
   } else {
     // A client that connects and says nothing must not hold the socket open for ever.
     asio::steady_timer deadline(socket.get_executor(), std::chrono::seconds(10));
-    std::function<void(std::error_code)> on_deadline = [&socket](std::error_code ec) {
-      if (!ec) socket.cancel();
+    std::function<void(std::error_code)> on_deadline = [owned](std::error_code ec) {
+      std::error_code ignored;
+      if (!ec) owned->cancel(ignored);
     };
     deadline.async_wait(on_deadline);
     std::string request;

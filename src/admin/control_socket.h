@@ -1,5 +1,5 @@
 // The admin socket: how `pillarbox who`, `pillarbox kick` (and later `pillarbox log`) talk to the
-// running server. A unix-domain stream socket in the data directory ([server] admin_socket),
+// running server. A unix-domain stream socket in the data directory ([admin] socket),
 // mode 0600, and every peer's uid checked (SO_PEERCRED): only the server's own user and root
 // may use it.
 //
@@ -24,7 +24,7 @@ using ControlHandler = std::function<std::string(std::string_view line)>;
 
 /// Binds `path` (removing a stale socket left by a server that died; refusing when another
 /// server answers on it), makes it owner-only, and serves requests with `handler` on `io`.
-/// Errc::invalid when the path is too long for a unix socket, Errc::exists when another server
+/// Errc::invalid when the path is too long for a unix socket, Errc::in_use when another server
 /// is running on it, Errc::io for bind errors; each error text names the path. The socket file
 /// is removed when `io` is destroyed.
 Status start_control_socket(asio::io_context& io, const std::string& path, ControlHandler handler);

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 #include "net/listener.h"
 
@@ -25,10 +26,15 @@ std::string response(std::string_view status, std::string_view type, std::string
                      type, body.size(), body);
 }
 
-asio::awaitable<void> serve_one(asio::ip::tcp::socket socket, const session::Registry& registry) {
+asio::awaitable<void> serve_one(asio::ip::tcp::socket accepted, const session::Registry& registry) {
+  // Shared with the deadline's handler, which may already be queued when the read ends and so
+  // run after this frame is gone.
+  auto owned = std::make_shared<asio::ip::tcp::socket>(std::move(accepted));
+  asio::ip::tcp::socket& socket = *owned;
   asio::steady_timer deadline(socket.get_executor(), std::chrono::seconds(10));
-  std::function<void(std::error_code)> on_deadline = [&socket](std::error_code ec) {
-    if (!ec) socket.cancel();
+  std::function<void(std::error_code)> on_deadline = [owned](std::error_code ec) {
+    std::error_code ignored;
+    if (!ec) owned->cancel(ignored);
   };
   deadline.async_wait(on_deadline);
   std::string head;
@@ -45,15 +51,19 @@ asio::awaitable<void> serve_one(asio::ip::tcp::socket socket, const session::Reg
   if (sp2 == std::string::npos || !line.substr(sp2 + 1).starts_with("HTTP/1.")) {
     answer = response("400 Bad Request", "text/plain", "bad request\n");
   } else if (line.substr(0, sp1) != "GET") {
-    answer = response("405 Method Not Allowed", "text/plain", "only GET\n");
+    // RFC 9110 §15.5.6: a 405 names the methods that are allowed.
+    answer = response("405 Method Not Allowed\r\nAllow: GET", "text/plain", "only GET\n");
   } else {
-    const std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    target = target.substr(0, target.find('?'));   // scrapers may add a query; none is used
     if (target == "/metrics") answer = response("200 OK", "text/plain; version=0.0.4", render_metrics(registry));
     else if (target == "/health") answer = response("200 OK", "text/plain", "ok\n");
     else answer = response("404 Not Found", "text/plain", "not found; try /metrics or /health\n");
   }
   co_await asio::async_write(socket, asio::buffer(answer), asio::redirect_error(asio::use_awaitable, ec));
-  socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  // Only the sending side: an unread request body left in the receive buffer would otherwise
+  // make the close an RST that can discard the answer.
+  socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
 }
 
 }  // namespace

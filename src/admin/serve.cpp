@@ -176,6 +176,10 @@ int serve(const GlobalOptions& options, bool demo) {
   io.run();
   for (auto& t : workers) t.join();
   store_pool.join();
+  // Hash jobs still queued at the drain deadline are dropped now, while the io_context their
+  // completions would be posted to still exists.
+  authenticator.pool().stop();
+  authenticator.pool().join();
   log::info("stopped; {} sessions left", registry.size());
   return 0;
 }

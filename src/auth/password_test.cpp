@@ -214,6 +214,9 @@ TEST(Password, WeakAndUnknownSchemesAreRefused) {
   expect_refused("{}$6$x", "not a password hash");
 }
 
+// A crypt string with a NUL byte in its salt; the array keeps the bytes after the NUL.
+constexpr char kEmbeddedNul[] = "$6$saltstring\0$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCo";
+
 TEST(Password, MalformedCryptHashesAreRefusedNotCrash) {
   const std::vector<std::string> bad = {
       "$6$",
@@ -242,7 +245,7 @@ TEST(Password, MalformedCryptHashesAreRefusedNotCrash) {
       "$y$$IoBu1rTrGyg4/hFGNVgSC0$0FXGAhLNtDvVT6pRKLTeXDGa3J4nynbD2On9jrbPCW8",
       "{ARGON2ID}$argon2id$v=19$m=32768,t=3,p=1$",
       "{ARGON2ID}$argon2id$v=19$m=32768,t=3,p=1$c2FsdHNhbHQ$aGFzaGhhc2g",  // digest too short
-      std::string("$6$saltstring\0$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCo", 98),
+      std::string(kEmbeddedNul, sizeof kEmbeddedNul - 1),  // a NUL inside the salt
       "$6$" + std::string(5000, 'a'),
       "$y$" + std::string(5000, '$'),
   };

@@ -382,6 +382,7 @@ asio::awaitable<void> Session::run() {
   auto admission = context_.registry.admit(weak_from_this(), session::new_session_info(stream_, id_, session::Protocol::imap,
                                                                                       "not authenticated"));
   registration_ = std::move(admission.registration);
+  if (admission.stopping) shutting_down_ = true;   // accepted while the server stops
   touch();
   asio::co_spawn(stream_.get_executor(), watchdog(), asio::detached);
   const bool started = co_await session::begin_connection(stream_, implicit_tls_, context_.tls.get(), id_, "imap");

@@ -251,7 +251,7 @@ asio::awaitable<void> Session::rcpt(std::string_view argument) {
     co_return;
   }
   auto call = [&store = context_.store, address = args.forward_path] { return delivery::resolve(store, address); };
-  auto targets = co_await session::on_pool(context_.store_pool, std::move(call));
+  auto targets = co_await held_store_call(std::move(call));
   if (!targets) {
     if (targets.error().code == Errc::not_found) {
       reply({550, "5.1.1", fmt::format("<{}>: no such user", args.forward_path)});
@@ -314,7 +314,7 @@ asio::awaitable<void> Session::data(std::string_view argument) {
       auto call = [&store = context_.store, &target, &sender, &recipient, &message] {
         return delivery::deliver(store, target, sender, recipient.address, message);
       };
-      auto done = co_await session::on_pool(context_.store_pool, std::move(call));
+      auto done = co_await held_store_call(std::move(call));
       if (done) {
         ++delivered;
         log::info("session={} lmtp delivered from=<{}> to=<{}> account={} mailbox={} uid={} octets={}", id_, sender,
@@ -349,7 +349,9 @@ asio::awaitable<void> Session::run() {
                      std::chrono::system_clock::now().time_since_epoch()).count();
   info.state = "ready";
   // LMTP is listed (and told of shutdown) but never counted against the connection limits.
-  registration_ = context_.registry.admit(weak_from_this(), std::move(info)).registration;
+  auto admission = context_.registry.admit(weak_from_this(), std::move(info));
+  registration_ = std::move(admission.registration);
+  if (admission.stopping) shutting_down_ = true;   // accepted while the server stops
   touch();
   asio::co_spawn(socket_.get_executor(), watchdog(), asio::detached);
   log::info("session={} protocol=lmtp remote={} connected", id_, peer_);

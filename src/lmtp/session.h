@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "config/config.h"
@@ -20,6 +21,7 @@
 #include "lmtp/command.h"
 #include "session/idle_timer.h"
 #include "session/line_framer.h"
+#include "session/pool_call.h"
 #include "session/registry.h"
 #include "store/mail_store.h"
 
@@ -54,6 +56,14 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
     std::vector<delivery::Target> targets;  ///< resolved at RCPT time
   };
   enum class LineKind { line, too_long, closed };
+
+  /// Runs a blocking store call (resolution, delivery) on the store threads with the timeout
+  /// clock held, so a slow delivery never makes the session drop replies for stored mail.
+  template <class F>
+  asio::awaitable<std::invoke_result_t<F>> held_store_call(F fn) {
+    session::IdleTimer::Hold hold(idle_);
+    co_return co_await session::on_pool(context_.store_pool, std::move(fn));
+  }
 
   asio::awaitable<std::pair<LineKind, std::string>> next_line();
   /// Flushes replies, then reads more input; false when the connection has ended.

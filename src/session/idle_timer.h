@@ -23,6 +23,7 @@ class IdleTimer {
   /// Sets the deadline `seconds` from now (call it after every command).
   void touch(std::uint32_t seconds) {
     if (expired_) return;   // too late: the session is on its way out
+    last_seconds_ = seconds;
     const auto next = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
     const bool earlier = next < deadline_;
     deadline_ = next;
@@ -46,22 +47,22 @@ class IdleTimer {
   bool expired() const { return expired_; }
 
   /// While a Hold exists the session is waiting for the server, not the client (a login queued
-  /// behind a storm of others on the hash pool), so the deadline cannot pass; it is set afresh
-  /// when the last Hold ends. Waiting for the client (a read, a write it does not take) is
-  /// never held.
+  /// behind a storm of others on the hash pool, a store call, an LMTP delivery), so the deadline
+  /// cannot pass; when the last Hold ends the clock starts again with the timeout last given to
+  /// touch(). Waiting for the client (a read, a write it does not take) is never held.
   class Hold {
    public:
-    Hold(IdleTimer& t, std::uint32_t seconds) : timer_(t), seconds_(seconds) { ++timer_.held_; }
+    explicit Hold(IdleTimer& t) : timer_(t) { ++timer_.held_; }
     Hold(const Hold&) = delete;
     Hold& operator=(const Hold&) = delete;
     ~Hold() {
-      if (--timer_.held_ == 0) timer_.touch(seconds_);
+      if (--timer_.held_ == 0) timer_.touch(timer_.last_seconds_);
     }
 
    private:
     IdleTimer& timer_;
-    std::uint32_t seconds_;
   };
+
 
  private:
   asio::steady_timer timer_;
@@ -69,6 +70,7 @@ class IdleTimer {
   bool stopped_ = false;
   bool expired_ = false;
   unsigned held_ = 0;
+  std::uint32_t last_seconds_ = 60;
 };
 
 }  // namespace pillarbox::session

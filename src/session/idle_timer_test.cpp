@@ -46,7 +46,7 @@ TEST(IdleTimer, AShorterTimeoutTakesEffectAtOnce) {
 TEST(IdleTimer, AHoldKeepsTheDeadlineFromPassing) {
   Harness h;
   h.timer.touch(1);
-  auto hold = std::make_unique<IdleTimer::Hold>(h.timer, 1);
+  auto hold = std::make_unique<IdleTimer::Hold>(h.timer);
   asio::steady_timer release(h.io, std::chrono::seconds(3));
   int expiries_while_held = -1;
   release.async_wait([&](std::error_code) {

@@ -48,7 +48,7 @@ Registry::Admission Registry::admit(std::weak_ptr<Closeable> session, SessionInf
   ++by_protocol_[static_cast<int>(info.protocol)];
   const std::uint64_t number = next_number_++;
   sessions_.emplace(number, Entry{std::move(session), std::move(info)});
-  return {std::unique_ptr<Registration>(new Registration(*this, number)), Refusal::none};
+  return {std::unique_ptr<Registration>(new Registration(*this, number)), Refusal::none, stopping_};
 }
 
 Refusal Registry::Registration::log_in(const std::string& account) {
@@ -128,6 +128,7 @@ void Registry::shutdown_all() {
   std::vector<std::shared_ptr<Closeable>> live;
   {
     std::lock_guard lock(mutex_);
+    stopping_ = true;
     for (auto& [number, entry] : sessions_) {
       if (auto s = entry.session.lock()) live.push_back(std::move(s));
     }

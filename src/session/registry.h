@@ -97,12 +97,14 @@ class Registry {
   struct Admission {
     std::unique_ptr<Registration> registration;
     Refusal refusal = Refusal::none;
+    /// shutdown_all() has run: the session is to say goodbye at once (no other will tell it).
+    bool stopping = false;
   };
   /// Admits a new connection (IMAP and POP3 are checked against the limits; LMTP only listed).
   /// `info.account` must be empty. Refused connections are not listed.
   Admission admit(std::weak_ptr<Closeable> session, SessionInfo info);
 
-  /// Asks every live session to end.
+  /// Asks every live session to end; sessions admitted afterwards learn it from Admission.
   void shutdown_all();
   /// Asks every session of `account` (lower-case address) to end; returns how many.
   std::size_t kick(std::string_view account);
@@ -146,6 +148,7 @@ class Registry {
   const ConnectionLimits limits_;
   mutable std::mutex mutex_;
   std::uint64_t next_number_ = 1;
+  bool stopping_ = false;
   std::unordered_map<std::uint64_t, Entry> sessions_;
   // Kept in step with sessions_ under mutex_, so admission is O(1) and the counts are exact.
   std::size_t counted_ = 0;

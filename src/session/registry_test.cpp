@@ -132,8 +132,10 @@ TEST(Registry, CountsReturnToZeroAndKickNamesOnlyTheAccount) {
     ASSERT_EQ(snap.size(), 3u);
     EXPECT_EQ(snap[0].mailbox, "INBOX");
     EXPECT_EQ(snap[1].protocol, Protocol::pop3);
+    EXPECT_FALSE(r.admit(bob, info("1.1.1.3")).stopping);
     r.shutdown_all();
     EXPECT_EQ(bob->asked, std::vector<EndReason>{EndReason::shutdown});
+    EXPECT_TRUE(r.admit(bob, info("1.1.1.3")).stopping);   // too late to be asked: told at admission
   }
   Usage u = r.usage();
   EXPECT_EQ(u.sessions, 0u);
