@@ -113,9 +113,25 @@ Result<std::string> control_request(const std::string& path, std::string_view li
                                                      ec.message()));
   std::string request(line);
   request += '\n';
-  asio::write(socket, asio::buffer(request), ec);
   std::string answer;
-  if (!ec) asio::read(socket, asio::dynamic_buffer(answer), ec);
+  bool done = false;
+  std::function<void(std::error_code, std::size_t)> on_read = [&](std::error_code read_ec, std::size_t) {
+    ec = read_ec;
+    done = true;
+  };
+  std::function<void(std::error_code, std::size_t)> on_write = [&](std::error_code write_ec, std::size_t) {
+    if (write_ec) {
+      ec = write_ec;
+      done = true;
+      return;
+    }
+    asio::async_read(socket, asio::dynamic_buffer(answer), on_read);
+  };
+  asio::async_write(socket, asio::buffer(request), on_write);
+  // A server that accepts but never answers (stopped in a debugger, wedged) must not hang the
+  // administrator's shell for ever.
+  io.run_for(std::chrono::seconds(30));
+  if (!done) return make_error(Errc::unavailable, fmt::format("admin socket {}: no answer within 30 s", path));
   if (ec && ec != asio::error::eof)
     return make_error(Errc::io, fmt::format("admin socket {}: {}", path, ec.message()));
   return answer;
