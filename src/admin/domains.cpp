@@ -40,7 +40,7 @@ void add_domain_commands(CLI::App& app, GlobalOptions& options, int& status) {
   auto* add = domain->add_subcommand("add", "Add a domain (user add also adds its account's domain)");
   add->add_option("DOMAIN", name, "e.g. example.org")->required();
   add->callback([&] {
-    status = run_with_store(options, [](store::MailStore& st) -> Status {
+    status = run_with_store(options, [&options](store::MailStore& st) -> Status {
       const std::string d = ascii::lower(name);
       if (!valid_domain(d)) return make_error(Errc::invalid, fmt::format("\"{}\" is not a valid domain name", name));
       if (auto s = st.directory().add_domain(d); !s) return about(d, s);
@@ -52,7 +52,7 @@ void add_domain_commands(CLI::App& app, GlobalOptions& options, int& status) {
   auto* del = domain->add_subcommand("del", "Remove a domain that has no accounts left");
   del->add_option("DOMAIN", name, "The domain")->required();
   del->callback([&] {
-    status = run_with_store(options, [](store::MailStore& st) -> Status {
+    status = run_with_store(options, [&options](store::MailStore& st) -> Status {
       const std::string d = ascii::lower(name);
       if (auto s = st.directory().delete_domain(d); !s) return about(d, s);
       std::cout << "deleted domain " << d << "\n";
@@ -82,7 +82,7 @@ void add_check_command(CLI::App& app, GlobalOptions& options, int& status) {
   auto* check = app.add_subcommand("check", "Report configuration mistakes and alias clashes; exit 1 if any");
   check->callback([&] {
     // A configuration that does not load is reported by run_with_store itself (file, key, problem).
-    status = run_with_store(options, [](store::MailStore& st) -> Status {
+    status = run_with_store(options, [&options](store::MailStore& st) -> Status {
       auto aliases = st.directory().list_aliases();
       if (!aliases) return aliases.error();
       std::map<std::string, std::vector<std::string>> named;
@@ -97,6 +97,19 @@ void add_check_command(CLI::App& app, GlobalOptions& options, int& status) {
                                  alias, accounts.size(), fmt::join(accounts, ", "), alias);
         ++problems;
       }
+      auto config = load_config(options);
+      if (!config) return config.error();
+      for (const auto& master : config->master_users) {
+        // A master user that is not an account can never log in: a typo an administrator
+        // would otherwise find only when they need it.
+        if (auto found = st.directory().find_account(master); !found) {
+          std::cout << fmt::format("auth.master_users: \"{}\" is not an account\n", master);
+          ++problems;
+        }
+      }
+      if (config->limits.idle_timeout_seconds < 1800)
+        std::cout << fmt::format("note: limits.idle_timeout_seconds = {} is below the 30 minutes of RFC 9051 §5.4\n",
+                                 config->limits.idle_timeout_seconds);
       if (problems == 0) {
         std::cout << "no problems found\n";
         return {};

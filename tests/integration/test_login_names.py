@@ -142,5 +142,18 @@ class LoginNames(unittest.TestCase):
         self.assertEqual(srv.cli("domain", "list").stdout, b"example.org (0 accounts)\nsite2.example (1 account)\n")
 
 
+class CheckConfiguration(unittest.TestCase):
+    def test_check_reports_a_master_user_that_is_not_an_account(self):
+        with PillarboxServer(extra_config='master_users = ["admin@example.org", "typo@example.org"]\n') as srv:
+            srv.add_user("admin@example.org", "admin-password")
+            check = srv.cli("check", check=False)
+            self.assertEqual(check.returncode, 1)
+            self.assertIn(b'auth.master_users: "typo@example.org" is not an account', check.stdout)
+            self.assertNotIn(b'"admin@example.org" is not', check.stdout)
+            srv.add_user("typo@example.org", "other-password")
+            check = srv.cli("check", check=False)
+            self.assertEqual((check.returncode, check.stdout), (0, b"no problems found\n"))
+
+
 if __name__ == "__main__":
     unittest.main()
