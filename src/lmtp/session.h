@@ -60,9 +60,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   /// Runs a blocking store call (resolution, delivery) on the store threads with the timeout
   /// clock held, so a slow delivery never makes the session drop replies for stored mail.
   template <class F>
-  asio::awaitable<std::invoke_result_t<F>> held_store_call(F fn) {
-    session::IdleTimer::Hold hold(idle_);
-    co_return co_await session::on_pool(context_.store_pool, std::move(fn));
+  auto held_store_call(F fn) {
+    return session::on_pool_held(context_.store_pool, idle_, std::move(fn));
   }
 
   asio::awaitable<std::pair<LineKind, std::string>> next_line();

@@ -113,20 +113,17 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   /// This session's place in the registry (limits, `who`); null only before run() admits it.
   session::Registry::Registration* registration() { return registration_.get(); }
 
-  /// Runs a blocking store call on the store threads (DESIGN §1), with the autologout clock
-  /// held: a slow disk is the server's delay, not the client's silence.
+  /// Runs a blocking store call on the store threads (DESIGN §1), autologout clock held.
   template <class F>
-  asio::awaitable<std::invoke_result_t<F>> store_call(F fn) {
-    session::IdleTimer::Hold hold(idle_);
-    co_return co_await session::on_pool(context_.store_pool, std::move(fn));
+  auto store_call(F fn) {
+    return session::on_pool_held(context_.store_pool, idle_, std::move(fn));
   }
 
-  /// Runs a blocking call on `pool` (the authenticator's hash pool) with the autologout clock
-  /// held, so a login queued behind many others is never timed out for the server's slowness.
+  /// Runs a blocking call on `pool` (the authenticator's hash pool), autologout clock held, so
+  /// a login queued behind many others is never timed out for the server's slowness.
   template <class F>
-  asio::awaitable<std::invoke_result_t<F>> held_pool_call(asio::thread_pool& pool, F fn) {
-    session::IdleTimer::Hold hold(idle_);
-    co_return co_await session::on_pool(pool, std::move(fn));
+  auto held_pool_call(asio::thread_pool& pool, F fn) {
+    return session::on_pool_held(pool, idle_, std::move(fn));
   }
 
   /// Queues raw bytes (CRLF-terminated lines).

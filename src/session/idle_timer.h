@@ -5,10 +5,15 @@
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/thread_pool.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <type_traits>
+#include <utility>
+
+#include "session/pool_call.h"
 
 namespace pillarbox::session {
 
@@ -72,5 +77,14 @@ class IdleTimer {
   unsigned held_ = 0;
   std::uint32_t last_seconds_ = 60;
 };
+
+/// co_await on_pool_held(pool, idle, fn): on_pool() with `idle` held for the call, for work the
+/// session waits on the server for (store calls, hash verification, deliveries): a slow disk or
+/// a queue of logins is the server's delay, never counted as the client's silence.
+template <class F>
+asio::awaitable<std::invoke_result_t<F>> on_pool_held(asio::thread_pool& pool, IdleTimer& idle, F fn) {
+  IdleTimer::Hold hold(idle);
+  co_return co_await on_pool(pool, std::move(fn));
+}
 
 }  // namespace pillarbox::session
