@@ -238,6 +238,11 @@ asio::awaitable<void> Session::run() {
   registration_ = std::move(admission.registration);
   if (admission.stopping) shutting_down_ = true;   // accepted while the server stops
   touch();
+  // A refused connection is not counted, so it gets only a few seconds for its TLS handshake
+  // and its refusal: otherwise one address could hold uncounted connections on the TLS port
+  // for a whole login timeout each, past max_connections_per_ip.
+  if (admission.refusal != session::Refusal::none)
+    idle_.touch(std::min<std::uint32_t>(config().limits.login_timeout_seconds, session::kRefusalSeconds));
   asio::co_spawn(stream_.get_executor(), watchdog(), asio::detached);
   const bool started = co_await session::begin_connection(stream_, implicit_tls_, context_.tls.get(), id_, "pop3");
   if (!started) {

@@ -50,6 +50,10 @@ struct ConnectionLimits {
   static ConnectionLimits from(const config::Limits& limits);
 };
 
+/// How long a refused connection (not counted) may take to complete its TLS handshake and read
+/// its refusal before it is closed, in seconds (at most limits.login_timeout_seconds).
+inline constexpr std::uint32_t kRefusalSeconds = 5;
+
 /// What a session is refused for, if anything.
 enum class Refusal {
   none,

@@ -38,9 +38,10 @@ def greeting(port, source="127.0.0.1", tls=False):
     return s, line.decode()
 
 
-def closed_by_server(s):
-    """True when the server has closed the connection (reads EOF)."""
-    s.settimeout(30)
+def closed_by_server(s, timeout=60):
+    """True when the server has closed the connection (reads EOF); the timeout only keeps a
+    server that never closes from hanging the test (it then raises socket.timeout)."""
+    s.settimeout(timeout)
     try:
         while True:
             if not s.recv(1000):
@@ -190,13 +191,19 @@ class PerAccountAndPerAddressLimits(unittest.TestCase):
             self.assertIn("login refused: user_full", srv.stderr())
 
     def test_connections_from_one_address_are_limited(self):
-        with PillarboxServer(extra_config="[limits]\nmax_connections_per_ip = 3\n") as srv:
+        # A long login timeout: the refused TLS connection below must be closed by the short
+        # refusal deadline, not by this.
+        with PillarboxServer(extra_config="[limits]\nmax_connections_per_ip = 3\nlogin_timeout_seconds = 600\n") as srv:
             srv.start()
             srv.wait_for_sessions(0)
             held = [greeting(srv.imap_port)[0] for _ in range(2)] + [greeting(srv.pop3_port)[0]]
             s, line = greeting(srv.imap_port)
             self.assertEqual(line, "* BYE [UNAVAILABLE] Too many connections from your address (limit 3)\r\n")
             self.assertTrue(closed_by_server(s))
+            # A refused connection on the TLS port that never starts its handshake is not left
+            # holding a descriptor for the whole login timeout.
+            t = socket.create_connection(("127.0.0.1", srv.imaps_port))
+            self.assertTrue(closed_by_server(t))
             s, line = greeting(srv.imap_port, source="127.0.0.2")   # another address is not affected
             self.assertTrue(line.startswith("* OK "), line)
             s.close()
