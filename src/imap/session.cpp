@@ -145,16 +145,7 @@ void Session::request_shutdown(session::EndReason reason) {
 
 asio::awaitable<void> Session::watchdog() {
   auto self = shared_from_this();  // the session outlives the wait
-  // Named, not a temporary in the co_await expression (g++ 12 destroys those twice).
-  std::function<void()> on_expiry = [this] {
-    stream_.cancel();
-  };
-  std::function<void()> on_overdue = [this] {
-    log::info("session={} closed: no goodbye could be written within {} s of the autologout", id_,
-              session::IdleTimer::kOverdueGrace.count());
-    stream_.close();
-  };
-  co_await idle_.run(std::move(on_expiry), std::move(on_overdue));
+  co_await session::watch_idle(idle_, stream_, id_);
 }
 
 asio::awaitable<void> Session::say_bye(std::string_view text) {

@@ -73,7 +73,7 @@ asio::awaitable<Reply> enter_transaction(Session& s, store::Account authenticate
                                          std::string how) {
   auto& authenticator = s.context().authenticator;
   auto decide = [&authenticator, authenticated, authzid] { return authenticator.authorize(authenticated, authzid); };
-  auto authorized = co_await s.store_call(std::move(decide));   // a directory lookup: not behind the hash queue
+  auto authorized = co_await s.store_call(std::move(decide));   // a lookup: not behind the hash queue
   if (!authorized.ok())
     co_return co_await refuse(s, authenticated.address, authorized.error().detail, "Not authorized to log in as that user");
   store::Account account = std::move(authorized->account);
@@ -190,9 +190,9 @@ asio::awaitable<Reply> cmd_auth(Session& s, Request& r) {
       if (input.kind == Session::Input::Kind::too_long) co_return Reply::error("SASL response too long");
       step = exchange.next(input.text);
     } else if (step.kind == Kind::need_secret) {
-      // The directory lookup blocks, so it runs on the authenticator's pool.
+      // The directory lookup blocks, so it runs on the store threads (not behind the hash queue).
       auto find = [&authenticator, login = exchange.login()] { return authenticator.scram_lookup(login); };
-      lookup = co_await s.store_call(std::move(find));   // a directory lookup: not behind the hash queue
+      lookup = co_await s.store_call(std::move(find));
       step = exchange.provide_secret(lookup->secret, lookup->usable);
     } else {
       break;

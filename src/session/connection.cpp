@@ -3,6 +3,7 @@
 #include <asio/ssl/context.hpp>
 
 #include <chrono>
+#include <functional>
 
 #include "base/log.h"
 
@@ -21,6 +22,17 @@ asio::awaitable<bool> begin_connection(net::Stream& stream, bool implicit_tls, a
   log::info("session={} protocol={} remote={} tls={} connected", session_id, protocol, stream.remote_address(),
             stream.is_tls() ? stream.tls_description() : "no");
   co_return true;
+}
+
+asio::awaitable<void> watch_idle(IdleTimer& idle, net::Stream& stream, const std::string& session_id) {
+  // Named, not temporaries in the co_await expression (g++ 12 destroys those twice).
+  std::function<void()> on_expiry = [&stream] { stream.cancel(); };
+  std::function<void()> on_overdue = [&stream, &session_id] {
+    log::info("session={} closed: no goodbye could be written within {} s of the autologout", session_id,
+              IdleTimer::kOverdueGrace.count());
+    stream.close();
+  };
+  co_await idle.run(std::move(on_expiry), std::move(on_overdue));
 }
 
 SessionInfo new_session_info(const net::Stream& stream, const std::string& session_id, Protocol protocol,

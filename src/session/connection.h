@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "net/stream.h"
+#include "session/idle_timer.h"
 #include "session/registry.h"
 
 namespace pillarbox::session {
@@ -17,6 +18,12 @@ namespace pillarbox::session {
 /// logs why) when the handshake failed: the caller closes the connection without a greeting.
 asio::awaitable<bool> begin_connection(net::Stream& stream, bool implicit_tls, asio::ssl::context* tls,
                                        const std::string& session_id, std::string_view protocol);
+
+/// Runs `idle` for the session `session_id` on `stream` (IMAP, POP3): when the deadline passes,
+/// cancels the stream's pending operations so the session's loop says goodbye; if the session has
+/// not ended IdleTimer::kOverdueGrace later, logs it and closes the stream outright. The caller
+/// keeps the session (and so `idle` and `stream`) alive until this returns.
+asio::awaitable<void> watch_idle(IdleTimer& idle, net::Stream& stream, const std::string& session_id);
 
 /// The registry entry for a connection that has just been accepted on `stream`: its id, the
 /// client's address and port, the start time (now) and the first protocol `state`.

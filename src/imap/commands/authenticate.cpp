@@ -44,9 +44,9 @@ asio::awaitable<Reply> cmd_authenticate(Session& s, Request& r) {
       if (!line) co_return Reply::bad("Connection ended during authentication");
       step = exchange.next(*line);
     } else if (step.kind == Kind::need_secret) {
-      // The directory lookup blocks, so it runs on the authenticator's pool.
+      // The directory lookup blocks, so it runs on the store threads (not behind the hash queue).
       auto find = [&authenticator, login = exchange.login()] { return authenticator.scram_lookup(login); };
-      lookup = co_await s.store_call(std::move(find));   // a directory lookup: not behind the hash queue
+      lookup = co_await s.store_call(std::move(find));
       step = exchange.provide_secret(lookup->secret, lookup->usable);
     } else {
       break;

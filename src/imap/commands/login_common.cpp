@@ -43,7 +43,7 @@ asio::awaitable<Reply> finish_login(Session& s, store::Account authenticated, co
                                     std::string_view how) {
   auto& authenticator = s.context().authenticator;
   auto decide = [&authenticator, authenticated, authzid] { return authenticator.authorize(authenticated, authzid); };
-  auto authorized = co_await s.store_call(std::move(decide));   // a directory lookup: not behind the hash queue
+  auto authorized = co_await s.store_call(std::move(decide));   // a lookup: not behind the hash queue
   if (!authorized.ok()) {
     co_await pause_after_failure(s, authenticated.address, authorized.error().detail);
     co_return Reply::no("AUTHORIZATIONFAILED", "Not authorized to log in as that user");
