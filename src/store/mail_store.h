@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -109,11 +110,21 @@ class MailStore {
                                                     FetchNeeds needs) = 0;
   /// Changes flags; each changed message gets a new MODSEQ. With unchanged_since, messages
   /// whose modseq is greater are left alone and reported in not_modified (RFC 7162 §3.1.3).
+  Result<StoreResult> store_flags(MailboxId mailbox, const UidSet& uids, StoreMode mode, const Flags& flags,
+                                  std::optional<ModSeq> unchanged_since = std::nullopt) {
+    return store_flags(mailbox, uids, mode, flags, FlagMask{}, unchanged_since);
+  }
+  /// As above, changing only the flags in `mask` (RFC 4314 §4 rights s, t, w).
   virtual Result<StoreResult> store_flags(MailboxId mailbox, const UidSet& uids, StoreMode mode,
-                                          const Flags& flags,
-                                          std::optional<ModSeq> unchanged_since = std::nullopt) = 0;
+                                          const Flags& flags, const FlagMask& mask,
+                                          std::optional<ModSeq> unchanged_since) = 0;
   /// Copies messages (flags kept, new UIDs in the target). Errc::not_found for the target.
-  virtual Result<CopyResult> copy(MailboxId from, const UidSet& uids, MailboxId to) = 0;
+  Result<CopyResult> copy(MailboxId from, const UidSet& uids, MailboxId to) {
+    return copy(from, uids, to, FlagMask{});
+  }
+  /// As above; flags outside `mask` are not set on the copies (RFC 4314 §4: the rights the
+  /// caller has on the target).
+  virtual Result<CopyResult> copy(MailboxId from, const UidSet& uids, MailboxId to, const FlagMask& mask) = 0;
   /// Removes messages that have \Deleted, restricted to `only` when given (UID EXPUNGE).
   /// Returns the expunged UIDs ascending.
   virtual Result<std::vector<Uid>> expunge(MailboxId mailbox, const std::optional<UidSet>& only) = 0;
@@ -125,6 +136,39 @@ class MailStore {
   /// Everything that changed after `since` (RFC 7162 CHANGEDSINCE/VANISHED as well as plain
   /// untagged EXISTS/FETCH/EXPUNGE).
   virtual Result<Changes> changes_since(MailboxId mailbox, ModSeq since) = 0;
+
+  // --- Shared and public mailboxes (RFC 4314; SPEC "Namespaces, shared and public folders") --
+  /// The account that owns the public folders. It has no password, never logs in, and the
+  /// Directory never returns it.
+  virtual AccountId public_account() = 0;
+  /// The mailbox's ACL ordered by identifier. Errc::not_found if the mailbox is gone.
+  virtual Result<std::vector<AclEntry>> get_acl(MailboxId mailbox) = 0;
+  /// Sets one identifier's rights text, replacing what it had. Errc::not_found if the mailbox is
+  /// gone; Errc::invalid for an empty identifier.
+  virtual Status set_acl(MailboxId mailbox, std::string_view identifier, std::string_view rights) = 0;
+  /// Removes one identifier's entry. Errc::not_found if the mailbox or the entry is absent.
+  virtual Status delete_acl(MailboxId mailbox, std::string_view identifier) = 0;
+  /// Every mailbox not owned by `viewer` whose ACL has an entry for one of `identifiers`
+  /// (compared case-insensitively), with those entries; ordered by owner then name. The
+  /// caller works out the rights (access/rights.h).
+  virtual Result<std::vector<SharedMailbox>> list_shared(AccountId viewer,
+                                                         const std::vector<std::string>& identifiers) = 0;
+  /// The UIDs `reader` has seen in `mailbox` when \Seen is private to each reader (a mailbox
+  /// read by someone other than its owner, or a public folder). Errc::not_found.
+  virtual Result<UidSet> private_seen(MailboxId mailbox, AccountId reader) = 0;
+  /// Sets or clears `reader`'s private \Seen on the existing messages of `uids`. Messages whose
+  /// state changed get a new MODSEQ (so every session of the reader hears of it; others see an
+  /// unchanged FETCH FLAGS). Returns those UIDs ascending. Errc::not_found.
+  virtual Result<std::vector<Uid>> set_private_seen(MailboxId mailbox, AccountId reader, const UidSet& uids,
+                                                    bool seen) = 0;
+  /// Gives a mailbox an address for delivery ("" removes it). Errc::already_exists when an
+  /// account, an alias or another mailbox has it; Errc::not_found if the mailbox is gone.
+  virtual Status set_mailbox_address(MailboxId mailbox, std::string_view address) = 0;
+  /// The mailbox with delivery address `address` (case-insensitive) and its owner.
+  /// Errc::not_found when none has it.
+  virtual Result<std::pair<AccountId, MailboxInfo>> find_mailbox_address(std::string_view address) = 0;
+  /// The delivery address of a mailbox, "" when it has none.
+  virtual Result<std::string> mailbox_address(MailboxId mailbox) = 0;
 
   // --- Change notification -------------------------------------------------------------------
   /// Calls `listener` after each committed change to `mailbox` until the subscription dies.

@@ -130,6 +130,15 @@ struct CopyResult {
 /// How STORE changes flags (RFC 3501 §6.4.6).
 enum class StoreMode { replace, add, remove };
 
+/// The flags a caller may change (RFC 4314 §4: right 's' for \Seen, 't' for \Deleted, 'w' for
+/// the other flags and keywords). In store_flags, flags outside the mask keep their value in
+/// every StoreMode; in copy, they are left unset on the new messages.
+struct FlagMask {
+  std::uint32_t system = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
+  bool keywords = true;
+  bool operator==(const FlagMask&) const = default;
+};
+
 struct StoreResult {
   std::vector<MessageMeta> updated;  ///< messages whose flags changed (new MODSEQ) or, when
                                      ///< nothing changed, that were in the set and exist
@@ -178,6 +187,24 @@ struct SearchKey {
   std::int64_t number = 0;  ///< flag bit, days since 1970-01-01, or octets
   UidSet uids;
   std::vector<SearchKey> children;
+};
+
+/// One entry of a mailbox's access control list (RFC 4314 §2) as stored: an identifier (an
+/// account address in lower case, "anyone", "authenticated", or one of them after "-" for
+/// negative rights) and its rights letters. The store keeps both as text and never interprets
+/// them (access/rights.h does).
+struct AclEntry {
+  std::string identifier;
+  std::string rights;
+  bool operator==(const AclEntry&) const = default;
+};
+
+/// A mailbox that an ACL may open to someone other than its owner (MailStore::list_shared).
+struct SharedMailbox {
+  MailboxInfo info;              ///< counts are not filled in
+  AccountId owner = 0;
+  std::string owner_address;     ///< "" for a public folder
+  std::vector<AclEntry> entries; ///< only the entries whose identifier was asked for
 };
 
 /// A domain and how many accounts it has (Directory::list_domains).

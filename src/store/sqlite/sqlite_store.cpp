@@ -55,7 +55,7 @@ using sqlite::SqlError;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 constexpr std::size_t kReaders = 4;
 constexpr std::chrono::seconds kOrphanMinAge{600};
 constexpr std::uint64_t kMaxUid = 0xffffffffu;
@@ -169,6 +169,40 @@ ALTER TABLE accounts ADD COLUMN scram_secret TEXT NOT NULL DEFAULT '';
 UPDATE schema_version SET version = 4;
 )sql";
 
+// Version 5: other users' mailboxes and public folders (SPEC "Namespaces, shared and public
+// folders"). Public folders belong to one account of kind 1 that has no password and that the
+// Directory never returns, so every mailbox still has an owner row and all mailbox code is
+// shared. ACL entries (RFC 4314) are kept as text (identifier, rights) and interpreted by the
+// access layer. private_seen holds each non-owner reader's own \Seen of a shared or public
+// mailbox (news-reader style); its rows go with their message. A public folder may have an
+// address for delivery.
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE accounts ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+INSERT INTO accounts (address, password_hash, kind) VALUES ('#public', '', 1);
+CREATE TABLE acl (
+  mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  identifier TEXT NOT NULL COLLATE NOCASE,
+  rights TEXT NOT NULL,
+  PRIMARY KEY (mailbox_id, identifier)
+) WITHOUT ROWID;
+CREATE INDEX acl_identifier ON acl (identifier);
+CREATE TABLE private_seen (
+  mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  uid INTEGER NOT NULL,
+  PRIMARY KEY (mailbox_id, uid, account_id)
+) WITHOUT ROWID;
+CREATE INDEX private_seen_reader ON private_seen (account_id, mailbox_id, uid);
+CREATE TRIGGER messages_private_seen_delete AFTER DELETE ON messages BEGIN
+  DELETE FROM private_seen WHERE mailbox_id = OLD.mailbox_id AND uid = OLD.uid;
+END;
+CREATE TABLE mailbox_addresses (
+  address TEXT PRIMARY KEY COLLATE NOCASE,
+  mailbox_id INTEGER NOT NULL UNIQUE REFERENCES mailboxes(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+UPDATE schema_version SET version = 5;
+)sql";
+
 constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
 
 // --- small helpers ----------------------------------------------------------------------------
@@ -217,6 +251,23 @@ std::string ranges_json(const UidSet& set) {
     out += "[" + std::to_string(r.first) + "," + std::to_string(r.last) + "]";
   }
   out.push_back(']');
+  return out;
+}
+
+// A JSON string literal for json_each() parameters.
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x20) {
+      out += fmt::format("\\u{:04x}", c);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  out.push_back('"');
   return out;
 }
 
@@ -306,12 +357,16 @@ class SqliteStore final : public MailStore, public Directory {
   Result<AccountId> add_account(std::string_view address, std::string_view password_hash) override {
     const std::string addr = ascii::lower(address);
     if (addr.empty()) return make_error(Errc::invalid, "Empty address");
+    // '#' names the internal owner of the public folders; no account may look like it.
+    if (addr.front() == '#') return make_error(Errc::invalid, "An address may not begin with #", addr);
     return write_op("add_account", [&]() -> Result<AccountId> {
       {
         auto st = writer_->prepare("SELECT id FROM accounts WHERE address = ?1");
         if (st.bind_all(addr).step())
           return make_error(Errc::already_exists, "Account already exists", addr);
       }
+      if (writer_->prepare("SELECT 1 FROM mailbox_addresses WHERE address = ?1").bind_all(addr).step())
+        return make_error(Errc::already_exists, "A public folder has this address", addr);
       if (auto at = addr.rfind('@'); at != std::string::npos)
         writer_->prepare("INSERT OR IGNORE INTO domains (name) VALUES (?1)").bind_all(addr.substr(at + 1)).run();
       writer_->prepare("INSERT INTO accounts (address, password_hash) VALUES (?1, ?2)")
@@ -330,10 +385,13 @@ class SqliteStore final : public MailStore, public Directory {
     Status s = write_op("delete_account", [&]() -> Status {
       AccountId id = 0;
       {
-        auto st = writer_->prepare("SELECT id FROM accounts WHERE address = ?1");
+        auto st = writer_->prepare("SELECT id FROM accounts WHERE address = ?1 AND kind = 0");
         if (!st.bind_all(addr).step()) return make_error(Errc::not_found, "No such account", addr);
         id = st.int64(0);
       }
+      // Rights granted to the account on others' mailboxes go with it (RFC 4314 §2: an
+      // identifier that no longer exists must not come back to life with a new account).
+      writer_->prepare("DELETE FROM acl WHERE identifier = ?1 OR identifier = '-' || ?1").bind_all(addr).run();
       std::vector<BlobId> blob_ids;
       {
         auto st = writer_->prepare("SELECT id FROM mailboxes WHERE account_id = ?1");
@@ -361,7 +419,7 @@ class SqliteStore final : public MailStore, public Directory {
     const std::string addr = ascii::lower(address);
     return write_op("set_password_hash", [&]() -> Status {
       // The SCRAM keys derive from the password this hash replaces: they must not outlive it.
-      writer_->prepare("UPDATE accounts SET password_hash = ?2, scram_secret = '' WHERE address = ?1")
+      writer_->prepare("UPDATE accounts SET password_hash = ?2, scram_secret = '' WHERE address = ?1 AND kind = 0")
           .bind_all(addr, password_hash)
           .run();
       if (writer_->changes() == 0) return make_error(Errc::not_found, "No such account", addr);
@@ -372,7 +430,9 @@ class SqliteStore final : public MailStore, public Directory {
   Status set_scram_secret(std::string_view address, std::string_view secret) override {
     const std::string addr = ascii::lower(address);
     return write_op("set_scram_secret", [&]() -> Status {
-      writer_->prepare("UPDATE accounts SET scram_secret = ?2 WHERE address = ?1").bind_all(addr, secret).run();
+      writer_->prepare("UPDATE accounts SET scram_secret = ?2 WHERE address = ?1 AND kind = 0")
+          .bind_all(addr, secret)
+          .run();
       if (writer_->changes() == 0) return make_error(Errc::not_found, "No such account", addr);
       return {};
     });
@@ -382,7 +442,8 @@ class SqliteStore final : public MailStore, public Directory {
     const std::string addr = ascii::lower(address);
     return guarded("find_account", [&]() -> Result<Account> {
       auto r = reader();
-      auto st = r->prepare("SELECT id, address, password_hash, scram_secret FROM accounts WHERE address = ?1");
+      auto st = r->prepare(
+          "SELECT id, address, password_hash, scram_secret FROM accounts WHERE address = ?1 AND kind = 0");
       if (!st.bind_all(addr).step()) return make_error(Errc::not_found, "No such account", addr);
       return Account{st.int64(0), st.text(1), st.text(2), st.text(3)};
     });
@@ -391,7 +452,8 @@ class SqliteStore final : public MailStore, public Directory {
   Result<std::vector<Account>> list_accounts() override {
     return guarded("list_accounts", [&]() -> Result<std::vector<Account>> {
       auto r = reader();
-      auto st = r->prepare("SELECT id, address, password_hash, scram_secret FROM accounts ORDER BY address");
+      auto st = r->prepare(
+          "SELECT id, address, password_hash, scram_secret FROM accounts WHERE kind = 0 ORDER BY address");
       std::vector<Account> out;
       while (st.step()) out.push_back(Account{st.int64(0), st.text(1), st.text(2), st.text(3)});
       return out;
@@ -444,9 +506,11 @@ class SqliteStore final : public MailStore, public Directory {
     return write_op("add_alias", [&]() -> Status {
       if (writer_->prepare("SELECT 1 FROM accounts WHERE address = ?1").bind_all(name).step())
         return make_error(Errc::already_exists, "An account has this address", name);
+      if (writer_->prepare("SELECT 1 FROM mailbox_addresses WHERE address = ?1").bind_all(name).step())
+        return make_error(Errc::already_exists, "A public folder has this address", name);
       AccountId id = 0;
       {
-        auto st = writer_->prepare("SELECT id FROM accounts WHERE address = ?1");
+        auto st = writer_->prepare("SELECT id FROM accounts WHERE address = ?1 AND kind = 0");
         if (!st.bind_all(addr).step()) return make_error(Errc::not_found, "No such account", addr);
         id = st.int64(0);
       }
@@ -476,7 +540,7 @@ class SqliteStore final : public MailStore, public Directory {
       auto r = reader();
       auto st = r->prepare(
           "SELECT a.id, a.address, a.password_hash, a.scram_secret FROM aliases AS l JOIN accounts AS a"
-          " ON a.id = l.account_id WHERE l.alias = ?1 ORDER BY a.address");
+          " ON a.id = l.account_id WHERE l.alias = ?1 AND a.kind = 0 ORDER BY a.address");
       st.bind_all(name);
       std::vector<Account> out;
       while (st.step()) out.push_back(Account{st.int64(0), st.text(1), st.text(2), st.text(3)});
@@ -839,7 +903,7 @@ class SqliteStore final : public MailStore, public Directory {
   }
 
   Result<StoreResult> store_flags(MailboxId mailbox, const UidSet& uids, StoreMode mode,
-                                  const Flags& flags,
+                                  const Flags& flags, const FlagMask& mask,
                                   std::optional<ModSeq> unchanged_since) override {
     const Flags want = normalized(flags);
     bool any_changed = false;
@@ -875,6 +939,9 @@ class SqliteStore final : public MailStore, public Directory {
             for (const auto& k : want.keywords) next.remove_keyword(k);
             break;
         }
+        // Flags the caller may not change keep their value whatever the mode (RFC 4314 §4).
+        next.system = (next.system & mask.system) | (m.flags.system & ~mask.system);
+        if (!mask.keywords) next.keywords = m.flags.keywords;
         if (!(next == m.flags)) {
           writer_->prepare(
               "UPDATE messages SET system_flags = ?3, keywords = ?4, modseq = ?5"
@@ -899,7 +966,7 @@ class SqliteStore final : public MailStore, public Directory {
     return r;
   }
 
-  Result<CopyResult> copy(MailboxId from, const UidSet& uids, MailboxId to) override {
+  Result<CopyResult> copy(MailboxId from, const UidSet& uids, MailboxId to, const FlagMask& mask) override {
     bool copied = false;
     auto r = write_op("copy", [&]() -> Result<CopyResult> {
       if (!mailbox_exists(*writer_, from)) return no_mailbox();
@@ -926,7 +993,9 @@ class SqliteStore final : public MailStore, public Directory {
         return make_error(Errc::over_quota, "Mailbox has no UIDs left");
       const ModSeq modseq = dst->highest_modseq + 1;
       Uid uid = dst->uid_next;
-      for (const auto& s : sources) {
+      for (auto& s : sources) {
+        s.meta.flags.system &= mask.system;
+        if (!mask.keywords) s.meta.flags.keywords.clear();
         // The copy shares the immutable file: no bytes are copied (DESIGN §5).
         writer_->prepare(
             "INSERT INTO messages (mailbox_id, uid, blob_id, size, internal_date,"
@@ -1073,6 +1142,198 @@ class SqliteStore final : public MailStore, public Directory {
       }
       tx.commit();
       return out;
+    });
+  }
+
+  // --- Shared and public mailboxes -----------------------------------------------------------
+
+  AccountId public_account() override { return public_account_; }
+
+  Result<std::vector<AclEntry>> get_acl(MailboxId mailbox) override {
+    return guarded("get_acl", [&]() -> Result<std::vector<AclEntry>> {
+      auto r = reader();
+      Transaction tx(*r, false);
+      if (!mailbox_exists(*r, mailbox)) return no_mailbox();
+      auto st = r->prepare("SELECT identifier, rights FROM acl WHERE mailbox_id = ?1 ORDER BY identifier");
+      st.bind_all(mailbox);
+      std::vector<AclEntry> out;
+      while (st.step()) out.push_back(AclEntry{st.text(0), st.text(1)});
+      tx.commit();
+      return out;
+    });
+  }
+
+  Status set_acl(MailboxId mailbox, std::string_view identifier, std::string_view rights) override {
+    const std::string id = ascii::lower(identifier);
+    if (id.empty()) return make_error(Errc::invalid, "Empty identifier");
+    return write_op("set_acl", [&]() -> Status {
+      if (!mailbox_exists(*writer_, mailbox)) return no_mailbox();
+      writer_->prepare(
+          "INSERT INTO acl (mailbox_id, identifier, rights) VALUES (?1, ?2, ?3)"
+          " ON CONFLICT (mailbox_id, identifier) DO UPDATE SET rights = excluded.rights")
+          .bind_all(mailbox, id, rights)
+          .run();
+      return {};
+    });
+  }
+
+  Status delete_acl(MailboxId mailbox, std::string_view identifier) override {
+    const std::string id = ascii::lower(identifier);
+    return write_op("delete_acl", [&]() -> Status {
+      if (!mailbox_exists(*writer_, mailbox)) return no_mailbox();
+      writer_->prepare("DELETE FROM acl WHERE mailbox_id = ?1 AND identifier = ?2").bind_all(mailbox, id).run();
+      if (writer_->changes() == 0) return make_error(Errc::not_found, "No such ACL entry", id);
+      return {};
+    });
+  }
+
+  Result<std::vector<SharedMailbox>> list_shared(AccountId viewer,
+                                                 const std::vector<std::string>& identifiers) override {
+    std::string wanted = "[";
+    for (const auto& id : identifiers) {
+      if (wanted.size() > 1) wanted.push_back(',');
+      wanted += json_string(ascii::lower(id));
+    }
+    wanted.push_back(']');
+    return guarded("list_shared", [&]() -> Result<std::vector<SharedMailbox>> {
+      auto r = reader();
+      Transaction tx(*r, false);
+      auto st = r->prepare(
+          "SELECT b.id, b.name, b.uid_validity, b.uid_next, b.highest_modseq, b.account_id,"
+          " CASE WHEN a.kind = 0 THEN a.address ELSE '' END, l.identifier, l.rights"
+          " FROM json_each(?2) AS w CROSS JOIN acl AS l CROSS JOIN mailboxes AS b CROSS JOIN accounts AS a"
+          " WHERE l.identifier = w.value AND b.id = l.mailbox_id AND a.id = b.account_id"
+          " AND b.account_id != ?1"
+          " ORDER BY a.kind DESC, a.address, b.name, l.identifier");
+      st.bind_all(viewer, wanted);
+      std::vector<SharedMailbox> out;
+      while (st.step()) {
+        if (out.empty() || out.back().info.id != st.int64(0)) {
+          SharedMailbox m;
+          m.info.id = st.int64(0);
+          m.info.name = st.text(1);
+          m.info.uid_validity = static_cast<std::uint32_t>(st.int64(2));
+          m.info.uid_next = static_cast<Uid>(st.int64(3));
+          m.info.highest_modseq = static_cast<ModSeq>(st.int64(4));
+          m.owner = st.int64(5);
+          m.owner_address = st.text(6);
+          out.push_back(std::move(m));
+        }
+        out.back().entries.push_back(AclEntry{st.text(7), st.text(8)});
+      }
+      tx.commit();
+      return out;
+    });
+  }
+
+  Result<UidSet> private_seen(MailboxId mailbox, AccountId reader_id) override {
+    return guarded("private_seen", [&]() -> Result<UidSet> {
+      auto r = reader();
+      Transaction tx(*r, false);
+      if (!mailbox_exists(*r, mailbox)) return no_mailbox();
+      auto st = r->prepare("SELECT uid FROM private_seen WHERE account_id = ?1 AND mailbox_id = ?2 ORDER BY uid");
+      st.bind_all(reader_id, mailbox);
+      UidSet out;
+      while (st.step()) out.add(static_cast<Uid>(st.int64(0)));
+      tx.commit();
+      return out;
+    });
+  }
+
+  Result<std::vector<Uid>> set_private_seen(MailboxId mailbox, AccountId reader_id, const UidSet& uids,
+                                            bool seen) override {
+    bool changed = false;
+    auto r = write_op("set_private_seen", [&]() -> Result<std::vector<Uid>> {
+      auto row = mailbox_by_id(*writer_, mailbox);
+      if (!row) return no_mailbox();
+      std::vector<Uid> out;
+      if (uids.empty()) return out;
+      // The existing messages of the set whose private state differs from the wanted one.
+      auto st = writer_->prepare(
+          "SELECT m.uid FROM json_each(?2) AS r CROSS JOIN messages AS m"
+          " WHERE m.mailbox_id = ?1 AND m.uid BETWEEN (r.value ->> 0) AND (r.value ->> 1)"
+          " AND EXISTS (SELECT 1 FROM private_seen AS p WHERE p.mailbox_id = ?1 AND p.uid = m.uid"
+          "             AND p.account_id = ?3) = ?4"
+          " ORDER BY m.uid");
+      st.bind_all(mailbox, ranges_json(uids), reader_id, seen ? 0 : 1);
+      while (st.step()) out.push_back(static_cast<Uid>(st.int64(0)));
+      if (out.empty()) return out;
+      const ModSeq modseq = row->highest_modseq + 1;
+      for (Uid uid : out) {
+        if (seen) {
+          writer_->prepare("INSERT INTO private_seen (mailbox_id, uid, account_id) VALUES (?1, ?2, ?3)")
+              .bind_all(mailbox, uid, reader_id)
+              .run();
+        } else {
+          writer_->prepare("DELETE FROM private_seen WHERE mailbox_id = ?1 AND uid = ?2 AND account_id = ?3")
+              .bind_all(mailbox, uid, reader_id)
+              .run();
+        }
+        writer_->prepare("UPDATE messages SET modseq = ?3 WHERE mailbox_id = ?1 AND uid = ?2")
+            .bind_all(mailbox, uid, modseq)
+            .run();
+      }
+      writer_->prepare("UPDATE mailboxes SET highest_modseq = ?2 WHERE id = ?1").bind_all(mailbox, modseq).run();
+      changed = true;
+      return out;
+    });
+    if (r && changed) bus_.publish(mailbox);
+    return r;
+  }
+
+  Status set_mailbox_address(MailboxId mailbox, std::string_view address) override {
+    const std::string addr = ascii::lower(address);
+    return write_op("set_mailbox_address", [&]() -> Status {
+      if (!mailbox_exists(*writer_, mailbox)) return no_mailbox();
+      if (addr.empty()) {
+        writer_->prepare("DELETE FROM mailbox_addresses WHERE mailbox_id = ?1").bind_all(mailbox).run();
+        return {};
+      }
+      if (writer_->prepare("SELECT 1 FROM accounts WHERE address = ?1").bind_all(addr).step())
+        return make_error(Errc::already_exists, "An account has this address", addr);
+      if (writer_->prepare("SELECT 1 FROM aliases WHERE alias = ?1").bind_all(addr).step())
+        return make_error(Errc::already_exists, "An alias has this address", addr);
+      if (writer_->prepare("SELECT 1 FROM mailbox_addresses WHERE address = ?1 AND mailbox_id != ?2")
+              .bind_all(addr, mailbox)
+              .step())
+        return make_error(Errc::already_exists, "Another mailbox has this address", addr);
+      writer_->prepare(
+          "INSERT INTO mailbox_addresses (address, mailbox_id) VALUES (?1, ?2)"
+          " ON CONFLICT (mailbox_id) DO UPDATE SET address = excluded.address")
+          .bind_all(addr, mailbox)
+          .run();
+      return {};
+    });
+  }
+
+  Result<std::pair<AccountId, MailboxInfo>> find_mailbox_address(std::string_view address) override {
+    const std::string addr = ascii::lower(address);
+    return guarded("find_mailbox_address", [&]() -> Result<std::pair<AccountId, MailboxInfo>> {
+      auto r = reader();
+      Transaction tx(*r, false);
+      AccountId owner = 0;
+      std::string name;
+      {
+        auto st = r->prepare(
+            "SELECT b.account_id, b.name FROM mailbox_addresses AS d JOIN mailboxes AS b ON b.id = d.mailbox_id"
+            " WHERE d.address = ?1");
+        if (!st.bind_all(addr).step()) return make_error(Errc::not_found, "No mailbox has this address", addr);
+        owner = st.int64(0);
+        name = st.text(1);
+      }
+      auto info = load_mailbox_info(*r, owner, name);
+      tx.commit();
+      if (!info) return no_mailbox();
+      return std::make_pair(owner, std::move(*info));
+    });
+  }
+
+  Result<std::string> mailbox_address(MailboxId mailbox) override {
+    return guarded("mailbox_address", [&]() -> Result<std::string> {
+      auto r = reader();
+      auto st = r->prepare("SELECT address FROM mailbox_addresses WHERE mailbox_id = ?1");
+      if (!st.bind_all(mailbox).step()) return std::string();
+      return st.text(0);
     });
   }
 
@@ -1383,6 +1644,15 @@ class SqliteStore final : public MailStore, public Directory {
 
   ChangeBus bus_;
   std::jthread sweeper_;
+  AccountId public_account_ = 0;
+
+ public:
+  // Reads the id of the public folders' owner (made by the v5 migration).
+  void load_public_account() {
+    auto st = writer_->prepare("SELECT id FROM accounts WHERE kind = 1 ORDER BY id LIMIT 1");
+    if (!st.step()) throw SqlError(SQLITE_CORRUPT, SQLITE_CORRUPT, "the public folders' owner is missing");
+    public_account_ = st.int64(0);
+  }
 };
 
 // Creates the schema in a new database, or checks the version of an existing one and migrates.
@@ -1405,6 +1675,7 @@ void migrate(Db& db) {
   if (version < 2) db.exec(kSchemaV2);
   if (version < 3) db.exec(kSchemaV3);
   if (version < 4) db.exec(kSchemaV4);
+  if (version < 5) db.exec(kSchemaV5);
   tx.commit();
 }
 
@@ -1427,6 +1698,7 @@ Result<std::unique_ptr<MailStore>> open_sqlite_store(const std::string& data_dir
     writer->exec("PRAGMA journal_mode = WAL");
     migrate(*writer);
     auto store = std::make_unique<SqliteStore>(db_path, std::move(*blobs), std::move(writer));
+    store->load_public_account();
     store->start_orphan_sweep();
     return std::unique_ptr<MailStore>(std::move(store));
   } catch (const SqlError& e) {

@@ -70,8 +70,39 @@ TEST_F(SqliteStoreTest, LayoutAndPragmas) {
     return v;
   };
   EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(one("SELECT version FROM schema_version"), "4");
+  EXPECT_EQ(one("SELECT version FROM schema_version"), "5");
+  EXPECT_EQ(one("SELECT count(*) FROM accounts WHERE kind = 1"), "1");
   sqlite3_close(db);
+}
+
+// Takes a new database back to before version 5 (shared mailboxes and public folders).
+constexpr const char* kUndoVersion5 =
+    "DROP TABLE mailbox_addresses; DROP TRIGGER messages_private_seen_delete; DROP TABLE private_seen;"
+    " DROP TABLE acl; DELETE FROM accounts WHERE kind = 1; ALTER TABLE accounts DROP COLUMN kind;";
+
+TEST_F(SqliteStoreTest, MigrationToVersion5AddsThePublicFoldersOwner) {
+  ASSERT_TRUE(store_->directory().add_account("v@site2.example", "h").ok());
+  store_.reset();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, (std::string(kUndoVersion5) + "UPDATE schema_version SET version = 4;").c_str(),
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  open();
+  const auto owner = store_->public_account();
+  EXPECT_GT(owner, 0);
+  auto folder = store_->create_mailbox(owner, "News");
+  ASSERT_TRUE(folder.ok());
+  // The owner of public folders is never an account anyone can find or log in as.
+  auto accounts = store_->directory().list_accounts();
+  ASSERT_TRUE(accounts.ok());
+  for (const auto& a : *accounts) EXPECT_NE(a.id, owner);
+  EXPECT_FALSE(store_->directory().find_account("#public").ok());
+  EXPECT_FALSE(store_->directory().add_account("#public", "h").ok());
+  EXPECT_TRUE(store_->directory().find_account("v@site2.example").ok());
 }
 
 TEST_F(SqliteStoreTest, MigrationToVersion3AddsTheDomainsOfExistingAccounts) {
@@ -82,8 +113,10 @@ TEST_F(SqliteStoreTest, MigrationToVersion3AddsTheDomainsOfExistingAccounts) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
-                           "DROP TABLE domains; ALTER TABLE accounts DROP COLUMN scram_secret;"
-                           " UPDATE schema_version SET version = 2;",
+                           (std::string(kUndoVersion5) +
+                            "DROP TABLE domains; ALTER TABLE accounts DROP COLUMN scram_secret;"
+                            " UPDATE schema_version SET version = 2;")
+                               .c_str(),
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
@@ -104,7 +137,10 @@ TEST_F(SqliteStoreTest, MigrationToVersion4LeavesAccountsWithoutScramSecrets) {
     // Back to version 3, as a database written before SCRAM secrets existed.
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE accounts DROP COLUMN scram_secret; UPDATE schema_version SET version = 3;",
+    ASSERT_EQ(sqlite3_exec(db,
+                           (std::string(kUndoVersion5) +
+                            "ALTER TABLE accounts DROP COLUMN scram_secret; UPDATE schema_version SET version = 3;")
+                               .c_str(),
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
