@@ -158,9 +158,10 @@ class MailStore {
   virtual Result<UidSet> private_seen(MailboxId mailbox, AccountId reader) = 0;
   /// Sets or clears `reader`'s private \Seen on the existing messages of `uids`. Messages whose
   /// state changed get a new MODSEQ (so every session of the reader hears of it; others see an
-  /// unchanged FETCH FLAGS). Returns those UIDs ascending. Errc::not_found.
-  virtual Result<std::vector<Uid>> set_private_seen(MailboxId mailbox, AccountId reader, const UidSet& uids,
-                                                    bool seen) = 0;
+  /// unchanged FETCH FLAGS) and are returned in `updated`, ascending, with their shared flags
+  /// and new MODSEQ. Errc::not_found.
+  virtual Result<StoreResult> set_private_seen(MailboxId mailbox, AccountId reader, const UidSet& uids,
+                                               bool seen) = 0;
   /// Gives a mailbox an address for delivery ("" removes it). Errc::already_exists when an
   /// account, an alias or another mailbox has it; Errc::not_found if the mailbox is gone.
   virtual Status set_mailbox_address(MailboxId mailbox, std::string_view address) = 0;

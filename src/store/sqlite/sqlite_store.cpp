@@ -1240,38 +1240,40 @@ class SqliteStore final : public MailStore, public Directory {
     });
   }
 
-  Result<std::vector<Uid>> set_private_seen(MailboxId mailbox, AccountId reader_id, const UidSet& uids,
-                                            bool seen) override {
+  Result<StoreResult> set_private_seen(MailboxId mailbox, AccountId reader_id, const UidSet& uids,
+                                       bool seen) override {
     bool changed = false;
-    auto r = write_op("set_private_seen", [&]() -> Result<std::vector<Uid>> {
+    auto r = write_op("set_private_seen", [&]() -> Result<StoreResult> {
       auto row = mailbox_by_id(*writer_, mailbox);
       if (!row) return no_mailbox();
-      std::vector<Uid> out;
+      StoreResult out;
       if (uids.empty()) return out;
       // The existing messages of the set whose private state differs from the wanted one.
       auto st = writer_->prepare(
-          "SELECT m.uid FROM json_each(?2) AS r CROSS JOIN messages AS m"
+          "SELECT " + std::string(kMetaColumns) +
+          " FROM json_each(?2) AS r CROSS JOIN messages AS m"
           " WHERE m.mailbox_id = ?1 AND m.uid BETWEEN (r.value ->> 0) AND (r.value ->> 1)"
           " AND EXISTS (SELECT 1 FROM private_seen AS p WHERE p.mailbox_id = ?1 AND p.uid = m.uid"
           "             AND p.account_id = ?3) = ?4"
           " ORDER BY m.uid");
       st.bind_all(mailbox, ranges_json(uids), reader_id, seen ? 0 : 1);
-      while (st.step()) out.push_back(static_cast<Uid>(st.int64(0)));
-      if (out.empty()) return out;
+      while (st.step()) out.updated.push_back(read_meta(st));
+      if (out.updated.empty()) return out;
       const ModSeq modseq = row->highest_modseq + 1;
-      for (Uid uid : out) {
+      for (auto& m : out.updated) {
         if (seen) {
           writer_->prepare("INSERT INTO private_seen (mailbox_id, uid, account_id) VALUES (?1, ?2, ?3)")
-              .bind_all(mailbox, uid, reader_id)
+              .bind_all(mailbox, m.uid, reader_id)
               .run();
         } else {
           writer_->prepare("DELETE FROM private_seen WHERE mailbox_id = ?1 AND uid = ?2 AND account_id = ?3")
-              .bind_all(mailbox, uid, reader_id)
+              .bind_all(mailbox, m.uid, reader_id)
               .run();
         }
         writer_->prepare("UPDATE messages SET modseq = ?3 WHERE mailbox_id = ?1 AND uid = ?2")
-            .bind_all(mailbox, uid, modseq)
+            .bind_all(mailbox, m.uid, modseq)
             .run();
+        m.modseq = modseq;
       }
       writer_->prepare("UPDATE mailboxes SET highest_modseq = ?2 WHERE id = ?1").bind_all(mailbox, modseq).run();
       changed = true;
