@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "access/rights.h"
 #include "store/mail_store.h"
 #include "store/types.h"
 
@@ -18,7 +19,15 @@ namespace pillarbox::imap {
 class SelectedMailbox {
  public:
   store::MailboxInfo info;          ///< as of SELECT; uid_validity never changes
-  bool read_only = false;           ///< EXAMINE (RFC 3501 §6.3.2)
+  bool read_only = false;           ///< EXAMINE, or rights that allow no change (RFC 4314 §5.2)
+  bool examined = false;            ///< EXAMINE: nothing changes, not even a private \Seen
+  store::AccountId owner = 0;       ///< whose mailbox it is
+  std::string visible;              ///< the name as the client sees it
+  access::Rights rights = access::Rights::all();  ///< as of SELECT (RFC 4314 §5.1.1 allows caching)
+  /// Present when \Seen is private to this reader (someone else's or a public mailbox): the
+  /// UIDs the reader has seen, which replace the message's own \Seen in everything shown.
+  std::optional<store::UidSet> private_seen;
+  store::AccountId reader = 0;      ///< the logged-in account (for private \Seen)
   store::ModSeq synced_modseq = 0;  ///< every change up to here has been announced
   store::UidSet recent;             ///< this session's \Recent messages
   store::UidSet pending_expunges;   ///< expunged by others, not yet announced (§7.4.1 rules)
@@ -30,6 +39,15 @@ class SelectedMailbox {
   /// Adds `keyword` to the announced keywords unless present (case-insensitively); true when
   /// it was new, so FLAGS must be sent again.
   bool learn_keyword(const std::string& keyword);
+
+  /// The flags the client sees for message `uid`: the stored ones, with \Seen from the
+  /// reader's own set when it is private.
+  store::Flags view(store::Flags shared, store::Uid uid) const;
+  /// The flags this session may change (RFC 4314 §4: s, t, w); \Seen is not among them when it
+  /// is private (it is changed with set_private_seen instead).
+  store::FlagMask shared_mask() const;
+  /// True when the rights allow changing \Seen (private or not).
+  bool may_set_seen() const { return rights.has('s'); }
 
   /// Number of messages (the highest sequence number).
   std::uint32_t exists() const { return static_cast<std::uint32_t>(uids_.size()); }
@@ -57,5 +75,15 @@ class SelectedMailbox {
   std::vector<store::Uid> uids_;
   std::vector<store::ModSeq> modseqs_;
 };
+
+/// Messages' metadata with, when \Seen is private, the reader's own set read in the same call.
+struct FlagsView {
+  std::vector<store::FetchedMessage> messages;
+  std::optional<store::UidSet> seen;   ///< present when a reader was given
+};
+/// Blocking (store threads): fetches the metadata of `uids` in `mailbox` and, when `reader` is
+/// given, that reader's private \Seen. Errors are the store's.
+Result<FlagsView> fetch_flags_view(store::MailStore& store, store::MailboxId mailbox, const store::UidSet& uids,
+                                   std::optional<store::AccountId> reader);
 
 }  // namespace pillarbox::imap

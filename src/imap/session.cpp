@@ -14,11 +14,13 @@
 
 #include <random>
 
+#include "access/rights.h"
 #include "base/ascii.h"
 #include "base/log.h"
 #include "net/listener.h"
 #include "session/connection.h"
 #include "imap/commands/commands.h"
+#include "imap/commands/common.h"
 #include "imap/response.h"
 
 namespace pillarbox::imap {
@@ -116,7 +118,8 @@ bool Session::plaintext_allowed() const {
 }
 
 std::string Session::capabilities() const {
-  std::string caps = "IMAP4rev1 LITERAL+ SASL-IR";
+  // NAMESPACE (RFC 2342), CHILDREN (RFC 3348), ACL with the rights of RFC 4314 §2.1.1.
+  std::string caps = fmt::format("IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL {}", access::rights_capability());
   if (!account()) {
     if (!stream_.is_tls() && context_.tls) caps += " STARTTLS";
     if (plaintext_allowed()) caps += " AUTH=PLAIN";
@@ -336,14 +339,13 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
   if (keywords_grew) {
     // RFC 3501 §7.2.6: FLAGS again when the set of defined flags changes.
     untagged(fmt::format("FLAGS ({})", flag_names(sel->keywords)));
-    if (!sel->read_only)
-      untagged(fmt::format("OK [PERMANENTFLAGS ({} \\*)] Flags permitted", flag_names(sel->keywords)));
+    if (!sel->examined) untagged(fmt::format("OK [PERMANENTFLAGS ({})] Flags permitted", permanent_flags(*sel)));
   }
   if (allow_expunge) announce_expunges(*sel);
   if (new_messages) {
     const store::Uid first_new = sel->uid_at(sel->exists() - static_cast<std::uint32_t>(new_messages) + 1);
     untagged(fmt::format("{} EXISTS", sel->exists()));
-    if (sel->read_only) {
+    if (sel->examined) {
       // A read-only session cannot tell whether another session saw them first, so they count
       // as recent (RFC 3501 §2.3.2 SHOULD), without being claimed.
       sel->recent.add(first_new, sel->max_uid());
@@ -357,14 +359,21 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
     untagged(fmt::format("{} RECENT", sel->known(sel->recent).size()));
   }
   if (!flag_updates.empty()) {
-    auto call2 = [&st = store(), id, flag_updates] { return st.fetch(id, flag_updates, store::FetchNeeds{}); };
+    // With a private \Seen, the reader's own set is read again with the flags: another session
+    // of the same reader may have changed it.
+    const std::optional<store::AccountId> reader =
+        sel->private_seen ? std::optional<store::AccountId>(sel->reader) : std::nullopt;
+    auto call2 = [&st = store(), id, flag_updates, reader] {
+      return fetch_flags_view(st, id, flag_updates, reader);
+    };
     auto fetched = co_await store_call(std::move(call2));
     sel = selected();
     if (!sel || !fetched.ok()) co_return;
-    for (const auto& f : *fetched) {
+    if (sel->private_seen && fetched->seen) *sel->private_seen = std::move(*fetched->seen);
+    for (const auto& f : fetched->messages) {
       if (auto seq = sel->seq_of(f.meta.uid)) {
         untagged(fmt::format("{} FETCH (UID {} FLAGS {})", seq, f.meta.uid,
-                             flags_out(f.meta.flags, sel->recent.contains(f.meta.uid))));
+                             flags_out(sel->view(f.meta.flags, f.meta.uid), sel->recent.contains(f.meta.uid))));
       }
     }
   }

@@ -62,6 +62,18 @@ void UidSet::add(const UidSet& other) {
   ranges_ = std::move(out);
 }
 
+void UidSet::remove(Uid uid) {
+  for (std::size_t i = 0; i < ranges_.size(); ++i) {
+    Range r = ranges_[i];
+    if (uid < r.first || uid > r.last) continue;
+    ranges_.erase(ranges_.begin() + static_cast<std::ptrdiff_t>(i));
+    // Put back what is left on either side, in order, at the same place.
+    if (uid < r.last) ranges_.insert(ranges_.begin() + static_cast<std::ptrdiff_t>(i), Range{uid + 1, r.last});
+    if (uid > r.first) ranges_.insert(ranges_.begin() + static_cast<std::ptrdiff_t>(i), Range{r.first, uid - 1});
+    return;
+  }
+}
+
 bool UidSet::contains(Uid uid) const {
   auto it = std::upper_bound(ranges_.begin(), ranges_.end(), uid,
                              [](Uid u, const Range& r) { return u < r.first; });

@@ -28,6 +28,8 @@ class UidSet {
   void add(Uid uid) { add(uid, uid); }
   void add(Uid first, Uid last);
   void add(const UidSet& other);
+  /// Removes one UID (nothing happens when it is absent).
+  void remove(Uid uid);
   bool contains(Uid uid) const;
   bool empty() const { return ranges_.empty(); }
   /// Number of UIDs in the set (not ranges).

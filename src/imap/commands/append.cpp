@@ -1,6 +1,7 @@
 // RFC 3501 §6.3.11 APPEND
 //   append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal
 // The message bytes are kept exactly as received. A missing mailbox gets [TRYCREATE].
+// RFC 4314 §4: needs right 'i' on the target; flags need s, t or w or are dropped.
 #include <fmt/format.h>
 
 #include "imap/commands/commands.h"
@@ -29,16 +30,26 @@ asio::awaitable<Reply> cmd_append(Session& s, Request& r) {
   if (message.content.empty()) co_return Reply::no("CANNOT", "Empty messages cannot be appended");
 
   auto& st = s.store();
-  const auto account = s.account()->id;
-  auto call0 = [&st, account, name] { return st.get_mailbox(account, name); };
-  auto info = co_await s.store_call(std::move(call0));
-  if (!info.ok()) {
-    if (info.error().code == Errc::not_found) co_return Reply::no("TRYCREATE", "Mailbox does not exist");
-    co_return reply_for(s, info.error());
-  }
+  auto target = co_await resolve(s, name);
+  if (!target.ok()) co_return reply_for(s, target.error());
+  if (!target->exists()) co_return Reply::no("TRYCREATE", "Mailbox does not exist");
+  if (!target->rights.has('i')) co_return no_right('i', "append messages");
+  // RFC 4314 §4: flags the rights do not cover are dropped, not refused; a private \Seen is
+  // the appender's own.
+  const bool private_seen = target->private_seen() && target->rights.has('s') && message.flags.has(store::kSeen);
+  message.flags = allowed_flags(message.flags, target->rights, target->private_seen());
   std::vector<store::AppendRequest> batch;
   batch.push_back(std::move(message));
-  auto call1 = [&st, id = info->id, batch = std::move(batch)]() mutable { return st.append(id, std::move(batch)); };
+  auto call1 = [&st, id = target->info->id, reader = s.account()->id, private_seen,
+                batch = std::move(batch)]() mutable -> Result<store::AppendResult> {
+    auto appended = st.append(id, std::move(batch));
+    if (!appended || !private_seen) return appended;
+    store::UidSet uids;
+    for (auto uid : appended->uids) uids.add(uid);
+    // The message is stored (and answered OK) even if this fails: the reader marks it again.
+    (void)st.set_private_seen(id, reader, uids, true);
+    return appended;
+  };
   auto done = co_await s.store_call(std::move(call1));
   if (!done.ok()) {
     if (done.error().code == Errc::not_found) co_return Reply::no("TRYCREATE", "Mailbox does not exist");

@@ -1,4 +1,5 @@
 // RFC 3501 §6.4.2 CLOSE: expunge silently (unless read-only), then back to authenticated state.
+// RFC 4314 §4: without right 'e' CLOSE just closes, with no error.
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
 
@@ -8,7 +9,7 @@ asio::awaitable<Reply> cmd_close(Session& s, Request& r) {
   r.parser.end();
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
   SelectedMailbox* sel = s.selected();
-  if (!sel->read_only) {
+  if (!sel->examined && sel->rights.has('e')) {
     auto& st = s.store();
     auto call0 = [&st, id = sel->info.id] { return st.expunge(id, std::nullopt); };
     auto done = co_await s.store_call(std::move(call0));

@@ -56,5 +56,11 @@ asio::awaitable<Reply> cmd_search(Session&, Request&);
 asio::awaitable<Reply> cmd_fetch(Session&, Request&);
 asio::awaitable<Reply> cmd_store(Session&, Request&);
 asio::awaitable<Reply> cmd_copy(Session&, Request&);
+asio::awaitable<Reply> cmd_namespace(Session&, Request&);
+asio::awaitable<Reply> cmd_getacl(Session&, Request&);
+asio::awaitable<Reply> cmd_setacl(Session&, Request&);
+asio::awaitable<Reply> cmd_deleteacl(Session&, Request&);
+asio::awaitable<Reply> cmd_listrights(Session&, Request&);
+asio::awaitable<Reply> cmd_myrights(Session&, Request&);
 
 }  // namespace pillarbox::imap

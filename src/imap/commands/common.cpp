@@ -1,5 +1,8 @@
 #include "imap/commands/common.h"
 
+#include <fmt/format.h>
+
+#include "access/mutf7.h"
 #include "base/log.h"
 
 namespace pillarbox::imap {
@@ -27,6 +30,47 @@ Reply reply_for(const Session& session, const Error& error) {
 
 Reply syntax_error(const Parser& parser) { return Reply::bad(parser.error()); }
 
+asio::awaitable<Result<MailboxAccess>> resolve(Session& session, std::string name) {
+  while (name.size() > 1 && name.back() == '/') name.pop_back();
+  auto call = [&st = session.store(), account = *session.account(), name] {
+    return resolve_mailbox(st, account, name);
+  };
+  co_return co_await session.store_call(std::move(call));
+}
+
+Reply no_such_mailbox() { return Reply::no("NONEXISTENT", "No such mailbox"); }
+
+Reply no_right(char right, std::string_view what) {
+  return Reply::no("NOPERM", fmt::format("You may not {} here (right \"{}\" is missing)", what, right));
+}
+
+store::Flags allowed_flags(store::Flags flags, const access::Rights& rights, bool private_seen) {
+  const store::FlagMask mask = flag_mask(rights, private_seen);
+  flags.system &= mask.system;
+  if (!mask.keywords) flags.keywords.clear();
+  return flags;
+}
+
+std::string permanent_flags(const SelectedMailbox& mailbox) {
+  std::vector<std::string> out;
+  const bool w = mailbox.rights.has('w');
+  if (w) out.push_back("\\Answered");
+  if (w) out.push_back("\\Flagged");
+  if (mailbox.rights.has('t')) out.push_back("\\Deleted");
+  if (mailbox.rights.has('s')) out.push_back("\\Seen");
+  if (w) {
+    out.push_back("\\Draft");
+    for (const auto& k : mailbox.keywords) out.push_back(k);
+    out.push_back("\\*");
+  }
+  std::string text;
+  for (const auto& f : out) {
+    if (!text.empty()) text += ' ';
+    text += f;
+  }
+  return text;
+}
+
 std::optional<std::string> invalid_mailbox_name(std::string_view name) {
   if (name.empty()) return "Mailbox name is empty";
   if (name.size() > 1000) return "Mailbox name is too long";
@@ -36,6 +80,12 @@ std::optional<std::string> invalid_mailbox_name(std::string_view name) {
     if (c < 0x20 || c == 0x7f) return "Mailbox name contains a control character";
     if (c >= 0x80) return "Mailbox name must be 7-bit (modified UTF-7, RFC 3501 5.1.3)";
     if (c == '*' || c == '%') return "Mailbox name may not contain * or %";
+  }
+  auto decoded = access::mutf7_to_utf8(name);
+  if (!decoded) return "Mailbox name is not valid modified UTF-7 (RFC 3501 5.1.3)";
+  // A shift sequence can carry what the raw bytes may not: check the name it stands for too.
+  for (unsigned char c : *decoded) {
+    if (c < 0x20 || c == 0x7f) return "Mailbox name contains a control character";
   }
   return std::nullopt;
 }

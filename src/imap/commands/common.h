@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "imap/mailbox_access.h"
 #include "imap/session.h"
 #include "imap/types.h"
 
@@ -15,6 +16,21 @@ namespace pillarbox::imap {
 Reply reply_for(const Session& session, const Error& error);
 /// A tagged BAD carrying the parser's first error.
 Reply syntax_error(const Parser& parser);
+
+/// Resolves a mailbox name for the logged-in account on the store threads (mailbox_access.h).
+asio::awaitable<Result<MailboxAccess>> resolve(Session& session, std::string name);
+/// The answer for a name that is not a mailbox the account can see. A mailbox the account may
+/// not look up gets exactly this too (RFC 4314 §6), so nothing tells the two apart.
+Reply no_such_mailbox();
+/// NO [NOPERM] for a visible mailbox where the account lacks `right` (RFC 4314 §4) to `what`.
+Reply no_right(char right, std::string_view what);
+/// The PERMANENTFLAGS list (without parentheses) for the selected mailbox: \Seen only with
+/// right 's', \Deleted only with 't', the others and \* only with 'w' (RFC 4314 §5.1.1).
+std::string permanent_flags(const SelectedMailbox& mailbox);
+
+/// `flags` without those `rights` do not allow setting (RFC 4314 §4: s for \Seen, t for
+/// \Deleted, w for the rest), and without \Seen when it is kept per reader (`private_seen`).
+store::Flags allowed_flags(store::Flags flags, const access::Rights& rights, bool private_seen);
 
 /// Checks a mailbox name a client wants to create or rename to: not empty, at most 1000
 /// octets, no empty hierarchy level, no control characters, 7-bit (RFC 3501 §5.1.3 modified

@@ -1,5 +1,5 @@
 // RFC 3501 §6.4.3 EXPUNGE: removes \Deleted messages, one untagged EXPUNGE each (sequence
-// numbers as they are at the moment each response is sent).
+// numbers as they are at the moment each response is sent). Needs right 'e' (RFC 4314 §4).
 #include <fmt/format.h>
 
 #include "imap/commands/commands.h"
@@ -11,7 +11,8 @@ asio::awaitable<Reply> cmd_expunge(Session& s, Request& r) {
   r.parser.end();
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
   SelectedMailbox* sel = s.selected();
-  if (sel->read_only) co_return Reply::no("READ-ONLY", "Mailbox is read-only");
+  if (sel->examined) co_return Reply::no("READ-ONLY", "Mailbox is read-only");
+  if (!sel->rights.has('e')) co_return no_right('e', "expunge messages");  // RFC 4314 §4
   auto& st = s.store();
   auto call0 = [&st, id = sel->info.id] { return st.expunge(id, std::nullopt); };
   auto done = co_await s.store_call(std::move(call0));

@@ -63,7 +63,8 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
     uid.kind = K::uid;
     atts.insert(atts.begin(), uid);
   }
-  sets_seen = sets_seen && !sel->read_only;
+  // RFC 4314 §4: the implicit \Seen needs right 's'; without it FETCH still works, unmarked.
+  sets_seen = sets_seen && !sel->examined && sel->may_set_seen();
   if (sets_seen && !has_flags) {
     FetchAttribute flags;
     flags.kind = K::flags;
@@ -76,13 +77,18 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
   if (sets_seen && !uids.empty()) {
     store::Flags seen;
     seen.system = store::kSeen;
-    auto call0 = [&st, id, uids, seen] { return st.store_flags(id, uids, store::StoreMode::add, seen); };
+    const std::optional<store::AccountId> reader =
+        sel->private_seen ? std::optional<store::AccountId>(sel->reader) : std::nullopt;
+    auto call0 = [&st, id, uids, seen, reader] {
+      return reader ? st.set_private_seen(id, *reader, uids, true) : st.store_flags(id, uids, store::StoreMode::add, seen);
+    };
     auto done = co_await s.store_call(std::move(call0));
     if (!done.ok()) co_return reply_for(s, done.error());
     sel = s.selected();
     if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
     for (const auto& m : done->updated) {
       if (auto seq = sel->seq_of(m.uid)) sel->set_modseq(seq, std::max(sel->modseq_at(seq), m.modseq));
+      if (sel->private_seen) sel->private_seen->add(m.uid);
     }
   }
 
@@ -105,7 +111,9 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
         first = false;
         switch (a.kind) {
           case K::uid: out += fmt::format("UID {}", f.meta.uid); break;
-          case K::flags: out += "FLAGS " + flags_out(f.meta.flags, sel->recent.contains(f.meta.uid)); break;
+          case K::flags:
+            out += "FLAGS " + flags_out(sel->view(f.meta.flags, f.meta.uid), sel->recent.contains(f.meta.uid));
+            break;
           case K::internaldate:
             out += "INTERNALDATE " + date_time_out(f.meta.internal_date, f.meta.internal_date_tz);
             break;

@@ -1,55 +1,86 @@
 // RFC 3501 §6.3.5 RENAME
 //   rename = "RENAME" SP mailbox SP mailbox
 // Children move with their parent. Renaming INBOX moves its messages to the new name and
-// leaves INBOX empty; INBOX's children do not move.
+// leaves INBOX empty; INBOX's children do not move. RFC 4314 §4: needs right 'x' on the old
+// name and 'k' on the new parent; a mailbox keeps its ACL. A mailbox stays with its owner: it
+// cannot be renamed into another account's tree or between personal and public folders.
+#include "access/names.h"
+#include "base/ascii.h"
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
 
 namespace pillarbox::imap {
 
 asio::awaitable<Reply> cmd_rename(Session& s, Request& r) {
-  std::string from = r.parser.mailbox();
+  std::string from_name = r.parser.mailbox();
   r.parser.space();
-  std::string to = r.parser.mailbox();
+  std::string to_name = r.parser.mailbox();
   r.parser.end();
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
-  while (to.size() > 1 && to.back() == '/') to.pop_back();
-  if (to == "INBOX") co_return Reply::no("ALREADYEXISTS", "INBOX always exists");
-  if (auto problem = invalid_mailbox_name(to)) co_return Reply::no("CANNOT", *problem);
+  while (to_name.size() > 1 && to_name.back() == '/') to_name.pop_back();
+  if (ascii::iequals(to_name, "INBOX")) co_return Reply::no("ALREADYEXISTS", "INBOX always exists");
+  if (auto problem = invalid_mailbox_name(to_name)) co_return Reply::no("CANNOT", *problem);
+  auto source = co_await resolve(s, from_name);
+  if (!source.ok()) co_return reply_for(s, source.error());
+  auto target = co_await resolve(s, to_name);
+  if (!target.ok()) co_return reply_for(s, target.error());
+  auto& st = s.store();
+  const store::Account account = *s.account();
+
+  if (!source->exists()) {
+    // Only children this account can see make a \Noselect level worth renaming.
+    auto call0 = [&st, account] { return visible_mailboxes(st, account); };
+    auto all = co_await s.store_call(std::move(call0));
+    if (!all.ok()) co_return reply_for(s, all.error());
+    const std::string prefix = source->visible + "/";
+    bool has_children = false;
+    for (const auto& m : *all) has_children = has_children || m.visible.compare(0, prefix.size(), prefix) == 0;
+    if (!has_children || source->where != MailboxAccess::Where::personal) co_return no_such_mailbox();
+  } else if (!source->rights.has('x')) {
+    co_return no_right('x', "rename this mailbox");
+  }
+  if (target->where == MailboxAccess::Where::personal && access::reserved_personal_name(to_name))
+    co_return Reply::no("CANNOT", "That name belongs to a namespace (see NAMESPACE)");
+  if (source->where != target->where || source->owner != target->owner)
+    co_return Reply::no("CANNOT", "A mailbox cannot move to another owner or namespace");
+  const std::string from = source->name;
+  const std::string to = target->name;
   if (from == to) co_return Reply::no("ALREADYEXISTS", "Mailbox already has that name");
   if (from != "INBOX" && to.size() > from.size() && to.compare(0, from.size() + 1, from + "/") == 0)
     co_return Reply::no("CANNOT", "A mailbox cannot be moved below itself");
-  auto& st = s.store();
-  const auto account = s.account()->id;
-  auto call0 = [&st, account] { return st.list_mailboxes(account); };
-  auto all = co_await s.store_call(std::move(call0));
+  auto call1 = [&st, account, t = *target] { return create_rights(st, account, t); };
+  auto allowed = co_await s.store_call(std::move(call1));
+  if (!allowed.ok()) co_return reply_for(s, allowed.error());
+  if (!allowed->rights.has('k')) co_return no_right('k', "create mailboxes there");
+
+  const store::AccountId owner = source->owner;
+  auto call2 = [&st, owner] { return st.list_mailboxes(owner); };
+  auto all = co_await s.store_call(std::move(call2));
   if (!all.ok()) co_return reply_for(s, all.error());
-  bool exists = false;
+  const bool exists = source->exists();
   std::vector<std::string> children;
   for (const auto& m : *all) {
-    if (m.name == from) exists = true;
     if (m.name == to) co_return Reply::no("ALREADYEXISTS", "Target mailbox already exists");
     if (from != "INBOX" && m.name.size() > from.size() && m.name.compare(0, from.size() + 1, from + "/") == 0)
       children.push_back(m.name);
   }
-  if (!exists && children.empty()) co_return Reply::no("NONEXISTENT", "Mailbox does not exist");
   // Superiors of the new name, as CREATE would make them.
   for (std::size_t slash = to.find('/'); slash != std::string::npos; slash = to.find('/', slash + 1)) {
     std::string superior = to.substr(0, slash);
-    auto call1 = [&st, account, superior] { return st.create_mailbox(account, superior); };
-    auto made = co_await s.store_call(std::move(call1));
+    auto call3 = [&st, owner, superior] { return st.create_mailbox(owner, superior); };
+    auto made = co_await s.store_call(std::move(call3));
     if (!made.ok() && made.error().code != Errc::already_exists) co_return reply_for(s, made.error());
   }
   if (exists) {
-    if (auto* sel = s.selected(); sel && sel->info.name == from && from != "INBOX") s.deselect();
-    auto call2 = [&st, account, from, to] { return st.rename_mailbox(account, from, to); };
-    auto done = co_await s.store_call(std::move(call2));
+    if (auto* sel = s.selected(); sel && sel->info.id == source->info->id && from != "INBOX") s.deselect();
+    auto call4 = [&st, owner, from, to] { return st.rename_mailbox(owner, from, to); };
+    auto done = co_await s.store_call(std::move(call4));
     if (!done.ok()) co_return reply_for(s, done.error());
   }
   for (const auto& child : children) {
-    std::string target = to + child.substr(from.size());
-    auto call3 = [&st, account, child, target] { return st.rename_mailbox(account, child, target); };
-    auto done = co_await s.store_call(std::move(call3));
+    std::string moved = to + child.substr(from.size());
+    auto call5 = [&st, owner, child, moved] { return st.rename_mailbox(owner, child, moved); };
+    auto done = co_await s.store_call(std::move(call5));
     if (!done.ok()) co_return reply_for(s, done.error());
   }
   co_return Reply::ok("RENAME completed");

@@ -57,6 +57,26 @@ store::SearchKey to_store(const SearchKey& key, const SelectedMailbox& sel) {
   return out;
 }
 
+// With a private \Seen the message's own \Seen means nothing to this reader: SEEN and UNSEEN
+// become the reader's set and its complement.
+void use_private_seen(store::SearchKey& key, const store::UidSet& seen) {
+  using K = store::SearchKey::Kind;
+  if ((key.kind == K::flag_set || key.kind == K::flag_unset) && key.number == store::kSeen) {
+    store::SearchKey in;
+    in.kind = K::uid_set;
+    in.uids = seen;
+    if (key.kind == K::flag_set) {
+      key = std::move(in);
+    } else {
+      key = store::SearchKey{};
+      key.kind = K::not_;
+      key.children.push_back(std::move(in));
+    }
+    return;
+  }
+  for (auto& c : key.children) use_private_seen(c, seen);
+}
+
 }  // namespace
 
 asio::awaitable<Reply> cmd_search(Session& s, Request& r) {
@@ -69,6 +89,7 @@ asio::awaitable<Reply> cmd_search(Session& s, Request& r) {
     co_return Reply::no("BADCHARSET (US-ASCII UTF-8)", "Unsupported charset");
   SelectedMailbox* sel = s.selected();
   store::SearchKey query = to_store(program, *sel);
+  if (sel->private_seen) use_private_seen(query, *sel->private_seen);
   auto& st = s.store();
   auto call0 = [&st, id = sel->info.id, query] { return st.search(id, query); };
   auto found = co_await s.store_call(std::move(call0));

@@ -3,6 +3,8 @@
 //   status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN"
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
 #include "imap/response.h"
@@ -28,10 +30,19 @@ asio::awaitable<Reply> cmd_status(Session& s, Request& r) {
   r.parser.end();
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
   auto& st = s.store();
-  const auto account = s.account()->id;
-  auto call0 = [&st, account, name] { return st.get_mailbox(account, name); };
-  auto info = co_await s.store_call(std::move(call0));
-  if (!info.ok()) co_return reply_for(s, info.error());
+  auto target = co_await resolve(s, name);
+  if (!target.ok()) co_return reply_for(s, target.error());
+  if (!target->exists()) co_return no_such_mailbox();
+  if (!target->rights.has('r')) co_return no_right('r', "read the status");  // RFC 4314 §4
+  const store::MailboxInfo* info = &*target->info;
+  std::uint32_t unseen = info->unseen;
+  if (target->private_seen() && std::find(items.begin(), items.end(), "UNSEEN") != items.end()) {
+    // The reader's own \Seen: its rows go with their messages, so the count is exact.
+    auto call2 = [&st, id = info->id, reader = s.account()->id] { return st.private_seen(id, reader); };
+    auto seen = co_await s.store_call(std::move(call2));
+    if (!seen.ok()) co_return reply_for(s, seen.error());
+    unseen = info->messages - static_cast<std::uint32_t>(std::min<std::uint64_t>(seen->size(), info->messages));
+  }
   std::uint32_t recent = 0;
   for (const auto& item : items) {
     if (item != "RECENT") continue;
@@ -50,10 +61,10 @@ asio::awaitable<Reply> cmd_status(Session& s, Request& r) {
                           : item == "RECENT"      ? recent
                           : item == "UIDNEXT"     ? info->uid_next
                           : item == "UIDVALIDITY" ? info->uid_validity
-                                                  : info->unseen;
+                                                  : unseen;
     out += fmt::format("{} {}", item, value);
   }
-  s.untagged(fmt::format("STATUS {} ({})", mailbox_out(info->name), out));
+  s.untagged(fmt::format("STATUS {} ({})", mailbox_out(target->visible), out));
   co_return Reply::ok("STATUS completed");
 }
 

@@ -30,22 +30,58 @@ asio::awaitable<Reply> cmd_store(Session& s, Request& r) {
   else if (base != "FLAGS") co_return Reply::bad("Expected FLAGS, +FLAGS or -FLAGS");
   SelectedMailbox* sel = s.selected();
   if (auto problem = invalid_sequence(*sel, set, r.uid)) co_return Reply::bad(*problem);
-  if (sel->read_only) co_return Reply::no("READ-ONLY", "Mailbox is read-only");
+  if (sel->examined) co_return Reply::no("READ-ONLY", "Mailbox is read-only");
+  // RFC 4314 §4: \Seen needs 's', \Deleted 't', the rest 'w'. Flags the rights do not cover are
+  // left alone; only a STORE that could change nothing at all is refused.
+  const store::FlagMask mask = sel->shared_mask();
+  const bool seen_private = sel->private_seen.has_value() && sel->may_set_seen();
+  if (mask.system == 0 && !mask.keywords && !seen_private)
+    co_return Reply::no("NOPERM", "You may not change flags here (rights \"s\", \"t\" and \"w\" are missing)");
   store::UidSet uids = resolve_set(*sel, set, r.uid);
   if (uids.empty()) co_return Reply::ok("STORE completed");
   auto& st = s.store();
-  auto call0 = [&st, id = sel->info.id, uids, mode, flags] { return st.store_flags(id, uids, mode, flags); };
+  // With a private \Seen, the reader's own set changes as the mode says and the message's flags
+  // change without \Seen; both results come back so the FETCH lines show what the reader sees.
+  std::optional<bool> private_value;
+  if (seen_private) {
+    const bool named = flags.has(store::kSeen);
+    if (mode == store::StoreMode::replace) private_value = named;
+    else if (named) private_value = mode == store::StoreMode::add;
+  }
+  struct Done {
+    store::StoreResult shared;
+    store::StoreResult seen;
+  };
+  auto call0 = [&st, id = sel->info.id, reader = sel->reader, uids, mode, flags, mask, private_value] {
+    Done out;
+    if (private_value) {
+      auto seen = st.set_private_seen(id, reader, uids, *private_value);
+      if (!seen) return Result<Done>(seen.error());
+      out.seen = std::move(*seen);
+    }
+    auto shared = st.store_flags(id, uids, mode, flags, mask, std::nullopt);
+    if (!shared) return Result<Done>(shared.error());
+    out.shared = std::move(*shared);
+    return Result<Done>(std::move(out));
+  };
   auto done = co_await s.store_call(std::move(call0));
   if (!done.ok()) co_return reply_for(s, done.error());
   sel = s.selected();
   if (!sel) co_return Reply::ok("STORE completed");
-  for (const auto& m : done->updated) {
+  for (const auto& m : done->seen.updated) {
+    if (auto seq = sel->seq_of(m.uid)) sel->set_modseq(seq, std::max(sel->modseq_at(seq), m.modseq));
+    if (!sel->private_seen) continue;
+    if (*private_value) sel->private_seen->add(m.uid);
+    else sel->private_seen->remove(m.uid);
+  }
+  for (const auto& m : done->shared.updated) {
     std::uint32_t seq = sel->seq_of(m.uid);
     if (!seq) continue;
     sel->set_modseq(seq, std::max(sel->modseq_at(seq), m.modseq));
     if (!silent) {
       std::string uid_part = r.uid ? fmt::format("UID {} ", m.uid) : "";
-      s.untagged(fmt::format("{} FETCH ({}FLAGS {})", seq, uid_part, flags_out(m.flags, sel->recent.contains(m.uid))));
+      s.untagged(fmt::format("{} FETCH ({}FLAGS {})", seq, uid_part,
+                             flags_out(sel->view(m.flags, m.uid), sel->recent.contains(m.uid))));
     }
   }
   co_await s.flush_if_full();

@@ -31,6 +31,12 @@ constexpr std::array kCommands = {
     CommandSpec{"FETCH", kSelected, false, cmd_fetch, true},
     CommandSpec{"STORE", kSelected, false, cmd_store, true},
     CommandSpec{"COPY", kSelected, true, cmd_copy, true},
+    CommandSpec{"NAMESPACE", kLoggedIn, true, cmd_namespace, false},
+    CommandSpec{"GETACL", kLoggedIn, true, cmd_getacl, false},
+    CommandSpec{"SETACL", kLoggedIn, true, cmd_setacl, false},
+    CommandSpec{"DELETEACL", kLoggedIn, true, cmd_deleteacl, false},
+    CommandSpec{"LISTRIGHTS", kLoggedIn, true, cmd_listrights, false},
+    CommandSpec{"MYRIGHTS", kLoggedIn, true, cmd_myrights, false},
 };
 
 }  // namespace

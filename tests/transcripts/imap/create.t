@@ -1,7 +1,7 @@
 # CREATE (RFC 3501 §6.3.3): trailing separator, superior names, INBOX, existing names, a literal name.
 S: * OK ...
 C: a LOGIN alice@example.org secret
-S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR] ...
+S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL RIGHTS=texk] ...
 C: b1 CREATE owatagusiam/
 S: b1 OK ...
 C: b2 CREATE owatagusiam/blurdybloop
@@ -20,14 +20,14 @@ C: b8 CREATE {4+}
 C: Lit1
 S: b8 OK ...
 C: b9 LIST "" *
-S: * LIST () "/" "INBOX"
-S: * LIST () "/" "Foo Bar"
-S: * LIST () "/" "Lit1"
-S: * LIST () "/" "a"
-S: * LIST () "/" "a/b"
-S: * LIST () "/" "a/b/c"
-S: * LIST () "/" "owatagusiam"
-S: * LIST () "/" "owatagusiam/blurdybloop"
+S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren) "/" "Foo Bar"
+S: * LIST (\HasNoChildren) "/" "Lit1"
+S: * LIST (\HasChildren) "/" "a"
+S: * LIST (\HasChildren) "/" "a/b"
+S: * LIST (\HasNoChildren) "/" "a/b/c"
+S: * LIST (\HasChildren) "/" "owatagusiam"
+S: * LIST (\HasNoChildren) "/" "owatagusiam/blurdybloop"
 S: b9 OK ...
 C: c1 CREATE
 S: c1 BAD ...

@@ -1,7 +1,7 @@
 # LIST (RFC 3501 §6.3.8) with *, %, a reference, the empty name, and INBOX case-insensitivity.
 S: * OK ...
 C: a LOGIN alice@example.org secret
-S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR] ...
+S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL RIGHTS=texk] ...
 C: b1 CREATE a/b/c
 S: b1 OK ...
 C: b2 CREATE a/x
@@ -13,41 +13,41 @@ S: b4 OK ...
 C: b5 CREATE Trash
 S: b5 OK ...
 C: c1 LIST "" *
-S: * LIST () "/" "INBOX"
-S: * LIST () "/" "Trash"
-S: * LIST () "/" "With Space"
-S: * LIST () "/" "a"
-S: * LIST () "/" "a/b"
-S: * LIST () "/" "a/b/c"
-S: * LIST () "/" "a/x"
-S: * LIST () "/" "ab"
+S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren) "/" "Trash"
+S: * LIST (\HasNoChildren) "/" "With Space"
+S: * LIST (\HasChildren) "/" "a"
+S: * LIST (\HasChildren) "/" "a/b"
+S: * LIST (\HasNoChildren) "/" "a/b/c"
+S: * LIST (\HasNoChildren) "/" "a/x"
+S: * LIST (\HasNoChildren) "/" "ab"
 S: c1 OK ...
 C: c2 LIST "" %
-S: * LIST () "/" "INBOX"
-S: * LIST () "/" "Trash"
-S: * LIST () "/" "With Space"
-S: * LIST () "/" "a"
-S: * LIST () "/" "ab"
+S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren) "/" "Trash"
+S: * LIST (\HasNoChildren) "/" "With Space"
+S: * LIST (\HasChildren) "/" "a"
+S: * LIST (\HasNoChildren) "/" "ab"
 S: c2 OK ...
 C: c3 LIST "" a/%
-S: * LIST () "/" "a/b"
-S: * LIST () "/" "a/x"
+S: * LIST (\HasChildren) "/" "a/b"
+S: * LIST (\HasNoChildren) "/" "a/x"
 S: c3 OK ...
 C: c4 LIST a/ %
-S: * LIST () "/" "a/b"
-S: * LIST () "/" "a/x"
+S: * LIST (\HasChildren) "/" "a/b"
+S: * LIST (\HasNoChildren) "/" "a/x"
 S: c4 OK ...
 C: c5 LIST a/ *
-S: * LIST () "/" "a/b"
-S: * LIST () "/" "a/b/c"
-S: * LIST () "/" "a/x"
+S: * LIST (\HasChildren) "/" "a/b"
+S: * LIST (\HasNoChildren) "/" "a/b/c"
+S: * LIST (\HasNoChildren) "/" "a/x"
 S: c5 OK ...
 C: c6 LIST "" a%
-S: * LIST () "/" "a"
-S: * LIST () "/" "ab"
+S: * LIST (\HasChildren) "/" "a"
+S: * LIST (\HasNoChildren) "/" "ab"
 S: c6 OK ...
 C: c7 LIST "" *c
-S: * LIST () "/" "a/b/c"
+S: * LIST (\HasNoChildren) "/" "a/b/c"
 S: c7 OK ...
 C: c8 LIST "" ""
 S: * LIST (\Noselect) "/" ""
@@ -56,23 +56,23 @@ C: c9 LIST a/b ""
 S: * LIST (\Noselect) "/" "a/"
 S: c9 OK ...
 C: d1 LIST "" inbox
-S: * LIST () "/" "INBOX"
+S: * LIST (\HasNoChildren) "/" "INBOX"
 S: d1 OK ...
 C: d2 LIST "" InBoX
-S: * LIST () "/" "INBOX"
+S: * LIST (\HasNoChildren) "/" "INBOX"
 S: d2 OK ...
 C: d3 LIST "" nosuch
 S: d3 OK ...
 C: d4 LIST "" %/%
-S: * LIST () "/" "a/b"
-S: * LIST () "/" "a/x"
+S: * LIST (\HasChildren) "/" "a/b"
+S: * LIST (\HasNoChildren) "/" "a/x"
 S: d4 OK ...
 C: d5 LIST "" "With*"
-S: * LIST () "/" "With Space"
+S: * LIST (\HasNoChildren) "/" "With Space"
 S: d5 OK ...
 C: d6 LIST "" {5+}
 C: Tras%
-S: * LIST () "/" "Trash"
+S: * LIST (\HasNoChildren) "/" "Trash"
 S: d6 OK ...
 C: d7 LIST ""
 S: d7 BAD ...

@@ -1,7 +1,7 @@
 # RENAME (RFC 3501 §6.3.5): inferiors move too; renaming INBOX moves its messages and leaves INBOX empty.
 S: * OK ...
 C: a LOGIN alice@example.org secret
-S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR] ...
+S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL RIGHTS=texk] ...
 C: b1 CREATE owatagusiam/blurdybloop
 S: b1 OK ...
 C: b2 CREATE "Foo Bar"
@@ -15,10 +15,10 @@ S: b3 OK ...
 C: c1 RENAME owatagusiam zowie
 S: c1 OK ...
 C: c2 LIST "" *
-S: * LIST () "/" "INBOX"
-S: * LIST () "/" "Foo Bar"
-S: * LIST () "/" "zowie"
-S: * LIST () "/" "zowie/blurdybloop"
+S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren) "/" "Foo Bar"
+S: * LIST (\HasChildren) "/" "zowie"
+S: * LIST (\HasNoChildren) "/" "zowie/blurdybloop"
 S: c2 OK ...
 C: c3 STATUS zowie (MESSAGES UNSEEN)
 S: * STATUS "zowie" (MESSAGES 1 UNSEEN 0)
@@ -30,12 +30,12 @@ S: c5 NO [NONEXISTENT] ...
 C: c6 RENAME zowie/blurdybloop x/y/z
 S: c6 OK ...
 C: c7 LIST "" *
-S: * LIST () "/" "INBOX"
-S: * LIST () "/" "Foo Bar"
-S: * LIST () "/" "x"
-S: * LIST () "/" "x/y"
-S: * LIST () "/" "x/y/z"
-S: * LIST () "/" "zowie"
+S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren) "/" "Foo Bar"
+S: * LIST (\HasChildren) "/" "x"
+S: * LIST (\HasChildren) "/" "x/y"
+S: * LIST (\HasNoChildren) "/" "x/y/z"
+S: * LIST (\HasNoChildren) "/" "zowie"
 S: c7 OK ...
 C: d1 APPEND INBOX {23+}
 C: Subject: one
@@ -60,14 +60,14 @@ C: d6 STATUS old-mail (MESSAGES)
 S: * STATUS "old-mail" (MESSAGES 2)
 S: d6 OK ...
 C: d7 LIST "" *
-S: * LIST () "/" "INBOX"
-S: * LIST () "/" "Foo Bar"
-S: * LIST () "/" "INBOX/child"
-S: * LIST () "/" "old-mail"
-S: * LIST () "/" "x"
-S: * LIST () "/" "x/y"
-S: * LIST () "/" "x/y/z"
-S: * LIST () "/" "zowie"
+S: * LIST (\HasChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren) "/" "Foo Bar"
+S: * LIST (\HasNoChildren) "/" "INBOX/child"
+S: * LIST (\HasNoChildren) "/" "old-mail"
+S: * LIST (\HasChildren) "/" "x"
+S: * LIST (\HasChildren) "/" "x/y"
+S: * LIST (\HasNoChildren) "/" "x/y/z"
+S: * LIST (\HasNoChildren) "/" "zowie"
 S: d7 OK ...
 C: d8 RENAME "Foo Bar" INBOX
 S: d8 NO [ALREADYEXISTS] ...

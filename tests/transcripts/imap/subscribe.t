@@ -1,7 +1,7 @@
 # SUBSCRIBE, UNSUBSCRIBE and LSUB (RFC 3501 §6.3.6, §6.3.7, §6.3.9), including the LSUB % \Noselect rule.
 S: * OK ...
 C: a LOGIN alice@example.org secret
-S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR] ...
+S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL RIGHTS=texk] ...
 C: b1 CREATE news/comp/mail/misc
 S: b1 OK ...
 C: b2 CREATE news/comp/mail/mime
@@ -35,12 +35,12 @@ S: * LSUB () "/" "INBOX"
 S: * LSUB () "/" "#news.comp.mail.mime"
 S: d4 OK ...
 C: d5 LIST "" *
-S: * LIST () "/" "INBOX"
-S: * LIST () "/" "news"
-S: * LIST () "/" "news/comp"
-S: * LIST () "/" "news/comp/mail"
-S: * LIST () "/" "news/comp/mail/mime"
-S: * LIST () "/" "news/comp/mail/misc"
+S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasChildren) "/" "news"
+S: * LIST (\HasChildren) "/" "news/comp"
+S: * LIST (\HasChildren) "/" "news/comp/mail"
+S: * LIST (\HasNoChildren) "/" "news/comp/mail/mime"
+S: * LIST (\HasNoChildren) "/" "news/comp/mail/misc"
 S: d5 OK ...
 C: d6 UNSUBSCRIBE "#news.comp.mail.mime"
 S: d6 OK ...
