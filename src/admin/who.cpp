@@ -11,26 +11,6 @@
 namespace pillarbox::admin {
 namespace {
 
-// A JSON string literal (RFC 8259 §7): quotes, backslash and control characters escaped. Bytes
-// >= 0x80 pass through; account names and mailbox names are UTF-8.
-std::string json_string(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
-      out += fmt::format("\\u{:04x}", c);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
 std::string_view counting_name(session::Counting c) {
   return c == session::Counting::per_user ? "per-user" : "per-connection";
 }
