@@ -9,6 +9,7 @@
 #include "access/rights.h"
 #include "admin/public_folders.h"
 #include "base/ascii.h"
+#include "base/json.h"
 
 namespace pillarbox::admin {
 namespace {
@@ -42,9 +43,7 @@ Result<std::string> alias_note(store::Directory& directory, const std::string& n
 }
 
 Result<NamedMailbox> find_named_mailbox(store::MailStore& st, std::string_view spec) {
-  const std::string_view public_prefix = access::kPublicFolders;
-  if (spec.size() > public_prefix.size() && spec[public_prefix.size()] == access::kDelimiter &&
-      ascii::iequals(spec.substr(0, public_prefix.size()), public_prefix)) {
+  if (names_public_folder(spec)) {
     auto folder = find_public_folder(st, spec);
     if (!folder) return folder.error();
     return NamedMailbox{access::public_name(folder->name), "", std::move(folder.value())};
@@ -158,8 +157,8 @@ Status acl_get(store::MailStore& st, const std::string& mailbox, bool json) {
   auto entries = st.get_acl(box->info.id);
   if (!entries) return entries.error();
   if (json) {
-    std::cout << fmt::format("{{\"mailbox\":{},\"owner\":{},\"acl\":{}}}\n", json_string(box->shown),
-                             box->owner.empty() ? "null" : json_string(box->owner), acl_json(box->owner, *entries));
+    std::cout << fmt::format("{{\"mailbox\":{},\"owner\":{},\"acl\":{}}}\n", json::quote(box->shown),
+                             box->owner.empty() ? "null" : json::quote(box->owner), acl_json(box->owner, *entries));
     return {};
   }
   if (!box->owner.empty()) std::cout << box->owner << " " << access::to_string(access::Rights::all()) << " (owner)\n";
@@ -248,8 +247,8 @@ std::string shown_rights(const store::AclEntry& entry) {
 
 std::string acl_json(std::string_view owner, const std::vector<store::AclEntry>& entries) {
   auto one = [](std::string_view identifier, const std::string& rights, const std::string& letters, bool is_owner) {
-    return fmt::format("{{\"identifier\":{},\"rights\":{},\"letters\":{},\"owner\":{}}}", json_string(identifier),
-                       json_string(rights), json_string(letters), is_owner ? "true" : "false");
+    return fmt::format("{{\"identifier\":{},\"rights\":{},\"letters\":{},\"owner\":{}}}", json::quote(identifier),
+                       json::quote(rights), json::quote(letters), is_owner ? "true" : "false");
   };
   std::vector<std::string> out;
   const access::Rights all = access::Rights::all();

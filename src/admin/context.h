@@ -4,7 +4,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
 
 #include "base/result.h"
 #include "config/config.h"
@@ -28,9 +27,6 @@ int run_with_store(const GlobalOptions& options, const std::function<Status(stor
 /// `s` with its text prefixed by what it concerns ("alice@example.org: No such account"), for
 /// the one-line reasons subcommands print; a success passes through.
 Status about(const std::string& what, Status s);
-/// A JSON string literal (RFC 8259 §7) for --json output: quotes, backslash and control
-/// characters escaped; bytes >= 0x80 pass through (addresses and mailbox names are UTF-8).
-std::string json_string(std::string_view s);
 /// Reads a password: from stdin (first line) when `from_stdin`, otherwise prompted twice on
 /// the terminal without echo. Errc::invalid when empty or when the two entries differ.
 Result<std::string> read_password(bool from_stdin);

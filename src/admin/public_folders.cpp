@@ -11,6 +11,7 @@
 #include "admin/acl.h"
 #include "admin/users.h"
 #include "base/ascii.h"
+#include "base/json.h"
 
 namespace pillarbox::admin {
 namespace {
@@ -18,10 +19,7 @@ namespace {
 // `name` without a leading "Public Folders/" (in any case), so that the names `acl` and `list`
 // print can be given back as they are.
 std::string_view under_public(std::string_view name) {
-  const std::string_view prefix = access::kPublicFolders;
-  if (name.size() > prefix.size() && name[prefix.size()] == access::kDelimiter &&
-      ascii::iequals(name.substr(0, prefix.size()), prefix))
-    name.remove_prefix(prefix.size() + 1);
+  if (names_public_folder(name)) name.remove_prefix(access::kPublicFolders.size() + 1);
   return name;
 }
 
@@ -153,8 +151,8 @@ Status list(store::MailStore& st, bool json) {
     const std::string shown = access::public_name(m.name);
     if (json) {
       if (out.size() > 1) out += ',';
-      out += fmt::format("{{\"name\":{},\"mailbox\":{},\"address\":{},\"messages\":{},\"acl\":{}}}", json_string(m.name),
-                         json_string(shown), address->empty() ? "null" : json_string(*address), m.messages,
+      out += fmt::format("{{\"name\":{},\"mailbox\":{},\"address\":{},\"messages\":{},\"acl\":{}}}", json::quote(m.name),
+                         json::quote(shown), address->empty() ? "null" : json::quote(*address), m.messages,
                          acl_json("", *acl));
       continue;
     }
@@ -197,6 +195,11 @@ Status address(store::MailStore& st, const std::string& raw, const std::string* 
 }
 
 }  // namespace
+
+bool names_public_folder(std::string_view name) {
+  return name.size() > access::kPublicFolders.size() && name[access::kPublicFolders.size()] == access::kDelimiter &&
+         ascii::istarts_with(name, access::kPublicFolders);
+}
 
 Result<store::MailboxInfo> find_public_folder(store::MailStore& store, std::string_view name) {
   const std::string_view under = under_public(name);

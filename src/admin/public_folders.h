@@ -21,6 +21,9 @@
 
 namespace pillarbox::admin {
 
+/// True when `name` starts with "Public Folders/", ignoring case.
+bool names_public_folder(std::string_view name);
+
 /// The public folder `name` names: the name under "Public Folders/", or the whole visible name
 /// with that prefix (its case ignored). Errc::not_found with "Public Folders/NAME: no such public
 /// folder" when there is none; store errors as they come.

@@ -7,6 +7,7 @@
 
 #include "admin/control_socket.h"
 #include "base/ascii.h"
+#include "base/json.h"
 
 namespace pillarbox::admin {
 namespace {
@@ -42,7 +43,7 @@ std::string who_json(const session::Registry& registry) {
       "{{\"counting\":{},\"capacity\":{},\"in_use\":{},\"sessions\":{},\"counted_sessions\":{},"
       "\"logged_in\":{},\"accounts\":{},\"limits\":{{\"max_connections\":{},\"max_connections_per_user\":{},"
       "\"max_connections_per_ip\":{}}},\"list\":[",
-      json_string(counting_name(u.counting)), u.capacity, u.in_use, u.sessions, u.counted_sessions, u.logged_in,
+      json::quote(counting_name(u.counting)), u.capacity, u.in_use, u.sessions, u.counted_sessions, u.logged_in,
       u.accounts, registry.limits().max_connections, registry.limits().max_connections_per_user,
       registry.limits().max_connections_per_ip);
   bool first = true;
@@ -52,10 +53,10 @@ std::string who_json(const session::Registry& registry) {
     out += fmt::format(
         "{{\"id\":{},\"protocol\":{},\"remote\":{},\"remote_port\":{},\"tls\":{},\"tls_description\":{},"
         "\"started\":{},\"started_utc\":{},\"state\":{},\"account\":{},\"mailbox\":{}}}",
-        json_string(s.id), json_string(session::protocol_name(s.protocol)), json_string(s.remote), s.remote_port,
-        s.tls.empty() ? "false" : "true", json_string(s.tls), s.started, json_string(utc_time(s.started)),
-        json_string(s.state), s.account.empty() ? "null" : json_string(s.account),
-        s.mailbox.empty() ? "null" : json_string(s.mailbox));
+        json::quote(s.id), json::quote(session::protocol_name(s.protocol)), json::quote(s.remote), s.remote_port,
+        s.tls.empty() ? "false" : "true", json::quote(s.tls), s.started, json::quote(utc_time(s.started)),
+        json::quote(s.state), s.account.empty() ? "null" : json::quote(s.account),
+        s.mailbox.empty() ? "null" : json::quote(s.mailbox));
   }
   out += "]}\n";
   return out;
