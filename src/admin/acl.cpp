@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <optional>
+#include <string>
+#include <vector>
 
 #include "access/names.h"
 #include "access/rights.h"
