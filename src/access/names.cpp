@@ -1,5 +1,6 @@
 #include "access/names.h"
 
+#include "access/mutf7.h"
 #include "base/ascii.h"
 
 namespace pillarbox::access {
@@ -102,6 +103,20 @@ std::string public_name(std::string_view name) {
   out += kDelimiter;
   out += name;
   return out;
+}
+
+std::optional<std::string> mailbox_name_problem(std::string_view name) {
+  if (name.empty()) return "Mailbox name is empty";
+  if (name.size() > 1000) return "Mailbox name is longer than 1000 octets";
+  if (name.front() == kDelimiter || name.back() == kDelimiter) return "Mailbox name may not start or end with /";
+  if (name.find("//") != std::string_view::npos) return "Mailbox name has an empty level (//)";
+  if (name.find_first_of("*%") != std::string_view::npos) return "Mailbox name may not contain * or %";
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) return "Mailbox name contains a control character";
+    if (c >= 0x80) return "Mailbox name must be 7-bit: modified UTF-7 (RFC 3501 5.1.3) carries other characters";
+  }
+  if (!valid_mutf7(name)) return "Mailbox name is not valid modified UTF-7 (RFC 3501 5.1.3): write & as &- and others as &...-";
+  return std::nullopt;
 }
 
 }  // namespace pillarbox::access

@@ -8,6 +8,7 @@
 // or mailbox exists, and what the viewer may see of it, is the caller's business.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -77,5 +78,12 @@ std::string other_user_name(std::string_view viewer_address, std::string_view ow
 
 /// "Public Folders/" + name.
 std::string public_name(std::string_view name);
+
+/// Why `name` cannot name a new mailbox (IMAP CREATE and RENAME without UTF8=ACCEPT,
+/// `pillarbox public create`), or nullopt when it can. Refused: an empty name; more than 1000
+/// octets; a '/' at the start or end; an empty level ("a//b"); '*' or '%' (LIST wildcards); and
+/// anything valid_mutf7 refuses (8-bit bytes, control characters, a malformed "&" shift). The
+/// text is one line, client-safe, and starts with "Mailbox name".
+std::optional<std::string> mailbox_name_problem(std::string_view name);
 
 }  // namespace pillarbox::access

@@ -108,5 +108,27 @@ TEST(AccessNames, BuildVisibleNames) {
   EXPECT_EQ(parse_name(public_name("News/2024")), (NameRef{Kind::public_folder, "", "News/2024"}));
 }
 
+TEST(AccessNames, MailboxNameProblem) {
+  for (std::string_view name : {"News", "News/2024", "a b", "Caf&AOk-", "R&-D", "x/INBOX", "x/y/z"}) {
+    EXPECT_EQ(mailbox_name_problem(name), std::nullopt) << name;
+  }
+  const std::string longest(1000, 'a');
+  EXPECT_EQ(mailbox_name_problem(longest), std::nullopt);
+  EXPECT_EQ(mailbox_name_problem(longest + "a"), "Mailbox name is longer than 1000 octets");
+  EXPECT_EQ(mailbox_name_problem(""), "Mailbox name is empty");
+  EXPECT_EQ(mailbox_name_problem("/News"), "Mailbox name may not start or end with /");
+  EXPECT_EQ(mailbox_name_problem("News/"), "Mailbox name may not start or end with /");
+  EXPECT_EQ(mailbox_name_problem("News//2024"), "Mailbox name has an empty level (//)");
+  EXPECT_EQ(mailbox_name_problem("News*"), "Mailbox name may not contain * or %");
+  EXPECT_EQ(mailbox_name_problem("%"), "Mailbox name may not contain * or %");
+  EXPECT_EQ(mailbox_name_problem("a\tb"), "Mailbox name contains a control character");
+  EXPECT_EQ(mailbox_name_problem("a\x7f"), "Mailbox name contains a control character");
+  EXPECT_TRUE(mailbox_name_problem("Caf\xc3\xa9")->starts_with("Mailbox name must be 7-bit"));
+  for (std::string_view bad : {"R&D", "&AOk", "&Jjo!-", "&AGE-"}) {  // bare &, unended shift, bad base64, ASCII in a shift
+    ASSERT_TRUE(mailbox_name_problem(bad).has_value()) << bad;
+    EXPECT_TRUE(mailbox_name_problem(bad)->starts_with("Mailbox name is not valid modified UTF-7")) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace pillarbox::access

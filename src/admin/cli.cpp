@@ -2,10 +2,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "admin/acl.h"
 #include "admin/context.h"
 #include "admin/deliver.h"
 #include "admin/domains.h"
 #include "admin/import.h"
+#include "admin/public_folders.h"
 #include "admin/serve.h"
 #include "admin/users.h"
 #include "admin/who.h"
@@ -26,6 +28,8 @@ int run(int argc, char** argv) {
   add_import_command(app, options, status);
   add_deliver_command(app, options, status);
   add_domain_commands(app, options, status);
+  add_acl_commands(app, options, status);
+  add_public_commands(app, options, status);
   add_check_command(app, options, status);
   add_who_commands(app, options, status);
   try {

@@ -42,8 +42,9 @@ int deliver(const GlobalOptions& options, const DeliverOptions& args) {
   if (sender.size() >= 2 && sender.front() == '<' && sender.back() == '>') sender = sender.substr(1, sender.size() - 2);
   std::size_t delivered = 0;
   for (auto target : *targets) {
-    if (!args.mailbox.empty()) {
-      // Like dovecot-lda -m: the named mailbox when it exists, INBOX otherwise.
+    if (!args.mailbox.empty() && !target.public_folder) {
+      // Like dovecot-lda -m: the named mailbox when it exists, INBOX otherwise. A public
+      // folder's address names its folder alone, so --mailbox does not apply to it.
       auto chosen = delivery::choose_mailbox(**store, target.account, args.mailbox);
       if (!chosen) return fail(kExTempFail, fmt::format("{}: {}", target.account.address, chosen.error().text));
       target.mailbox = std::move(chosen.value());
@@ -90,8 +91,8 @@ std::string read_message(std::istream& in, std::uint64_t max_octets, bool& too_b
 void add_deliver_command(CLI::App& app, GlobalOptions& options, int& status) {
   auto* cmd = app.add_subcommand("deliver", "Deliver one message from standard input (local delivery agent)");
   static DeliverOptions args;
-  cmd->add_option("ADDRESS", args.address, "Recipient: an account, an alias or user+mailbox@domain")->required();
-  cmd->add_option("--mailbox", args.mailbox, "Mailbox to deliver to when it exists (INBOX otherwise)");
+  cmd->add_option("ADDRESS", args.address, "Recipient: an account, an alias, user+mailbox@domain, or a public folder's address")->required();
+  cmd->add_option("--mailbox", args.mailbox, "Mailbox to deliver to when it exists (INBOX otherwise); not for a public folder's address");
   cmd->add_option("--from", args.from, "Envelope sender for Return-Path (default: the null sender <>)");
   cmd->footer(
       "Exit status (sysexits): 0 delivered; 65 message too large; 67 no such user; 75 temporary failure "

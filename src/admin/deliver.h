@@ -3,7 +3,7 @@
 // style setups). Exit codes are sysexits(3), which MTAs map to bounce or retry:
 //   0   delivered (durably stored)
 //   65  EX_DATAERR   the message is larger than limits.max_message_octets (permanent)
-//   67  EX_NOUSER    no account or alias for ADDRESS (permanent)
+//   67  EX_NOUSER    no account, alias or public folder for ADDRESS (permanent)
 //   75  EX_TEMPFAIL  anything else: configuration, store, disk (the MTA keeps it and retries)
 #pragma once
 

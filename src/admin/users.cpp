@@ -9,9 +9,7 @@
 #include "base/ascii.h"
 
 namespace pillarbox::admin {
-namespace {
 
-// A full address: local@domain, 7-bit, no spaces or control characters.
 bool valid_address(const std::string& a) {
   auto at = a.find('@');
   if (at == std::string::npos || at == 0 || at + 1 >= a.size() || a.find('@', at + 1) != std::string::npos) return false;
@@ -20,6 +18,8 @@ bool valid_address(const std::string& a) {
   }
   return a.size() <= 254;
 }
+
+namespace {
 
 // An alias: a bare login name ("user") or an address ("sales@example.org"); 7-bit, no spaces,
 // no '+' (it would be read as a subaddress at delivery).

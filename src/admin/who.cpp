@@ -7,29 +7,10 @@
 
 #include "admin/control_socket.h"
 #include "base/ascii.h"
+#include "base/json.h"
 
 namespace pillarbox::admin {
 namespace {
-
-// A JSON string literal (RFC 8259 §7): quotes, backslash and control characters escaped. Bytes
-// >= 0x80 pass through; account names and mailbox names are UTF-8.
-std::string json_string(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out.push_back('"');
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
-      out += fmt::format("\\u{:04x}", c);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  out.push_back('"');
-  return out;
-}
 
 std::string_view counting_name(session::Counting c) {
   return c == session::Counting::per_user ? "per-user" : "per-connection";
@@ -62,7 +43,7 @@ std::string who_json(const session::Registry& registry) {
       "{{\"counting\":{},\"capacity\":{},\"in_use\":{},\"sessions\":{},\"counted_sessions\":{},"
       "\"logged_in\":{},\"accounts\":{},\"limits\":{{\"max_connections\":{},\"max_connections_per_user\":{},"
       "\"max_connections_per_ip\":{}}},\"list\":[",
-      json_string(counting_name(u.counting)), u.capacity, u.in_use, u.sessions, u.counted_sessions, u.logged_in,
+      json::quote(counting_name(u.counting)), u.capacity, u.in_use, u.sessions, u.counted_sessions, u.logged_in,
       u.accounts, registry.limits().max_connections, registry.limits().max_connections_per_user,
       registry.limits().max_connections_per_ip);
   bool first = true;
@@ -72,10 +53,10 @@ std::string who_json(const session::Registry& registry) {
     out += fmt::format(
         "{{\"id\":{},\"protocol\":{},\"remote\":{},\"remote_port\":{},\"tls\":{},\"tls_description\":{},"
         "\"started\":{},\"started_utc\":{},\"state\":{},\"account\":{},\"mailbox\":{}}}",
-        json_string(s.id), json_string(session::protocol_name(s.protocol)), json_string(s.remote), s.remote_port,
-        s.tls.empty() ? "false" : "true", json_string(s.tls), s.started, json_string(utc_time(s.started)),
-        json_string(s.state), s.account.empty() ? "null" : json_string(s.account),
-        s.mailbox.empty() ? "null" : json_string(s.mailbox));
+        json::quote(s.id), json::quote(session::protocol_name(s.protocol)), json::quote(s.remote), s.remote_port,
+        s.tls.empty() ? "false" : "true", json::quote(s.tls), s.started, json::quote(utc_time(s.started)),
+        json::quote(s.state), s.account.empty() ? "null" : json::quote(s.account),
+        s.mailbox.empty() ? "null" : json::quote(s.mailbox));
   }
   out += "]}\n";
   return out;

@@ -12,17 +12,27 @@ Result<Delivered> deliver(store::MailStore& store, const Target& target, std::st
   std::string name = target.mailbox;
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto mailbox = store.get_mailbox(target.account.id, name);
-    if (!mailbox && mailbox.error().code == Errc::not_found && name != "INBOX") {
-      name = "INBOX";  // deleted or renamed since RCPT; INBOX always exists while the account does
-      continue;
+    Error gone;
+    if (mailbox) {
+      std::vector<store::AppendRequest> requests(1);
+      requests[0].content = with_trace_headers(return_path, recipient, message);
+      auto appended = store.append(mailbox->id, std::move(requests));
+      if (appended) return Delivered{target.account.address, mailbox->name, appended->uids.at(0)};
+      if (appended.error().code != Errc::not_found) return appended.error();
+      gone = appended.error();  // deleted between lookup and append
+    } else if (mailbox.error().code != Errc::not_found) {
+      return mailbox.error();
+    } else {
+      gone = mailbox.error();  // deleted or renamed since RCPT
     }
-    if (!mailbox) return mailbox.error();
-    std::vector<store::AppendRequest> requests(1);
-    requests[0].content = with_trace_headers(return_path, recipient, message);
-    auto appended = store.append(mailbox->id, std::move(requests));
-    if (appended) return Delivered{target.account.address, mailbox->name, appended->uids.at(0)};
-    if (appended.error().code != Errc::not_found || name == "INBOX") return appended.error();
-    name = "INBOX";  // deleted between lookup and append
+    if (target.public_folder) {
+      // The address named this folder and no other, and its owner has no INBOX: try again
+      // later, when resolution finds the folder again or answers "no such user".
+      return make_error(Errc::unavailable, "the public folder has gone since the recipient was accepted",
+                        target.account.address);
+    }
+    if (name == "INBOX") return gone;  // INBOX exists while the account does: the account has gone
+    name = "INBOX";
   }
   return make_error(Errc::unavailable, "mailbox changed during delivery, try again");
 }

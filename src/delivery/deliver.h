@@ -12,15 +12,18 @@ namespace pillarbox::delivery {
 
 /// Where a copy landed, for the log and the caller's reply.
 struct Delivered {
-  std::string address;   ///< the account's address
-  std::string mailbox;   ///< the mailbox it went to
+  std::string address;   ///< the account's address; for a public folder "Public Folders/<name>"
+  std::string mailbox;   ///< the mailbox it went to, as stored
   store::Uid uid = 0;
 };
 
 /// Appends `message` (CRLF line ends, as received) with Return-Path and Delivered-To prepended
 /// (see with_trace_headers) to `target`'s mailbox, or to INBOX when that mailbox has gone since
-/// resolution. Returns only after the store has durably committed the copy (MailStore::append),
-/// so a caller may then answer "delivered".
+/// resolution. A public folder (Target::public_folder) has no such fallback: when it has gone,
+/// the delivery fails with Errc::unavailable (temporary, LMTP 451), so the MTA retries and the
+/// next resolution decides, and the copy is neither lost nor put anywhere else.
+/// Returns only after the store has durably committed the copy (MailStore::append), so a caller
+/// may then answer "delivered".
 /// Errors: Errc::not_found when the account itself has gone (permanent); anything else is
 /// temporary (the MTA keeps the message and retries).
 Result<Delivered> deliver(store::MailStore& store, const Target& target, std::string_view return_path,

@@ -49,6 +49,53 @@ TEST_F(Deliver, AnAccountDeletedSinceResolutionIsNotFound) {
   EXPECT_EQ(done.error().code, Errc::not_found);
 }
 
+// A public folder as resolve() finds it by its address.
+class DeliverPublic : public Deliver {
+ protected:
+  void SetUp() override {
+    Deliver::SetUp();
+    auto box = store_->create_mailbox(store_->public_account(), "News");
+    ASSERT_TRUE(box.ok());
+    ASSERT_TRUE(store_->set_mailbox_address(box->id, "news@example.org").ok());
+    auto targets = resolve(*store_, "news@example.org");
+    ASSERT_TRUE(targets.ok());
+    ASSERT_EQ(targets->size(), 1u);
+    news_ = targets->front();
+    owner_.id = store_->public_account();
+  }
+  Target news_;
+  store::Account owner_;  // the public folders' owner, for contents()
+};
+
+TEST_F(DeliverPublic, StoresTheCopyInTheFolder) {
+  auto done = deliver(*store_, news_, "bob@example.com", "news@example.org", "Subject: hi\r\n\r\nx\r\n");
+  ASSERT_TRUE(done.ok()) << done.error().text;
+  EXPECT_EQ(done->address, "Public Folders/News");
+  EXPECT_EQ(done->mailbox, "News");
+  EXPECT_EQ(done->uid, 1u);
+  EXPECT_EQ(contents(owner_, "News"),
+            (std::vector<std::string>{"Return-Path: <bob@example.com>\r\nDelivered-To: news@example.org\r\n"
+                                      "Subject: hi\r\n\r\nx\r\n"}));
+}
+
+TEST_F(DeliverPublic, AFolderDeletedSinceResolutionIsATemporaryFailure) {
+  ASSERT_TRUE(store_->delete_mailbox(owner_.id, "News").ok());
+  auto done = deliver(*store_, news_, "", "news@example.org", "x\r\n");
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.error().code, Errc::unavailable);  // LMTP 451, EX_TEMPFAIL: never lost
+  auto left = store_->list_mailboxes(owner_.id);
+  ASSERT_TRUE(left.ok());
+  EXPECT_TRUE(left->empty());  // no INBOX was made up for it
+}
+
+TEST_F(DeliverPublic, AFolderRenamedSinceResolutionIsATemporaryFailure) {
+  ASSERT_TRUE(store_->rename_mailbox(owner_.id, "News", "Old").ok());
+  auto done = deliver(*store_, news_, "", "news@example.org", "x\r\n");
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.error().code, Errc::unavailable);
+  EXPECT_EQ(contents(owner_, "Old").size(), 0u);
+}
+
 TEST_F(Deliver, TheStoredCopySurvivesReopeningTheStore) {
   auto alice = add_account("alice@example.org");
   ASSERT_TRUE(deliver(*store_, Target{alice, "INBOX"}, "", "alice@example.org", "durable\r\n").ok());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "access/names.h"
 #include "base/ascii.h"
 
 namespace pillarbox::delivery {
@@ -28,6 +29,22 @@ Result<std::vector<store::Account>> lookup(store::Directory& directory, const st
   return unique;
 }
 
+// The public folder whose delivery address is `address`, as a one-Target list; empty when no
+// public folder has it (not an error).
+Result<std::vector<Target>> public_folder(store::MailStore& store, const std::string& address) {
+  auto found = store.find_mailbox_address(address);
+  if (!found) {
+    if (found.error().code == Errc::not_found) return std::vector<Target>{};
+    return found.error();
+  }
+  auto& [owner, info] = found.value();
+  if (owner != store.public_account()) return std::vector<Target>{};
+  store::Account account;
+  account.id = owner;
+  account.address = access::public_name(info.name);
+  return std::vector<Target>{Target{std::move(account), std::move(info.name), true}};
+}
+
 }  // namespace
 
 Result<std::string> choose_mailbox(store::MailStore& store, const store::Account& account, std::string_view wanted) {
@@ -44,6 +61,8 @@ Result<std::vector<Target>> resolve(store::MailStore& store, std::string_view ad
   if (!found) return found.error();
   std::string detail;
   if (found->empty()) {
+    auto folder = public_folder(store, lowered);
+    if (!folder || !folder->empty()) return folder;
     // Subaddress (RFC 5233 style "user+detail"): the detail keeps its case, since mailbox
     // names are case-sensitive.
     const auto at = address.rfind('@');

@@ -81,6 +81,67 @@ TEST_F(Resolve, Unknown) {
   EXPECT_EQ(targets("+Work@example.org"), (V{"not_found"}));
 }
 
+// A public folder with a delivery address, as `pillarbox public create NAME --address` makes it.
+class ResolvePublic : public Resolve {
+ protected:
+  void SetUp() override {
+    Resolve::SetUp();
+    add_public("News", "news@example.org");
+  }
+  void add_public(const std::string& name, const std::string& address) {
+    auto box = store_->create_mailbox(store_->public_account(), name);
+    ASSERT_TRUE(box.ok()) << name;
+    ASSERT_TRUE(store_->set_mailbox_address(box->id, address).ok()) << address;
+  }
+};
+
+TEST_F(ResolvePublic, TheAddressNamesTheFolder) {
+  auto r = resolve(*store_, "news@example.org");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_TRUE((*r)[0].public_folder);
+  EXPECT_EQ((*r)[0].account.id, store_->public_account());
+  EXPECT_EQ((*r)[0].account.address, "Public Folders/News");
+  EXPECT_EQ((*r)[0].mailbox, "News");
+  EXPECT_EQ(targets("NEWS@Example.ORG"), (V{"Public Folders/News:News"}));
+}
+
+TEST_F(ResolvePublic, ANestedFolder) {
+  add_public("News/2024", "news-2024@example.org");
+  EXPECT_EQ(targets("news-2024@example.org"), (V{"Public Folders/News/2024:News/2024"}));
+}
+
+TEST_F(ResolvePublic, NoSubaddressOfAPublicFolderAddress) {
+  EXPECT_EQ(targets("news+News@example.org"), (V{"not_found"}));
+  EXPECT_EQ(targets("news+@example.org"), (V{"not_found"}));
+}
+
+TEST_F(ResolvePublic, AnExactAddressWinsOverAnAccountsSubaddress) {
+  add_public("Work", "alice+work@example.org");
+  EXPECT_EQ(targets("alice+work@example.org"), (V{"Public Folders/Work:Work"}));
+  EXPECT_EQ(targets("alice+Work@example.org"), (V{"Public Folders/Work:Work"}));  // addresses ignore case
+  EXPECT_EQ(targets("alice+lists/pillarbox@example.org"), (V{"alice@example.org:lists/pillarbox"}));
+}
+
+TEST_F(ResolvePublic, ARemovedAddressIsUnknown) {
+  auto box = store_->get_mailbox(store_->public_account(), "News");
+  ASSERT_TRUE(box.ok());
+  ASSERT_TRUE(store_->set_mailbox_address(box->id, "").ok());
+  EXPECT_EQ(targets("news@example.org"), (V{"not_found"}));
+}
+
+TEST_F(ResolvePublic, ADeletedFolderIsUnknown) {
+  ASSERT_TRUE(store_->delete_mailbox(store_->public_account(), "News").ok());
+  EXPECT_EQ(targets("news@example.org"), (V{"not_found"}));
+}
+
+TEST_F(ResolvePublic, AnAddressOnAnAccountsMailboxIsNotARecipient) {
+  auto work = store_->get_mailbox(alice_.id, "Work");
+  ASSERT_TRUE(work.ok());
+  ASSERT_TRUE(store_->set_mailbox_address(work->id, "work@example.org").ok());
+  EXPECT_EQ(targets("work@example.org"), (V{"not_found"}));
+}
+
 TEST_F(Resolve, ChooseMailbox) {
   EXPECT_EQ(*choose_mailbox(*store_, alice_, "Work"), "Work");
   EXPECT_EQ(*choose_mailbox(*store_, alice_, "work"), "INBOX");

@@ -39,6 +39,7 @@
 #include <fmt/format.h>
 
 #include "base/ascii.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "mail/message.h"
 #include "store/blob_store.h"
@@ -251,23 +252,6 @@ std::string ranges_json(const UidSet& set) {
     out += "[" + std::to_string(r.first) + "," + std::to_string(r.last) + "]";
   }
   out.push_back(']');
-  return out;
-}
-
-// A JSON string literal for json_each() parameters.
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
-      out += fmt::format("\\u{:04x}", c);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  out.push_back('"');
   return out;
 }
 
@@ -1192,7 +1176,7 @@ class SqliteStore final : public MailStore, public Directory {
     std::string wanted = "[";
     for (const auto& id : identifiers) {
       if (wanted.size() > 1) wanted.push_back(',');
-      wanted += json_string(ascii::lower(id));
+      wanted += json::quote(ascii::lower(id));
     }
     wanted.push_back(']');
     return guarded("list_shared", [&]() -> Result<std::vector<SharedMailbox>> {
