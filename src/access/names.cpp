@@ -115,7 +115,11 @@ std::optional<std::string> mailbox_name_problem(std::string_view name) {
     if (c < 0x20 || c == 0x7f) return "Mailbox name contains a control character";
     if (c >= 0x80) return "Mailbox name must be 7-bit: modified UTF-7 (RFC 3501 5.1.3) carries other characters";
   }
-  if (!valid_mutf7(name)) return "Mailbox name is not valid modified UTF-7 (RFC 3501 5.1.3): write & as &- and others as &...-";
+  auto decoded = mutf7_to_utf8(name);
+  if (!decoded) return "Mailbox name is not valid modified UTF-7 (RFC 3501 5.1.3): write & as &- and others as &...-";
+  // A shift sequence can carry what the raw bytes may not (U+0001..U+001F, U+007F).
+  for (unsigned char c : *decoded)
+    if (c < 0x20 || c == 0x7f) return "Mailbox name contains a control character";
   return std::nullopt;
 }
 

@@ -124,6 +124,10 @@ TEST(AccessNames, MailboxNameProblem) {
   EXPECT_EQ(mailbox_name_problem("a\tb"), "Mailbox name contains a control character");
   EXPECT_EQ(mailbox_name_problem("a\x7f"), "Mailbox name contains a control character");
   EXPECT_TRUE(mailbox_name_problem("Caf\xc3\xa9")->starts_with("Mailbox name must be 7-bit"));
+  // U+0001 and U+001F written as shifts are control characters all the same.
+  EXPECT_EQ(mailbox_name_problem("a&AAE-b"), "Mailbox name contains a control character");
+  EXPECT_EQ(mailbox_name_problem("&AB8-"), "Mailbox name contains a control character");
+  EXPECT_EQ(mailbox_name_problem("Caf&AOk-"), std::nullopt);
   for (std::string_view bad : {"R&D", "&AOk", "&Jjo!-", "&AGE-"}) {  // bare &, unended shift, bad base64, ASCII in a shift
     ASSERT_TRUE(mailbox_name_problem(bad).has_value()) << bad;
     EXPECT_TRUE(mailbox_name_problem(bad)->starts_with("Mailbox name is not valid modified UTF-7")) << bad;

@@ -26,6 +26,19 @@ std::string string_out(std::string_view s) {
   return out;
 }
 
+std::string astring_out(std::string_view s) {
+  bool atom = !s.empty();
+  for (unsigned char c : s) {
+    // ATOM-CHAR: any CHAR except atom-specials ( ) { SP CTL % * " \ ] (RFC 3501 §9).
+    if (c <= 0x20 || c >= 0x7f || c == '(' || c == ')' || c == '{' || c == '%' || c == '*' || c == '"' ||
+        c == '\\' || c == ']') {
+      atom = false;
+      break;
+    }
+  }
+  return atom ? std::string(s) : string_out(s);
+}
+
 std::string nstring_out(const std::string* s) { return s ? string_out(*s) : "NIL"; }
 
 std::string mailbox_out(std::string_view name) { return string_out(name); }

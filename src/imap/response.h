@@ -12,6 +12,9 @@ namespace pillarbox::imap {
 /// A string as a quoted string when it is short 7-bit text without CR, LF or NUL, otherwise
 /// as a literal "{N}\r\n<bytes>" (RFC 3501 §4.3).
 std::string string_out(std::string_view s);
+/// An astring (RFC 3501 §9): the bare atom when `s` is a non-empty atom (as rights letters and
+/// most addresses are), else as string_out.
+std::string astring_out(std::string_view s);
 /// Like string_out, but NIL for an empty optional value.
 std::string nstring_out(const std::string* s);
 /// A mailbox name for LIST/LSUB/STATUS responses: always quoted or a literal.

@@ -150,4 +150,16 @@ TEST_P(StoreConformance, MailboxAddressesAreUniqueAcrossAccountsAndAliases) {
   EXPECT_EQ(store().find_mailbox_address("news@example.com").error().code, Errc::not_found);
 }
 
+TEST_P(StoreConformance, PublicFolderNamesHaveNoInboxRule) {
+  const AccountId owner = store().public_account();
+  const MailboxInfo lower = must(store().create_mailbox(owner, "inbox"));
+  EXPECT_EQ(lower.name, "inbox");
+  const MailboxInfo upper = must(store().create_mailbox(owner, "INBOX"));
+  EXPECT_NE(upper.id, lower.id);
+  must(store().rename_mailbox(owner, "INBOX", "Old"));
+  EXPECT_EQ(must(store().get_mailbox(owner, "Old")).id, upper.id);  // moved, not emptied
+  must(store().delete_mailbox(owner, "inbox"));
+  EXPECT_EQ(store().get_mailbox(owner, "inbox").error().code, Errc::not_found);
+}
+
 }  // namespace pillarbox::store::conformance

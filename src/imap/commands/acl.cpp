@@ -60,11 +60,11 @@ asio::awaitable<Reply> cmd_getacl(Session& s, Request& r) {
   if (!acl.ok()) co_return reply_for(s, acl.error());
   std::string line = "ACL " + mailbox_out(m.visible);
   if (m.where != MailboxAccess::Where::public_folder)
-    line += " " + string_out(m.owner_address) + " " + access::to_string(access::Rights::all());
+    line += " " + astring_out(m.owner_address) + " " + access::to_string(access::Rights::all());
   for (const auto& e : *acl) {
     auto rights = access::parse_rights(e.rights);
     if (!rights || is_owner(m, e.identifier)) continue;
-    line += " " + string_out(e.identifier) + " " + string_out(access::to_string(*rights));
+    line += " " + astring_out(e.identifier) + " " + astring_out(access::to_string(*rights));
   }
   s.untagged(line);
   co_return Reply::ok("GETACL completed");
@@ -150,7 +150,7 @@ asio::awaitable<Reply> cmd_listrights(Session& s, Request& r) {
   auto target = co_await administered(s, name);
   if (auto* refused = std::get_if<Reply>(&target)) co_return std::move(*refused);
   auto& m = std::get<MailboxAccess>(target);
-  s.untagged(fmt::format("LISTRIGHTS {} {} {}", mailbox_out(m.visible), string_out(raw),
+  s.untagged(fmt::format("LISTRIGHTS {} {} {}", mailbox_out(m.visible), astring_out(raw),
                          access::listrights_answer(is_owner(m, *identifier))));
   co_return Reply::ok("LISTRIGHTS completed");
 }
@@ -162,7 +162,7 @@ asio::awaitable<Reply> cmd_myrights(Session& s, Request& r) {
   auto target = co_await resolve(s, name);
   if (!target.ok()) co_return reply_for(s, target.error());
   if (!target->exists()) co_return no_such_mailbox();
-  s.untagged(fmt::format("MYRIGHTS {} {}", mailbox_out(target->visible), string_out(access::to_string(target->rights))));
+  s.untagged(fmt::format("MYRIGHTS {} {}", mailbox_out(target->visible), astring_out(access::to_string(target->rights))));
   co_return Reply::ok("MYRIGHTS completed");
 }
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "access/mutf7.h"
+#include "access/names.h"
 #include "base/log.h"
 
 namespace pillarbox::imap {
@@ -71,24 +71,7 @@ std::string permanent_flags(const SelectedMailbox& mailbox) {
   return text;
 }
 
-std::optional<std::string> invalid_mailbox_name(std::string_view name) {
-  if (name.empty()) return "Mailbox name is empty";
-  if (name.size() > 1000) return "Mailbox name is too long";
-  if (name.front() == '/' || name.back() == '/') return "Mailbox name may not start or end with /";
-  if (name.find("//") != std::string_view::npos) return "Mailbox name has an empty level";
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) return "Mailbox name contains a control character";
-    if (c >= 0x80) return "Mailbox name must be 7-bit (modified UTF-7, RFC 3501 5.1.3)";
-    if (c == '*' || c == '%') return "Mailbox name may not contain * or %";
-  }
-  auto decoded = access::mutf7_to_utf8(name);
-  if (!decoded) return "Mailbox name is not valid modified UTF-7 (RFC 3501 5.1.3)";
-  // A shift sequence can carry what the raw bytes may not: check the name it stands for too.
-  for (unsigned char c : *decoded) {
-    if (c < 0x20 || c == 0x7f) return "Mailbox name contains a control character";
-  }
-  return std::nullopt;
-}
+std::optional<std::string> invalid_mailbox_name(std::string_view name) { return access::mailbox_name_problem(name); }
 
 store::UidSet resolve_set(const SelectedMailbox& mailbox, const SequenceSet& set, bool uid) {
   if (uid) return mailbox.known(set.resolve(mailbox.max_uid()));

@@ -32,9 +32,9 @@ std::string permanent_flags(const SelectedMailbox& mailbox);
 /// \Deleted, w for the rest), and without \Seen when it is kept per reader (`private_seen`).
 store::Flags allowed_flags(store::Flags flags, const access::Rights& rights, bool private_seen);
 
-/// Checks a mailbox name a client wants to create or rename to: not empty, at most 1000
-/// octets, no empty hierarchy level, no control characters, 7-bit (RFC 3501 §5.1.3 modified
-/// UTF-7 carries everything else). Returns the problem, or nullopt when the name is fine.
+/// Checks a mailbox name a client wants to create or rename to (access::mailbox_name_problem:
+/// RFC 3501 §5.1.3 modified UTF-7, no empty level, no wildcard). Returns the problem, or
+/// nullopt when the name is fine.
 std::optional<std::string> invalid_mailbox_name(std::string_view name);
 
 /// The UIDs a sequence set stands for in the selected mailbox, restricted to messages the

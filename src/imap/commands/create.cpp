@@ -55,10 +55,11 @@ asio::awaitable<Reply> cmd_create(Session& s, Request& r) {
   }
   const store::AccountId owner = target->owner;
   const std::string inner = target->name;
-  auto call1 = [&st, owner, inner, acl = allowed->inherited_acl] {
+  const bool has_inbox = target->where != MailboxAccess::Where::public_folder;
+  auto call1 = [&st, owner, inner, has_inbox, acl = allowed->inherited_acl] {
     for (std::size_t slash = inner.find('/'); slash != std::string::npos; slash = inner.find('/', slash + 1)) {
       std::string superior = inner.substr(0, slash);
-      if (ascii::iequals(superior, "INBOX")) superior = "INBOX";
+      if (has_inbox && ascii::iequals(superior, "INBOX")) superior = "INBOX";
       Status made = create_one(st, owner, superior, acl, true);
       if (!made) return made;
     }

@@ -573,7 +573,7 @@ class SqliteStore final : public MailStore, public Directory {
   }
 
   Result<MailboxInfo> get_mailbox(AccountId account, std::string_view name) override {
-    const std::string n = normalize_mailbox(name);
+    const std::string n = normalize(account, name);
     return guarded("get_mailbox", [&]() -> Result<MailboxInfo> {
       auto r = reader();
       Transaction tx(*r, false);
@@ -585,7 +585,7 @@ class SqliteStore final : public MailStore, public Directory {
   }
 
   Result<MailboxInfo> create_mailbox(AccountId account, std::string_view name) override {
-    const std::string n = normalize_mailbox(name);
+    const std::string n = normalize(account, name);
     if (n.empty()) return make_error(Errc::invalid, "Empty mailbox name");
     return write_op("create_mailbox", [&]() -> Result<MailboxInfo> {
       {
@@ -602,8 +602,8 @@ class SqliteStore final : public MailStore, public Directory {
   }
 
   Status delete_mailbox(AccountId account, std::string_view name) override {
-    const std::string n = normalize_mailbox(name);
-    if (n == "INBOX") return make_error(Errc::no_perm, "INBOX cannot be deleted");
+    const std::string n = normalize(account, name);
+    if (n == "INBOX" && account != public_account_) return make_error(Errc::no_perm, "INBOX cannot be deleted");
     MailboxId id = 0;
     std::vector<BlobId> dead;
     Status s = write_op("delete_mailbox", [&]() -> Status {
@@ -627,16 +627,17 @@ class SqliteStore final : public MailStore, public Directory {
   }
 
   Status rename_mailbox(AccountId account, std::string_view from, std::string_view to) override {
-    const std::string f = normalize_mailbox(from);
-    const std::string t = normalize_mailbox(to);
+    const std::string f = normalize(account, from);
+    const std::string t = normalize(account, to);
     if (t.empty()) return make_error(Errc::invalid, "Empty mailbox name");
     std::vector<MailboxId> changed;
+    const bool inbox_rules = account != public_account_;
     Status s = write_op("rename_mailbox", [&]() -> Status {
       auto src = find_mailbox(*writer_, account, f);
       if (!src) return no_mailbox();
       if (find_mailbox(*writer_, account, t))
         return make_error(Errc::already_exists, "Mailbox already exists");
-      if (f != "INBOX") {
+      if (f != "INBOX" || !inbox_rules) {
         writer_->prepare("UPDATE mailboxes SET name = ?2 WHERE id = ?1").bind_all(src->id, t).run();
         changed.push_back(src->id);
         return {};
@@ -684,7 +685,7 @@ class SqliteStore final : public MailStore, public Directory {
   }
 
   Status set_subscribed(AccountId account, std::string_view name, bool subscribed) override {
-    const std::string n = normalize_mailbox(name);
+    const std::string n = normalize(account, name);
     return write_op("set_subscribed", [&]() -> Status {
       if (subscribed) {
         {
@@ -1328,6 +1329,13 @@ class SqliteStore final : public MailStore, public Directory {
   }
 
  private:
+  // "INBOX" in any case is the inbox (RFC 3501 §5.1) of an account; public folders have none, so
+  // their names are kept exactly as written.
+  std::string normalize(AccountId account, std::string_view name) const {
+    if (account == public_account_) return std::string(name);
+    return normalize_mailbox(name);
+  }
+
   // --- reader pool ---------------------------------------------------------------------------
 
   struct ReaderDeleter {
