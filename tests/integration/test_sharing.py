@@ -5,6 +5,7 @@ admin CLI, checked through what each account's LIST shows exactly, what each may
 show only subscriptions (LSUB)."""
 import imaplib
 import re
+import subprocess
 import unittest
 
 from pbserver import PillarboxServer
@@ -252,6 +253,49 @@ class PublicFolderDelivery(unittest.TestCase):
             '(\\HasNoChildren) "/" "Public Folders/Lists/Announce"',
         ])
         c.logout()
+
+
+class CurlOnShared(unittest.TestCase):
+    """curl, a real IMAP client, walking the namespaces by URL."""
+
+    def setUp(self):
+        self.srv = PillarboxServer()
+        for who in (BOB, ALICE):
+            self.srv.add_user(who, PW)
+        self.srv.start()
+        bob = Client(self.srv, BOB)
+        bob.run("CREATE", "Project")
+        bob.c.append("Project", None, None, message("plan for curl"))
+        bob.run("SETACL", "Project", ALICE, "lr")
+        bob.logout()
+
+    def tearDown(self):
+        self.srv.__exit__(None, None, None)
+
+    def curl(self, path, *args, expect=0):
+        r = subprocess.run(["curl", "-s", "-S", "--max-time", "30", "--user", f"{ALICE}:{PW}", *args,
+                            f"imap://127.0.0.1:{self.srv.imap_port}/{path}"], capture_output=True, timeout=60)
+        self.assertEqual(r.returncode, expect, r.stderr)
+        return r.stdout
+
+    def test_curl_lists_and_reads_a_shared_mailbox(self):
+        listing = self.curl("").decode().split("\r\n")
+        self.assertIn('* LIST (\\Noselect \\HasChildren) "/" "Other users"', listing)
+        self.assertIn('* LIST (\\HasNoChildren) "/" "Other users/bob/Project"', listing)
+        body = self.curl("Other%20users/bob/Project/;UID=1")
+        self.assertEqual(body, message("plan for curl"))
+        self.assertIn(b'* NAMESPACE (("" "/")) (("Other users/" "/")) (("Public Folders/" "/"))',
+                      self.curl("", "-X", "NAMESPACE"))
+        self.assertIn(b'* MYRIGHTS "Other users/bob/Project" lr',
+                      self.curl("", "-X", 'MYRIGHTS "Other users/bob/Project"'))
+        # Without "i", curl's upload fails (curl exits 78 for a refused APPEND: "remote file not found").
+        r = subprocess.run(["curl", "-s", "--max-time", "30", "--user", f"{ALICE}:{PW}", "-T", "-",
+                            f"imap://127.0.0.1:{self.srv.imap_port}/Other%20users/bob/Project"],
+                           input=message("nope"), capture_output=True, timeout=60)
+        self.assertNotEqual(r.returncode, 0)
+        b = Client(self.srv, BOB)
+        self.assertEqual(b.c.status("Project", "(MESSAGES)")[1], [b'"Project" (MESSAGES 1)'])
+        b.logout()
 
 
 if __name__ == "__main__":
