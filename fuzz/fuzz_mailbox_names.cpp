@@ -54,7 +54,8 @@ void check_names(std::string_view name) {
     fail("a personal name lost its text", name);
   const std::string viewer = "viewer@example.org";
   const std::string owner = access::owner_address(viewer, ref.user);
-  if (!ref.user.empty() && owner.empty()) fail("a user part named no address", name);
+  if (!ref.user.empty() && access::valid_mutf7(ref.user) && access::mutf7_to_utf8(ref.user) != "" && owner.empty())
+    fail("a user part named no address", name);
 }
 
 void check_acl(std::string_view identifier, std::string_view modification) {

@@ -64,7 +64,11 @@ bool reserved_personal_name(std::string_view name) {
   return ascii::iequals(first, kOtherUsers) || ascii::iequals(first, kPublicFolders);
 }
 
-std::string owner_address(std::string_view viewer_address, std::string_view user_part) {
+std::string owner_address(std::string_view viewer_address, std::string_view encoded_user_part) {
+  // The user part is part of a mailbox name, so it arrives in modified UTF-7 ("r&-d" for r&d).
+  const auto decoded = mutf7_to_utf8(encoded_user_part);
+  if (!decoded) return {};
+  const std::string_view user_part = *decoded;
   if (user_part.empty()) return {};
   if (user_part.find('@') != std::string_view::npos) return ascii::lower(user_part);
   const std::string_view domain = domain_of(viewer_address);
@@ -92,7 +96,7 @@ std::string user_part(std::string_view viewer_address, std::string_view owner_ad
 std::string other_user_name(std::string_view viewer_address, std::string_view owner_address, std::string_view name) {
   std::string out(kOtherUsers);
   out += kDelimiter;
-  out += user_part(viewer_address, owner_address);
+  out += utf8_to_mutf7(user_part(viewer_address, owner_address));
   out += kDelimiter;
   out += name;
   return out;

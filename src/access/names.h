@@ -56,7 +56,8 @@ NameRef parse_name(std::string_view visible);
 /// so no personal mailbox looks like, or hides, a namespace. "Public FoldersX" is not reserved.
 bool reserved_personal_name(std::string_view name);
 
-/// The account address that the <user> part of "Other users/<user>/..." names, for a viewer
+/// The account address that the <user> part of "Other users/<user>/..." names (as written in the
+/// mailbox name, so in modified UTF-7: "r&-d" names r&d; "" when it is not valid), for a viewer
 /// logged in as `viewer_address`: with an '@' it is a full address; without, a local part in
 /// the viewer's own domain (the part after the viewer's last '@'), or just the local part when
 /// the viewer has no domain. Lower-cased (ASCII), as the Directory keeps addresses. An empty
@@ -72,7 +73,7 @@ std::string owner_address(std::string_view viewer_address, std::string_view user
 /// domains).
 std::string user_part(std::string_view viewer_address, std::string_view owner_address);
 
-/// "Other users/" + user_part(viewer, owner) + "/" + name: how `viewer_address` sees the
+/// "Other users/" + user_part(viewer, owner) in modified UTF-7 + "/" + name: how `viewer_address` sees the
 /// mailbox `name` of `owner_address`.
 std::string other_user_name(std::string_view viewer_address, std::string_view owner_address, std::string_view name);
 

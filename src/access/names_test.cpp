@@ -134,5 +134,13 @@ TEST(AccessNames, MailboxNameProblem) {
   }
 }
 
+TEST(AccessNames, UserPartIsModifiedUtf7InNames) {
+  // An address with '&' is legal; in a mailbox name it must be written "&-" (RFC 3501 §5.1.3).
+  EXPECT_EQ(other_user_name("alice@example.org", "r&d@example.org", "INBOX"), "Other users/r&-d/INBOX");
+  EXPECT_EQ(owner_address("alice@example.org", "r&-d"), "r&d@example.org");
+  EXPECT_EQ(owner_address("alice@example.org", "r&d"), "");  // not modified UTF-7: no account
+  EXPECT_EQ(owner_address("alice@example.org", "&AOk-t&AOk-"), "\xc3\xa9t\xc3\xa9@example.org");
+}
+
 }  // namespace
 }  // namespace pillarbox::access

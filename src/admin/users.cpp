@@ -15,6 +15,9 @@ bool valid_address(const std::string& a) {
   if (at == std::string::npos || at == 0 || at + 1 >= a.size() || a.find('@', at + 1) != std::string::npos) return false;
   for (unsigned char c : a) {
     if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '(' || c == ')' || c == '<' || c == '>') return false;
+    // An address is part of mailbox names ("Other users/<address>/..."): no hierarchy delimiter
+    // and no LIST wildcard in it.
+    if (c == '/' || c == '%' || c == '*') return false;
   }
   return a.size() <= 254;
 }

@@ -117,28 +117,26 @@ Result<CreateRights> create_rights(store::MailStore& store, const store::Account
     return out;
   }
   if (target.where == MailboxAccess::Where::node || target.owner == 0) return out;
-  std::string parent = target.name;
-  while (true) {
-    const auto slash = parent.rfind('/');
-    if (slash == std::string::npos) return out;  // the top of the tree: not the viewer's to fill
-    parent.resize(slash);
-    auto info = store.get_mailbox(target.owner, parent);
-    if (!info) {
-      if (info.error().code == Errc::not_found) continue;
-      return info.error();
-    }
-    auto acl = store.get_acl(info->id);
-    if (!acl) {
-      if (acl.error().code == Errc::not_found) continue;
-      return acl.error();
-    }
-    const access::Rights rights = rights_from(viewer.address, *acl);
-    // A parent the viewer may not look up is no parent for it: the name stays unusable.
-    if (!rights.has('l')) return out;
-    out.rights = rights;
-    out.inherited_acl = std::move(*acl);
-    return out;
+  // Only the immediate parent counts here: walking up past levels the viewer may not see would
+  // answer differently for a hidden level and a missing one, and so tell them apart.
+  const auto slash = target.name.rfind('/');
+  if (slash == std::string::npos) return out;  // the top of the tree: not the viewer's to fill
+  auto info = store.get_mailbox(target.owner, target.name.substr(0, slash));
+  if (!info) {
+    if (info.error().code == Errc::not_found) return out;
+    return info.error();
   }
+  auto acl = store.get_acl(info->id);
+  if (!acl) {
+    if (acl.error().code == Errc::not_found) return out;
+    return acl.error();
+  }
+  const access::Rights rights = rights_from(viewer.address, *acl);
+  // A parent the viewer may not look up is no parent for it: the name stays unusable.
+  if (!rights.has('l')) return out;
+  out.rights = rights;
+  out.inherited_acl = std::move(*acl);
+  return out;
 }
 
 Result<std::vector<VisibleMailbox>> visible_mailboxes(store::MailStore& store, const store::Account& viewer) {

@@ -47,10 +47,11 @@ struct MailboxAccess {
 Result<MailboxAccess> resolve_mailbox(store::MailStore& store, const store::Account& viewer, std::string_view visible);
 
 /// The rights that decide whether `visible` may be created (RFC 4314 §4 CREATE: 'k' on the
-/// nearest existing parent): all in the personal namespace; in another's tree or among public
-/// folders, the viewer's rights on the closest existing ancestor it can look up, or none when
-/// there is none (the top of another's tree and of Public Folders is the owner's or the
-/// administrator's). Also gives that ancestor's ACL, which a new mailbox inherits (§4 SHOULD).
+/// parent): all in the personal namespace; in another's tree or among public folders, the
+/// viewer's rights on the immediate parent when it exists and the viewer may look it up, none
+/// otherwise (so a hidden parent and a missing one answer alike, and the top of another's tree
+/// and of Public Folders is the owner's or the administrator's). Also gives that parent's ACL,
+/// which a new mailbox inherits (§4 SHOULD).
 struct CreateRights {
   access::Rights rights;
   std::vector<store::AclEntry> inherited_acl;

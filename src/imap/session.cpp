@@ -68,7 +68,7 @@ void Session::set_state(State state) {
   state_ = std::move(state);
   touch();
   if (registration_) {
-    if (auto* sel = selected()) registration_->set_state("selected", sel->info.name);
+    if (auto* sel = selected()) registration_->set_state("selected", sel->visible);
     else registration_->set_state(account() ? "authenticated" : "not authenticated");
   }
 }
@@ -311,7 +311,18 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
   store::UidSet flag_updates;
   if (sel->dirty->exchange(false)) {
     auto since = sel->synced_modseq;
-    auto call0 = [&st = store(), id, since] { return st.changes_since(id, since); };
+    // A private \Seen is read again with the changes: new messages may come already seen (this
+    // reader's APPEND or COPY from another session), and other sessions of the reader change it.
+    const std::optional<store::AccountId> reader =
+        sel->private_seen ? std::optional<store::AccountId>(sel->reader) : std::nullopt;
+    auto call0 = [&st = store(), id, since, reader] {
+      auto changes = st.changes_since(id, since);
+      if (!changes || !reader) return changes;
+      auto seen = st.private_seen(id, *reader);
+      if (!seen) return Result<store::Changes>(seen.error());
+      changes->private_seen = std::move(*seen);
+      return changes;
+    };
     auto changes = co_await store_call(std::move(call0));
     sel = selected();
     if (!sel) co_return;
@@ -320,6 +331,7 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
       sel->dirty->store(true);
       co_return;
     }
+    if (sel->private_seen && changes->private_seen) *sel->private_seen = std::move(*changes->private_seen);
     for (auto uid : changes->expunged) {
       if (sel->seq_of(uid)) sel->pending_expunges.add(uid);
     }
@@ -345,9 +357,10 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
   if (new_messages) {
     const store::Uid first_new = sel->uid_at(sel->exists() - static_cast<std::uint32_t>(new_messages) + 1);
     untagged(fmt::format("{} EXISTS", sel->exists()));
-    if (sel->examined) {
-      // A read-only session cannot tell whether another session saw them first, so they count
-      // as recent (RFC 3501 §2.3.2 SHOULD), without being claimed.
+    if (sel->examined || sel->private_seen) {
+      // A read-only session, or a reader of someone else's mailbox (who never claims, see
+      // select.cpp), cannot tell whether another session saw them first, so they count as
+      // recent (RFC 3501 §2.3.2 SHOULD), without being claimed.
       sel->recent.add(first_new, sel->max_uid());
     } else {
       auto call1 = [&st = store(), id] { return st.claim_recent(id); };

@@ -142,8 +142,8 @@ struct FlagMask {
 };
 
 struct StoreResult {
-  std::vector<MessageMeta> updated;  ///< messages whose flags changed (new MODSEQ) or, when
-                                     ///< nothing changed, that were in the set and exist
+  std::vector<MessageMeta> updated;  ///< store_flags: every message of the set that exists, with
+                                     ///< its flags after the change (new MODSEQ if it changed)
   UidSet not_modified;               ///< failed the UNCHANGEDSINCE test (RFC 7162 [MODIFIED])
 };
 
@@ -154,6 +154,8 @@ struct Changes {
   std::vector<Uid> expunged;         ///< UIDs expunged with modseq > since, ascending
   ModSeq highest_modseq = 0;
   Uid uid_next = 1;
+  /// Filled by the caller, not the store: a reader's private \Seen read with the changes.
+  std::optional<UidSet> private_seen;
 };
 
 /// A search program over one mailbox (RFC 3501 §6.4.4), already free of message sequence

@@ -27,6 +27,11 @@ TEST_P(StoreConformance, AclEntriesAreKeptAsTextPerIdentifier) {
   auto gone = store().delete_acl(inbox, "anyone");
   ASSERT_FALSE(gone.ok());
   EXPECT_EQ(gone.error().code, Errc::not_found);
+  // An entry for an address that is not an account yet does not pass to the account made later.
+  must(store().set_acl(inbox, "later@example.com", "lr"));
+  must(store().set_acl(inbox, "-later@example.com", "r"));
+  must(store().directory().add_account("later@example.com", "h"));
+  EXPECT_EQ(must(store().get_acl(inbox)).size(), 2u);
   auto missing = store().set_acl(987654321, "anyone", "l");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, Errc::not_found);
@@ -148,6 +153,19 @@ TEST_P(StoreConformance, MailboxAddressesAreUniqueAcrossAccountsAndAliases) {
   must(store().set_mailbox_address(other.id, "news@example.com"));
   must(store().set_mailbox_address(other.id, ""));
   EXPECT_EQ(store().find_mailbox_address("news@example.com").error().code, Errc::not_found);
+}
+
+TEST_P(StoreConformance, MailboxIdsAreNeverReused) {
+  // A session may still have a deleted mailbox selected; its id must never lead elsewhere.
+  const MailboxInfo last = must(store().create_mailbox(account(), "Last"));
+  must(store().delete_mailbox(account(), "Last"));
+  const AccountId other = must(store().directory().add_account("other@example.com", "h"));
+  const MailboxInfo inbox = must(store().get_mailbox(other, "INBOX"));
+  EXPECT_NE(inbox.id, last.id);
+  EXPECT_EQ(store().list_messages(last.id).error().code, Errc::not_found);
+  reopen();
+  const MailboxInfo again = must(store().create_mailbox(account(), "Last"));
+  EXPECT_GT(again.id, inbox.id);
 }
 
 TEST_P(StoreConformance, PublicFolderNamesHaveNoInboxRule) {

@@ -87,14 +87,10 @@ asio::awaitable<Reply> cmd_setacl(Session& s, Request& r) {
   const std::string bare = identifier->front() == '-' ? identifier->substr(1) : *identifier;
   if (is_owner(m, bare)) co_return Reply::no("CANNOT", "The owner always has all rights");
   auto& st = s.store();
-  auto call0 = [&st, id = m.info->id, ident = *identifier, bare, modification]() -> Status {
-    if (bare != "anyone" && bare != "authenticated") {
-      auto account = st.directory().find_account(bare);
-      if (!account) {
-        if (account.error().code == Errc::not_found) return make_error(Errc::invalid, "No such user: " + bare);
-        return account.error();
-      }
-    }
+  // Any well-formed identifier is kept, account or not, as Dovecot and Cyrus do: answering "no
+  // such user" would let anyone find out which accounts exist. An entry for an address that is
+  // not an account grants nothing, and creating that account later clears it (store).
+  auto call0 = [&st, id = m.info->id, ident = *identifier, modification]() -> Status {
     auto acl = st.get_acl(id);
     if (!acl) return acl.error();
     access::Rights current;

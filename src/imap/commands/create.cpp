@@ -55,11 +55,13 @@ asio::awaitable<Reply> cmd_create(Session& s, Request& r) {
   }
   const store::AccountId owner = target->owner;
   const std::string inner = target->name;
-  const bool has_inbox = target->where != MailboxAccess::Where::public_folder;
-  auto call1 = [&st, owner, inner, has_inbox, acl = allowed->inherited_acl] {
-    for (std::size_t slash = inner.find('/'); slash != std::string::npos; slash = inner.find('/', slash + 1)) {
+  // Superiors are made only in one's own tree: elsewhere the parent exists already (it gave 'k'),
+  // and a level above it that is not a mailbox stays one.
+  const bool superiors = target->where == MailboxAccess::Where::personal;
+  auto call1 = [&st, owner, inner, superiors, acl = allowed->inherited_acl] {
+    for (std::size_t slash = inner.find('/'); superiors && slash != std::string::npos; slash = inner.find('/', slash + 1)) {
       std::string superior = inner.substr(0, slash);
-      if (has_inbox && ascii::iequals(superior, "INBOX")) superior = "INBOX";
+      if (ascii::iequals(superior, "INBOX")) superior = "INBOX";
       Status made = create_one(st, owner, superior, acl, true);
       if (!made) return made;
     }

@@ -54,33 +54,59 @@ asio::awaitable<Reply> cmd_rename(Session& s, Request& r) {
   if (!allowed->rights.has('k')) co_return no_right('k', "create mailboxes there");
 
   const store::AccountId owner = source->owner;
-  auto call2 = [&st, owner] { return st.list_mailboxes(owner); };
-  auto all = co_await s.store_call(std::move(call2));
-  if (!all.ok()) co_return reply_for(s, all.error());
-  const bool exists = source->exists();
-  std::vector<std::string> children;
-  for (const auto& m : *all) {
-    if (m.name == to) co_return Reply::no("ALREADYEXISTS", "Target mailbox already exists");
-    if (from != "INBOX" && m.name.size() > from.size() && m.name.compare(0, from.size() + 1, from + "/") == 0)
-      children.push_back(m.name);
+  const bool personal = source->where == MailboxAccess::Where::personal;
+  auto call2 = [&st, owner, account, personal] {
+    struct Trees {
+      std::vector<store::MailboxInfo> all;      // the owner's mailboxes
+      std::vector<VisibleMailbox> visible;      // what the caller sees (only outside its own tree)
+    };
+    auto all = st.list_mailboxes(owner);
+    if (!all) return Result<Trees>(all.error());
+    Trees out{std::move(*all), {}};
+    if (!personal) {
+      auto visible = visible_mailboxes(st, account);
+      if (!visible) return Result<Trees>(visible.error());
+      out.visible = std::move(*visible);
+    }
+    return Result<Trees>(std::move(out));
+  };
+  auto trees = co_await s.store_call(std::move(call2));
+  if (!trees.ok()) co_return reply_for(s, trees.error());
+  // Children move with their parent. In another's tree or among public folders only those the
+  // caller may see and delete ('x') move; the others stay where they are, below a \Noselect
+  // level, so nobody moves what they cannot see.
+  std::vector<std::pair<std::string, std::string>> moves;
+  if (source->exists()) moves.emplace_back(from, to);
+  for (const auto& m : trees->all) {
+    if (from == "INBOX" || m.name.size() <= from.size() || m.name.compare(0, from.size() + 1, from + "/") != 0)
+      continue;
+    if (!personal) {
+      bool may = false;
+      for (const auto& v : trees->visible) may = may || (v.id == m.id && v.rights.has('x'));
+      if (!may) continue;
+    }
+    moves.emplace_back(m.name, to + m.name.substr(from.size()));
   }
-  // Superiors of the new name, as CREATE would make them.
-  for (std::size_t slash = to.find('/'); slash != std::string::npos; slash = to.find('/', slash + 1)) {
-    std::string superior = to.substr(0, slash);
-    auto call3 = [&st, owner, superior] { return st.create_mailbox(owner, superior); };
-    auto made = co_await s.store_call(std::move(call3));
-    if (!made.ok() && made.error().code != Errc::already_exists) co_return reply_for(s, made.error());
+  // Every new name is checked before anything moves, so a clash never leaves half a rename.
+  for (const auto& [old_name, new_name] : moves) {
+    for (const auto& m : trees->all) {
+      if (m.name == new_name) co_return Reply::no("ALREADYEXISTS", "Target mailbox already exists");
+    }
   }
-  if (exists) {
-    if (auto* sel = s.selected(); sel && sel->info.id == source->info->id && from != "INBOX") s.deselect();
-    auto call4 = [&st, owner, from, to] { return st.rename_mailbox(owner, from, to); };
+  if (personal) {
+    // Superiors of the new name, as CREATE would make them (elsewhere the parent exists: it gave 'k').
+    for (std::size_t slash = to.find('/'); slash != std::string::npos; slash = to.find('/', slash + 1)) {
+      std::string superior = to.substr(0, slash);
+      auto call3 = [&st, owner, superior] { return st.create_mailbox(owner, superior); };
+      auto made = co_await s.store_call(std::move(call3));
+      if (!made.ok() && made.error().code != Errc::already_exists) co_return reply_for(s, made.error());
+    }
+  }
+  if (auto* sel = s.selected(); sel && source->exists() && sel->info.id == source->info->id && from != "INBOX")
+    s.deselect();
+  for (const auto& [old_name, new_name] : moves) {
+    auto call4 = [&st, owner, old_name, new_name] { return st.rename_mailbox(owner, old_name, new_name); };
     auto done = co_await s.store_call(std::move(call4));
-    if (!done.ok()) co_return reply_for(s, done.error());
-  }
-  for (const auto& child : children) {
-    std::string moved = to + child.substr(from.size());
-    auto call5 = [&st, owner, child, moved] { return st.rename_mailbox(owner, child, moved); };
-    auto done = co_await s.store_call(std::move(call5));
     if (!done.ok()) co_return reply_for(s, done.error());
   }
   co_return Reply::ok("RENAME completed");

@@ -74,8 +74,10 @@ asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
     if (!first_unseen && !mailbox->view(m.flags, m.uid).has(store::kSeen)) first_unseen = mailbox->exists();
     for (const auto& k : m.flags.keywords) mailbox->learn_keyword(k);
   }
-  if (r.name == "EXAMINE") {
-    // EXAMINE must not take \Recent away from anyone (RFC 3501 §6.3.2), but still shows it.
+  if (r.name == "EXAMINE" || private_seen) {
+    // EXAMINE must not take \Recent away from anyone (RFC 3501 §6.3.2), but still shows it. A
+    // reader of someone else's or a public mailbox does not take it either: \Recent is the
+    // owner's news, and in a public folder the first reader would take it from everyone.
     if (info.first_unclaimed_recent <= mailbox->max_uid())
       mailbox->recent.add(info.first_unclaimed_recent, mailbox->max_uid());
   } else {

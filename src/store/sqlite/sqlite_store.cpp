@@ -176,7 +176,7 @@ UPDATE schema_version SET version = 4;
 // shared. ACL entries (RFC 4314) are kept as text (identifier, rights) and interpreted by the
 // access layer. private_seen holds each non-owner reader's own \Seen of a shared or public
 // mailbox (news-reader style); its rows go with their message. A public folder may have an
-// address for delivery.
+// address for delivery. Mailbox ids come from a counter from now on, so they are never reused.
 constexpr const char* kSchemaV5 = R"sql(
 ALTER TABLE accounts ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
 INSERT INTO accounts (address, password_hash, kind) VALUES ('#public', '', 1);
@@ -201,6 +201,7 @@ CREATE TABLE mailbox_addresses (
   address TEXT PRIMARY KEY COLLATE NOCASE,
   mailbox_id INTEGER NOT NULL UNIQUE REFERENCES mailboxes(id) ON DELETE CASCADE
 ) WITHOUT ROWID;
+INSERT INTO counters (name, value) SELECT 'mailbox_id', coalesce(max(id), 0) FROM mailboxes;
 UPDATE schema_version SET version = 5;
 )sql";
 
@@ -342,7 +343,8 @@ class SqliteStore final : public MailStore, public Directory {
     const std::string addr = ascii::lower(address);
     if (addr.empty()) return make_error(Errc::invalid, "Empty address");
     // '#' names the internal owner of the public folders; no account may look like it.
-    if (addr.front() == '#') return make_error(Errc::invalid, "An address may not begin with #", addr);
+    if (addr.front() == '#' && addr.find('@') == std::string::npos)
+      return make_error(Errc::invalid, "A name beginning with # needs a domain", addr);
     return write_op("add_account", [&]() -> Result<AccountId> {
       {
         auto st = writer_->prepare("SELECT id FROM accounts WHERE address = ?1");
@@ -356,6 +358,9 @@ class SqliteStore final : public MailStore, public Directory {
       writer_->prepare("INSERT INTO accounts (address, password_hash) VALUES (?1, ?2)")
           .bind_all(addr, password_hash)
           .run();
+      // Rights someone granted to this address before it was an account are not the new
+      // account's (IMAP SETACL keeps any identifier so as not to reveal which accounts exist).
+      writer_->prepare("DELETE FROM acl WHERE identifier = ?1 OR identifier = '-' || ?1").bind_all(addr).run();
       const AccountId id = writer_->last_insert_rowid();
       insert_mailbox(id, "INBOX");
       return id;
@@ -1566,12 +1571,28 @@ class SqliteStore final : public MailStore, public Directory {
     return static_cast<std::uint32_t>(next);
   }
 
+  // Mailbox ids are never reused (SQLite would give a deleted highest id to the next row): a
+  // session that still has a deleted mailbox selected, perhaps someone else's shared one, must
+  // never find another mailbox, maybe another account's, behind the same id.
   MailboxId insert_mailbox(AccountId account, const std::string& name) {
     const std::uint32_t validity = next_uid_validity();
-    writer_->prepare("INSERT INTO mailboxes (account_id, name, uid_validity) VALUES (?1, ?2, ?3)")
-        .bind_all(account, name, validity)
+    MailboxId id = 0;
+    {
+      auto st = writer_->prepare(
+          "SELECT max(coalesce((SELECT value FROM counters WHERE name = 'mailbox_id'), 0),"
+          " (SELECT coalesce(max(id), 0) FROM mailboxes)) + 1");
+      st.step();
+      id = st.int64(0);
+    }
+    writer_->prepare(
+        "INSERT INTO counters (name, value) VALUES ('mailbox_id', ?1)"
+        " ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+        .bind_all(id)
         .run();
-    return writer_->last_insert_rowid();
+    writer_->prepare("INSERT INTO mailboxes (id, account_id, name, uid_validity) VALUES (?1, ?2, ?3, ?4)")
+        .bind_all(id, account, name, validity)
+        .run();
+    return id;
   }
 
   void add_mailbox_keywords(MailboxId mailbox, const std::vector<std::string>& keywords) {

@@ -78,7 +78,8 @@ TEST_F(SqliteStoreTest, LayoutAndPragmas) {
 // Takes a new database back to before version 5 (shared mailboxes and public folders).
 constexpr const char* kUndoVersion5 =
     "DROP TABLE mailbox_addresses; DROP TRIGGER messages_private_seen_delete; DROP TABLE private_seen;"
-    " DROP TABLE acl; DELETE FROM accounts WHERE kind = 1; ALTER TABLE accounts DROP COLUMN kind;";
+    " DROP TABLE acl; DELETE FROM accounts WHERE kind = 1; ALTER TABLE accounts DROP COLUMN kind;"
+    " DELETE FROM counters WHERE name = 'mailbox_id';";
 
 TEST_F(SqliteStoreTest, MigrationToVersion5AddsThePublicFoldersOwner) {
   ASSERT_TRUE(store_->directory().add_account("v@site2.example", "h").ok());
