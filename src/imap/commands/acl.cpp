@@ -25,7 +25,7 @@ asio::awaitable<std::variant<MailboxAccess, Reply>> administered(Session& s, std
   auto target = co_await resolve(s, std::move(name));
   if (!target.ok()) co_return reply_for(s, target.error());
   if (!target->exists()) co_return no_such_mailbox();
-  if (!target->rights.has('a')) co_return no_right('a', "administer rights");
+  if (!target->rights.has('a')) co_return no_right('a', "administer rights here");
   co_return std::move(*target);
 }
 

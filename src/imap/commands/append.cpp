@@ -33,7 +33,7 @@ asio::awaitable<Reply> cmd_append(Session& s, Request& r) {
   auto target = co_await resolve(s, name);
   if (!target.ok()) co_return reply_for(s, target.error());
   if (!target->exists()) co_return Reply::no("TRYCREATE", "Mailbox does not exist");
-  if (!target->rights.has('i')) co_return no_right('i', "append messages");
+  if (!target->rights.has('i')) co_return no_right('i', "append messages there");
   // RFC 4314 §4: flags the rights do not cover are dropped, not refused; a private \Seen is
   // the appender's own.
   const bool private_seen = target->private_seen() && target->rights.has('s') && message.flags.has(store::kSeen);

@@ -41,7 +41,7 @@ asio::awaitable<Result<MailboxAccess>> resolve(Session& session, std::string nam
 Reply no_such_mailbox() { return Reply::no("NONEXISTENT", "No such mailbox"); }
 
 Reply no_right(char right, std::string_view what) {
-  return Reply::no("NOPERM", fmt::format("You may not {} here (right \"{}\" is missing)", what, right));
+  return Reply::no("NOPERM", fmt::format("You may not {} (right \"{}\" is missing)", what, right));
 }
 
 store::Flags allowed_flags(store::Flags flags, const access::Rights& rights, bool private_seen) {

@@ -22,7 +22,8 @@ asio::awaitable<Result<MailboxAccess>> resolve(Session& session, std::string nam
 /// The answer for a name that is not a mailbox the account can see. A mailbox the account may
 /// not look up gets exactly this too (RFC 4314 §6), so nothing tells the two apart.
 Reply no_such_mailbox();
-/// NO [NOPERM] for a visible mailbox where the account lacks `right` (RFC 4314 §4) to `what`.
+/// NO [NOPERM] for a visible mailbox where the account lacks `right` (RFC 4314 §4) to `what`,
+/// which says where too ("read messages there", "rename this mailbox"): "You may not <what>".
 Reply no_right(char right, std::string_view what);
 /// The PERMANENTFLAGS list (without parentheses) for the selected mailbox: \Seen only with
 /// right 's', \Deleted only with 't', the others and \* only with 'w' (RFC 4314 §5.1.1).

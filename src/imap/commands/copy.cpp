@@ -23,7 +23,7 @@ asio::awaitable<Reply> cmd_copy(Session& s, Request& r) {
   auto target = co_await resolve(s, name);
   if (!target.ok()) co_return reply_for(s, target.error());
   if (!target->exists()) co_return Reply::no("TRYCREATE", "Mailbox does not exist");
-  if (!target->rights.has('i')) co_return no_right('i', "copy messages");
+  if (!target->rights.has('i')) co_return no_right('i', "copy messages there");
   if (uids.empty()) co_return Reply::ok("COPY completed");
   sel = s.selected();
   if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");

@@ -51,7 +51,7 @@ asio::awaitable<Reply> cmd_create(Session& s, Request& r) {
   if (!allowed->rights.has('k')) {
     // Where the viewer may not look the parent up, the name is as unusable as a missing user's.
     if (target->where != MailboxAccess::Where::personal && !allowed->rights.has('l')) co_return no_such_mailbox();
-    co_return no_right('k', "create mailboxes");
+    co_return no_right('k', "create mailboxes there");
   }
   const store::AccountId owner = target->owner;
   const std::string inner = target->name;

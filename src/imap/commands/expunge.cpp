@@ -12,7 +12,7 @@ asio::awaitable<Reply> cmd_expunge(Session& s, Request& r) {
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
   SelectedMailbox* sel = s.selected();
   if (sel->examined) co_return Reply::no("READ-ONLY", "Mailbox is read-only");
-  if (!sel->rights.has('e')) co_return no_right('e', "expunge messages");  // RFC 4314 §4
+  if (!sel->rights.has('e')) co_return no_right('e', "expunge messages here");  // RFC 4314 §4
   auto& st = s.store();
   auto call0 = [&st, id = sel->info.id] { return st.expunge(id, std::nullopt); };
   auto done = co_await s.store_call(std::move(call0));

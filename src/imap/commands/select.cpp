@@ -33,7 +33,7 @@ asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
   auto target = co_await resolve(s, name);
   if (!target.ok()) co_return reply_for(s, target.error());
   if (!target->exists()) co_return no_such_mailbox();
-  if (!target->rights.has('r')) co_return no_right('r', "read messages");
+  if (!target->rights.has('r')) co_return no_right('r', "read messages there");
   const store::MailboxInfo& info = *target->info;
   const bool read_only = r.name == "EXAMINE" || !rights_allow_changes(*target);
   // The counters first, then the messages: a change in between shows up again at the first

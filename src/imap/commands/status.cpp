@@ -33,7 +33,7 @@ asio::awaitable<Reply> cmd_status(Session& s, Request& r) {
   auto target = co_await resolve(s, name);
   if (!target.ok()) co_return reply_for(s, target.error());
   if (!target->exists()) co_return no_such_mailbox();
-  if (!target->rights.has('r')) co_return no_right('r', "read the status");  // RFC 4314 §4
+  if (!target->rights.has('r')) co_return no_right('r', "read its status");  // RFC 4314 §4
   const store::MailboxInfo* info = &*target->info;
   std::uint32_t unseen = info->unseen;
   if (target->private_seen() && std::find(items.begin(), items.end(), "UNSEEN") != items.end()) {
