@@ -114,6 +114,24 @@ Result<CreateRights> create_rights(store::MailStore& store, const store::Account
   CreateRights out;
   if (target.where == MailboxAccess::Where::personal) {
     out.rights = access::Rights::all();
+    // RFC 4314 §4 CREATE: the new mailbox SHOULD inherit the ACL of its parent, whoever creates
+    // it, so a mailbox made below a shared one is shared alike (as in Cyrus and Dovecot).
+    std::string parent = target.name;
+    for (auto slash = parent.rfind('/'); slash != std::string::npos; slash = parent.rfind('/')) {
+      parent.resize(slash);
+      auto info = store.get_mailbox(viewer.id, parent);
+      if (!info) {
+        if (info.error().code == Errc::not_found) continue;
+        return info.error();
+      }
+      auto acl = store.get_acl(info->id);
+      if (!acl) {
+        if (acl.error().code == Errc::not_found) continue;
+        return acl.error();
+      }
+      out.inherited_acl = std::move(*acl);
+      break;
+    }
     return out;
   }
   if (target.where == MailboxAccess::Where::node || target.owner == 0) return out;

@@ -51,7 +51,8 @@ Result<MailboxAccess> resolve_mailbox(store::MailStore& store, const store::Acco
 /// viewer's rights on the immediate parent when it exists and the viewer may look it up, none
 /// otherwise (so a hidden parent and a missing one answer alike, and the top of another's tree
 /// and of Public Folders is the owner's or the administrator's). Also gives that parent's ACL,
-/// which a new mailbox inherits (§4 SHOULD).
+/// which a new mailbox inherits (§4 SHOULD), in the personal namespace too: there the nearest
+/// existing parent's (empty when there is none).
 struct CreateRights {
   access::Rights rights;
   std::vector<store::AclEntry> inherited_acl;

@@ -3,8 +3,9 @@
 // A trailing delimiter only says the client means to create children below it; missing
 // superiors are created too ("SHOULD create any superior hierarchical names").
 // In another account's tree or among public folders, RFC 4314 §4 asks for right 'k' on the
-// nearest existing parent, and the new mailbox takes its parent's ACL (the SHOULD of §4), so
-// the people who could see the parent can see the child.
+// parent (there the immediate one, which must exist: no levels are made there). The new mailbox,
+// and any superior made with it in one's own tree, takes the ACL of its nearest existing parent,
+// whoever creates it (the SHOULD of §4), so the people who could see the parent see the child.
 #include <fmt/format.h>
 
 #include "access/names.h"

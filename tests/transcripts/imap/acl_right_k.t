@@ -1,8 +1,9 @@
 # RFC 4314 right "k" (create mailboxes): CREATE needs it on the parent, and a new mailbox SHOULD
-# inherit its parent's ACL (§4 CREATE); RENAME needs it on the new name's parent (§4 RENAME).
-# In another account's tree the parent must exist and alice must see it: levels are not made
-# there (docs/sharing.md), so a missing parent and one alice cannot look up answer alike, as a
-# name that does not exist; so does the top level of the tree, which is the owner's alone.
+# inherit its parent's ACL, whoever creates it (§4 CREATE); RENAME needs it on the new name's
+# parent (§4 RENAME). In another account's tree the parent must exist and alice must see it:
+# levels are not made there (docs/sharing.md), so a missing parent and one alice cannot look up
+# answer alike, as a name that does not exist; so does the top level of the tree, which is the
+# owner's alone. In one's own tree missing superiors are made (RFC 3501 §6.3.3), and inherit too.
 @user bob@example.org secret
 @user alice@example.org secret
 @include include/bob-shares.t
@@ -111,6 +112,20 @@ S: b3 OK ...
 C: b4 GETACL Shared/Kid
 S: * ACL "Shared/Kid" bob@example.org lrswipkxteacd alice@example.org lrxc
 S: b4 OK ...
+# The owner's new mailboxes inherit too; one at the top has no parent to inherit from.
+C: b5 CREATE Shared/ByBob/Sub
+S: b5 OK ...
+C: b6 GETACL Shared/ByBob
+S: * ACL "Shared/ByBob" bob@example.org lrswipkxteacd alice@example.org lkc
+S: b6 OK ...
+C: b7 GETACL Shared/ByBob/Sub
+S: * ACL "Shared/ByBob/Sub" bob@example.org lrswipkxteacd alice@example.org lkc
+S: b7 OK ...
+C: b8 CREATE Top
+S: b8 OK ...
+C: b9 GETACL Top
+S: * ACL "Top" bob@example.org lrswipkxteacd
+S: b9 OK ...
 C: z LOGOUT
 S: * BYE ...
 S: z OK ...
