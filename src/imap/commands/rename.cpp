@@ -94,12 +94,22 @@ asio::awaitable<Reply> cmd_rename(Session& s, Request& r) {
     }
   }
   if (personal) {
-    // Superiors of the new name, as CREATE would make them (elsewhere the parent exists: it gave 'k').
+    // Superiors of the new name, as CREATE would make them (elsewhere the parent exists: it gave
+    // 'k'). They are new mailboxes, so they take the ACL of the nearest existing parent (RFC 4314
+    // §4 CREATE SHOULD); the renamed mailbox keeps its own (§4 RENAME SHOULD NOT change it).
     for (std::size_t slash = to.find('/'); slash != std::string::npos; slash = to.find('/', slash + 1)) {
       std::string superior = to.substr(0, slash);
-      auto call3 = [&st, owner, superior] { return st.create_mailbox(owner, superior); };
+      auto call3 = [&st, owner, superior, acl = allowed->inherited_acl]() -> Status {
+        auto made = st.create_mailbox(owner, superior);
+        if (!made) return made.error().code == Errc::already_exists ? Status{} : Status(made.error());
+        for (const auto& e : acl) {
+          Status set = st.set_acl(made->id, e.identifier, e.rights);
+          if (!set) return set;
+        }
+        return {};
+      };
       auto made = co_await s.store_call(std::move(call3));
-      if (!made.ok() && made.error().code != Errc::already_exists) co_return reply_for(s, made.error());
+      if (!made.ok()) co_return reply_for(s, made.error());
     }
   }
   if (auto* sel = s.selected(); sel && source->exists() && sel->info.id == source->info->id && from != "INBOX")
