@@ -54,6 +54,7 @@ Result<MailboxAccess> resolve_mailbox(store::MailStore& store, const store::Acco
   const NameRef ref = access::parse_name(visible);
   MailboxAccess out;
   out.name = ref.name;
+  out.written = std::string(visible);
   switch (ref.kind) {
     case NameRef::Kind::personal: {
       out.where = MailboxAccess::Where::personal;

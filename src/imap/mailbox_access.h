@@ -28,7 +28,8 @@ struct MailboxAccess {
   store::AccountId owner = 0;     ///< the owning account (the public owner for public folders)
   std::string owner_address;      ///< "" for public folders and nodes
   std::string name;               ///< the name in the owner's tree (or the public folder's name)
-  std::string visible;            ///< the name as the client sees it (INBOX normalised)
+  std::string visible;            ///< the name as LIST shows it (INBOX normalised)
+  std::string written;            ///< the name as the client wrote it
   /// The mailbox, when it exists and the account may look it up (right 'l'); absent otherwise.
   std::optional<store::MailboxInfo> info;
   /// The account's rights: all of them on its own mailboxes; from the ACL elsewhere; none when
@@ -36,6 +37,10 @@ struct MailboxAccess {
   access::Rights rights;
 
   bool exists() const { return info.has_value(); }
+  /// The name to put in a response about this mailbox (STATUS, MYRIGHTS, ACL, LISTRIGHTS): as
+  /// the client wrote it, so a client matching answers to its commands finds them, except that
+  /// the personal INBOX is always "INBOX".
+  const std::string& echo() const { return where == Where::personal ? visible : written; }
   /// \Seen is kept per reader here (SPEC: news-reader style) rather than in the message.
   bool private_seen() const { return where == Where::other_user || where == Where::public_folder; }
 };

@@ -58,7 +58,7 @@ asio::awaitable<Reply> cmd_getacl(Session& s, Request& r) {
   auto call0 = [&st, id = m.info->id] { return st.get_acl(id); };
   auto acl = co_await s.store_call(std::move(call0));
   if (!acl.ok()) co_return reply_for(s, acl.error());
-  std::string line = "ACL " + mailbox_out(m.visible);
+  std::string line = "ACL " + mailbox_out(m.echo());
   if (m.where != MailboxAccess::Where::public_folder)
     line += " " + astring_out(m.owner_address) + " " + access::to_string(access::Rights::all());
   for (const auto& e : *acl) {
@@ -146,7 +146,7 @@ asio::awaitable<Reply> cmd_listrights(Session& s, Request& r) {
   auto target = co_await administered(s, name);
   if (auto* refused = std::get_if<Reply>(&target)) co_return std::move(*refused);
   auto& m = std::get<MailboxAccess>(target);
-  s.untagged(fmt::format("LISTRIGHTS {} {} {}", mailbox_out(m.visible), astring_out(raw),
+  s.untagged(fmt::format("LISTRIGHTS {} {} {}", mailbox_out(m.echo()), astring_out(raw),
                          access::listrights_answer(is_owner(m, *identifier))));
   co_return Reply::ok("LISTRIGHTS completed");
 }
@@ -158,7 +158,7 @@ asio::awaitable<Reply> cmd_myrights(Session& s, Request& r) {
   auto target = co_await resolve(s, name);
   if (!target.ok()) co_return reply_for(s, target.error());
   if (!target->exists()) co_return no_such_mailbox();
-  s.untagged(fmt::format("MYRIGHTS {} {}", mailbox_out(target->visible), astring_out(access::to_string(target->rights))));
+  s.untagged(fmt::format("MYRIGHTS {} {}", mailbox_out(target->echo()), astring_out(access::to_string(target->rights))));
   co_return Reply::ok("MYRIGHTS completed");
 }
 

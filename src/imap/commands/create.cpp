@@ -42,6 +42,10 @@ asio::awaitable<Reply> cmd_create(Session& s, Request& r) {
   if (auto problem = invalid_mailbox_name(name)) co_return Reply::no("CANNOT", *problem);
   auto target = co_await resolve(s, name);
   if (!target.ok()) co_return reply_for(s, target.error());
+  // "Other users", "Other users/<user>" and "Public Folders" are levels of a namespace, for
+  // every user alike: saying so tells nothing about any account.
+  if (target->where == MailboxAccess::Where::node)
+    co_return Reply::no("CANNOT", "That name is a level of a namespace, not a mailbox");
   if (target->where == MailboxAccess::Where::personal && access::reserved_personal_name(name))
     co_return Reply::no("CANNOT", "That name belongs to a namespace (see NAMESPACE)");
   auto& st = s.store();

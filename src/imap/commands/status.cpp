@@ -64,7 +64,7 @@ asio::awaitable<Reply> cmd_status(Session& s, Request& r) {
                                                   : unseen;
     out += fmt::format("{} {}", item, value);
   }
-  s.untagged(fmt::format("STATUS {} ({})", mailbox_out(target->visible), out));
+  s.untagged(fmt::format("STATUS {} ({})", mailbox_out(target->echo()), out));
   co_return Reply::ok("STATUS completed");
 }
 

@@ -53,7 +53,7 @@ S: b8 NO [NONEXISTENT] No such mailbox
 C: b9 CREATE "Other users/bob/Nothing/x"
 S: b9 NO [NONEXISTENT] No such mailbox
 C: b10 CREATE "Other users/bob"
-S: b10 NO [NONEXISTENT] No such mailbox
+S: b10 NO [CANNOT] That name is a level of a namespace, not a mailbox
 # The new mailboxes have Shared's ACL: alice sees them with "lk".
 C: b11 LIST "" "Other users/bob/*"
 S: * LIST (\HasChildren) "/" "Other users/bob/Other"

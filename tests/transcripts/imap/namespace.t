@@ -62,12 +62,13 @@ C: d3 SELECT "Public Folders"
 S: d3 NO [NONEXISTENT] No such mailbox
 C: d4 DELETE "Other users/bob"
 S: d4 NO [CANNOT] ...
-# The same mailbox by the full address, another case, a trailing delimiter: its name as listed.
+# The same mailbox by the full address, another case, a trailing delimiter. Answers about it
+# carry the name as the client wrote it, so a client matching answers to commands finds them.
 C: e1 STATUS "Other users/bob@example.org/Shared" (MESSAGES)
-S: * STATUS "Other users/bob/Shared" (MESSAGES 2)
+S: * STATUS "Other users/bob@example.org/Shared" (MESSAGES 2)
 S: e1 OK ...
 C: e2 MYRIGHTS "Other users/BOB/Shared"
-S: * MYRIGHTS "Other users/bob/Shared" lr
+S: * MYRIGHTS "Other users/BOB/Shared" lr
 S: e2 OK ...
 C: e3 EXAMINE "Other users/bob/Shared/"
 S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
@@ -99,11 +100,11 @@ S: f3 NO [CANNOT] ...
 C: f4 CREATE "Public folders/x/y"
 S: f4 NO [CANNOT] ...
 C: f5 CREATE "Other users/x"
-S: f5 NO [NONEXISTENT] No such mailbox
+S: f5 NO [CANNOT] That name is a level of a namespace, not a mailbox
 C: f6 CREATE "Other users"
-S: f6 NO [NONEXISTENT] No such mailbox
+S: f6 NO [CANNOT] That name is a level of a namespace, not a mailbox
 C: f7 CREATE "Public Folders"
-S: f7 NO [NONEXISTENT] No such mailbox
+S: f7 NO [CANNOT] That name is a level of a namespace, not a mailbox
 C: f8 CREATE "Public Folders/x"
 S: f8 NO [NONEXISTENT] No such mailbox
 C: f9 CREATE Mine
