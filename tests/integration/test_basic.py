@@ -178,6 +178,11 @@ class Policies(unittest.TestCase):
                     break
                 data += chunk
             self.assertIn(b"* BYE Autologout; idle for too long", data)
+            # The server logs the end after closing the socket, so the line may follow the EOF
+            # by a moment (seen under ASan): wait for it (a hang guard, not a timing check).
+            deadline = time.monotonic() + 30
+            while f"account={USER} disconnected" not in srv.stderr() and time.monotonic() < deadline:
+                time.sleep(0.05)
             self.assertIn(f"account={USER} disconnected", srv.stderr())
 
 
