@@ -1,5 +1,7 @@
 #include "admin/domains.h"
 
+#include "access/names.h"
+
 #include <fmt/format.h>
 
 #include <iostream>
@@ -96,6 +98,19 @@ void add_check_command(CLI::App& app, GlobalOptions& options, int& status) {
                                  "use the full address\n",
                                  alias, accounts.size(), fmt::join(accounts, ", "), alias);
         ++problems;
+      }
+      {
+        auto folders = st.list_mailboxes(st.public_account());
+        if (!folders) return folders.error();
+        for (const auto& f : *folders) {
+          auto address = st.mailbox_address(f.id);
+          auto acl = st.get_acl(f.id);
+          if (!address || !acl) continue;
+          if (!address->empty() && acl->empty())
+            std::cout << fmt::format("note: Public Folders/{} receives mail at {} but nobody may read it "
+                                     "(pillarbox acl set 'Public Folders/{}' ...)\n",
+                                     f.name, *address, f.name);
+        }
       }
       auto config = load_config(options);
       if (!config) return config.error();

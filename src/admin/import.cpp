@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "access/names.h"
 #include "base/ascii.h"
 
 namespace pillarbox::admin {
@@ -45,6 +46,10 @@ Result<ImportSummary> import_path(store::MailStore& store, const std::string& ad
   std::string name = ascii::iequals(mailbox_name, "INBOX") ? "INBOX" : mailbox_name;
   auto mailbox = store.get_mailbox(account->id, name);
   if (!mailbox && mailbox.error().code == Errc::not_found) {
+    // The rules of IMAP CREATE: a valid modified UTF-7 name that no namespace claims.
+    if (auto problem = access::mailbox_name_problem(name)) return make_error(Errc::invalid, *problem, name);
+    if (access::reserved_personal_name(name))
+      return make_error(Errc::invalid, "\"" + name + "\" belongs to a namespace (Other users/, Public Folders/)", name);
     auto made = store.create_mailbox(account->id, name);
     if (!made) return made.error();
     mailbox = std::move(made);

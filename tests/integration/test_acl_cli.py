@@ -174,6 +174,9 @@ class AclCli(unittest.TestCase):
                          "created Public Folders/Board/2025\nPublic Folders/Board/2025 receives mail at board@example.org\n"
                          "nobody can see Public Folders/Board/2025 yet: "
                          "pillarbox acl set 'Public Folders/Board/2025' anyone lr\n")
+        # pillarbox check notes a folder that takes mail nobody may read (a note, not a problem).
+        self.assertIn(b"note: Public Folders/Board/2025 receives mail at board@example.org but nobody may read it",
+                      self.srv.cli("check", check=False).stdout)
         # A new folder has no entries and no owner line.
         self.assertEqual(self.acl("Public Folders/Board"),
                          "no entries: nobody can see Public Folders/Board (pillarbox acl set 'Public Folders/Board' anyone lr)\n")

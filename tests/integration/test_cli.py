@@ -130,6 +130,17 @@ class Cli(unittest.TestCase):
         nobody = srv.cli("import", "nobody@example.org", "/dev/null", check=False)
         self.assertNotEqual(nobody.returncode, 0)
         self.assertIn(b"no such account", nobody.stderr)
+        # The names IMAP CREATE refuses are refused here too, and nothing is made.
+        mbox = os.path.join(srv.dir, "one.mbox")
+        with open(mbox, "wb") as f:
+            f.write(b"From a@b Mon Jan  1 00:00:00 2024\nSubject: x\n\nbody\n")
+        for name, why in (("Other users/x", b"belongs to a namespace"), ("R&D", b"modified UTF-7"),
+                          ("a//b", b"empty level")):
+            bad = srv.cli("import", "dave@example.org", mbox, "--mailbox", name, check=False)
+            self.assertNotEqual(bad.returncode, 0, name)
+            self.assertIn(why, bad.stderr, name)
+        ok = srv.cli("import", "dave@example.org", mbox, "--mailbox", "R&-D")
+        self.assertEqual(ok.returncode, 0)
 
 
 if __name__ == "__main__":

@@ -177,6 +177,8 @@ UPDATE schema_version SET version = 4;
 // access layer. private_seen holds each non-owner reader's own \Seen of a shared or public
 // mailbox (news-reader style); its rows go with their message. A public folder may have an
 // address for delivery. Mailbox ids come from a counter from now on, so they are never reused.
+// Personal mailboxes whose first level is a namespace's name (any case) would be hidden by the
+// namespace: they get " (mailbox)" after that level, so their owners still reach them.
 constexpr const char* kSchemaV5 = R"sql(
 ALTER TABLE accounts ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
 INSERT INTO accounts (address, password_hash, kind) VALUES ('#public', '', 1);
@@ -202,6 +204,10 @@ CREATE TABLE mailbox_addresses (
   mailbox_id INTEGER NOT NULL UNIQUE REFERENCES mailboxes(id) ON DELETE CASCADE
 ) WITHOUT ROWID;
 INSERT INTO counters (name, value) SELECT 'mailbox_id', coalesce(max(id), 0) FROM mailboxes;
+UPDATE mailboxes SET name = substr(name, 1, 11) || ' (mailbox)' || substr(name, 12)
+ WHERE name LIKE 'Other users' OR name LIKE 'Other users/%';
+UPDATE mailboxes SET name = substr(name, 1, 14) || ' (mailbox)' || substr(name, 15)
+ WHERE name LIKE 'Public Folders' OR name LIKE 'Public Folders/%';
 UPDATE schema_version SET version = 5;
 )sql";
 

@@ -82,7 +82,12 @@ constexpr const char* kUndoVersion5 =
     " DELETE FROM counters WHERE name = 'mailbox_id';";
 
 TEST_F(SqliteStoreTest, MigrationToVersion5AddsThePublicFoldersOwner) {
-  ASSERT_TRUE(store_->directory().add_account("v@site2.example", "h").ok());
+  auto v = store_->directory().add_account("v@site2.example", "h");
+  ASSERT_TRUE(v.ok());
+  // Personal mailboxes named like a namespace, made before namespaces existed.
+  ASSERT_TRUE(store_->create_mailbox(*v, "other users/x").ok());
+  ASSERT_TRUE(store_->create_mailbox(*v, "Public Folders").ok());
+  ASSERT_TRUE(store_->create_mailbox(*v, "Other usersX").ok());
   store_.reset();
   {
     sqlite3* db = nullptr;
@@ -104,6 +109,11 @@ TEST_F(SqliteStoreTest, MigrationToVersion5AddsThePublicFoldersOwner) {
   EXPECT_FALSE(store_->directory().find_account("#public").ok());
   EXPECT_FALSE(store_->directory().add_account("#public", "h").ok());
   EXPECT_TRUE(store_->directory().find_account("v@site2.example").ok());
+  // They keep their contents under a name the namespaces do not claim.
+  EXPECT_TRUE(store_->get_mailbox(*v, "other users (mailbox)/x").ok());
+  EXPECT_TRUE(store_->get_mailbox(*v, "Public Folders (mailbox)").ok());
+  EXPECT_TRUE(store_->get_mailbox(*v, "Other usersX").ok());
+  EXPECT_FALSE(store_->get_mailbox(*v, "other users/x").ok());
 }
 
 TEST_F(SqliteStoreTest, MigrationToVersion3AddsTheDomainsOfExistingAccounts) {
