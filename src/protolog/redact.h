@@ -1,0 +1,82 @@
+// What a protocol transcript may show of a session (issue 6 item 3): credentials become
+// "<redacted>" and message bodies "{N bytes}" unless bodies are logged. One Redactor per
+// session sees every client line, literal and server line in the order they happen, because
+// whether a line is a credential depends on what came before (a SASL exchange, a LOGIN literal).
+// When unsure, it redacts: a false "<redacted>" costs a reader a guess, a leaked password costs
+// an account.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protolog/format.h"
+
+namespace pillarbox::protolog {
+
+/// The text that replaces a credential.
+inline constexpr std::string_view kRedacted = "<redacted>";
+
+/// "{N bytes}": how a literal or message body not logged is shown (N in octets).
+std::string size_summary(std::uint64_t octets);
+
+class Redactor {
+ public:
+  /// `bodies`: log literal and DATA contents instead of their "{N bytes}" summary (log --bodies).
+  /// Credentials are redacted either way.
+  Redactor(Protocol protocol, bool bodies);
+
+  /// The lines to log for one client line (its line end, if given, is ignored; the lines
+  /// returned carry none). Usually one line; none while an LMTP DATA body is held back, and two
+  /// at its "." (the "{N bytes}" summary, then "."). For IMAP a "line" is each piece of a
+  /// command the framer delivers: the text up to a literal's {N}, then after the literal the
+  /// text up to the next literal or CRLF (RFC 9051 §4.3).
+  /// IMAP: LOGIN's password (RFC 9051 §6.2.3) and AUTHENTICATE's initial response (RFC 4959)
+  /// and SASL responses (RFC 9051 §6.2.2) are redacted. POP3: PASS (RFC 1939 §7), APOP's digest,
+  /// AUTH's initial response and SASL responses (RFC 5034). A LOGIN or APOP line that does not
+  /// parse is redacted after the command name.
+  std::vector<std::string> client_line(std::string_view line);
+
+  /// The lines to log for literal bytes sent after a client line that ended in {N} or {N+}
+  /// (IMAP), or after LMTP "BDAT N" (RFC 3030 §2). A literal may come in several calls; its
+  /// summary ("{N bytes}", N the announced size) or "<redacted>" for a LOGIN password comes with
+  /// the call that completes it. With bodies set, the bytes themselves are returned, split after
+  /// each CRLF. Bytes nobody announced are summarised at once.
+  std::vector<std::string> client_literal(std::string_view bytes);
+
+  /// The line to log for one server line (line end ignored), and the end of a SASL exchange or
+  /// the start of an LMTP DATA body: IMAP's tagged reply to AUTHENTICATE, POP3's "+OK"/"-ERR"
+  /// after AUTH, LMTP's "354" after DATA. SASL challenges ("+ data") are redacted, as a SCRAM
+  /// salt and server signature are no business of a log reader.
+  std::string server_line(std::string_view line);
+
+ private:
+  std::vector<std::string> imap_client(std::string_view line);
+  std::vector<std::string> pop3_client(std::string_view line);
+  std::vector<std::string> lmtp_client(std::string_view line);
+  std::string imap_login_piece(std::string_view piece);
+  void announce_literal(std::string_view piece, bool password);
+
+  Protocol protocol_;
+  bool bodies_;
+  // IMAP: a command continues after a literal; these say where its next piece stands.
+  bool in_command_ = false;
+  bool in_login_ = false;       // the current command is LOGIN
+  int login_arg_ = 0;           // LOGIN arguments seen: 0 before the user name, 1 before the password
+  bool redact_rest_ = false;    // the current command's remaining pieces and literals are redacted
+  // SASL exchange in progress: client lines are responses until the server ends it.
+  bool in_sasl_ = false;
+  std::string sasl_tag_;        // IMAP: the AUTHENTICATE command's tag
+  // A literal (IMAP) or BDAT chunk (LMTP) announced and not yet complete.
+  bool literal_pending_ = false;
+  bool literal_redacted_ = false;
+  std::uint64_t literal_size_ = 0;
+  std::uint64_t literal_seen_ = 0;
+  // LMTP DATA: waiting for 354, then inside the body counting its octets.
+  bool data_pending_ = false;
+  bool in_body_ = false;
+  std::uint64_t body_octets_ = 0;
+};
+
+}  // namespace pillarbox::protolog
