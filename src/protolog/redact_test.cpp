@@ -1,0 +1,284 @@
+#include "protolog/redact.h"
+
+#include <gtest/gtest.h>
+
+namespace pillarbox::protolog {
+namespace {
+
+using V = std::vector<std::string>;
+const std::string R(kRedacted);
+
+// One event of a session and what the Redactor must make of it: a client line (C), literal
+// bytes (L) or a server line (S, one line out).
+enum Kind { C, L, S };
+struct Step {
+  Kind kind;
+  std::string in;
+  V out;
+};
+
+void run(Protocol protocol, bool bodies, const std::vector<Step>& steps) {
+  Redactor r(protocol, bodies);
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
+    SCOPED_TRACE("step " + std::to_string(i) + ": " + step.in);
+    const V got = step.kind == C   ? r.client_line(step.in)
+                  : step.kind == L ? r.client_literal(step.in)
+                                   : V{r.server_line(step.in)};
+    EXPECT_EQ(got, step.out);
+  }
+}
+
+TEST(ProtologRedactImap, LoginAtomPassword) {
+  run(Protocol::imap, false, {
+      {C, "a1 LOGIN alice s3cret\r\n", {"a1 LOGIN alice " + R}},
+      {S, "a1 OK LOGIN completed\r\n", {"a1 OK LOGIN completed"}},
+  });
+}
+
+TEST(ProtologRedactImap, CommandNameAnyCase) {
+  run(Protocol::imap, false, {
+      {C, "a1 login alice s3cret", {"a1 login alice " + R}},
+      {C, "a2 LoGiN alice s3cret", {"a2 LoGiN alice " + R}},
+      {C, "a3 authenticate plain AGFsaWNlAHMzY3JldA==", {"a3 authenticate plain " + R}},
+  });
+}
+
+TEST(ProtologRedactImap, LoginQuotedWithEscapes) {
+  run(Protocol::imap, false, {
+      {C, R"(a1 LOGIN "al ice" "pa\"ss word\\")", {R"(a1 LOGIN "al ice" )" + R}},
+  });
+}
+
+TEST(ProtologRedactImap, LoginExtraWordsAreRedactedToo) {
+  run(Protocol::imap, false, {
+      {C, "a1 LOGIN alice my pass phrase", {"a1 LOGIN alice " + R}},
+  });
+}
+
+TEST(ProtologRedactImap, LoginThatDoesNotParseIsRedactedAfterTheCommand) {
+  run(Protocol::imap, false, {
+      {C, R"(a1 LOGIN "alice s3cret)", {"a1 LOGIN " + R}},
+      {C, "a2 LOGIN {x} s3cret", {"a2 LOGIN " + R}},
+      {C, "a3 LOGIN", {"a3 LOGIN"}},
+  });
+}
+
+TEST(ProtologRedactImap, LoginLiteralPassword) {
+  run(Protocol::imap, false, {
+      {C, "a1 LOGIN alice {6}\r\n", {"a1 LOGIN alice {6}"}},
+      {L, "s3cret", {R}},
+      {C, "\r\n", {""}},
+      // The command ended: the next one is shown as sent.
+      {C, "a2 SELECT INBOX", {"a2 SELECT INBOX"}},
+  });
+}
+
+TEST(ProtologRedactImap, LoginLiteralUserAndNonSyncPassword) {
+  run(Protocol::imap, true, {  // bodies or not, the password stays hidden
+      {C, "a1 LOGIN {5+}", {"a1 LOGIN {5+}"}},
+      {L, "alice", {"alice"}},
+      {C, " {6+}", {" {6+}"}},
+      {L, "s3", {}},  // a literal in two pieces
+      {L, "cret", {R}},
+      {C, "", {""}},
+      {C, "a2 NOOP", {"a2 NOOP"}},
+  });
+}
+
+TEST(ProtologRedactImap, LoginLiteralUserAndAtomPassword) {
+  run(Protocol::imap, false, {
+      {C, "a1 LOGIN {5}", {"a1 LOGIN {5}"}},
+      {L, "alice", {"{5 bytes}"}},
+      {C, " s3cret", {" " + R}},
+  });
+}
+
+TEST(ProtologRedactImap, PipelinedCommandsAfterLogin) {
+  run(Protocol::imap, false, {
+      {C, "a1 LOGIN alice s3cret", {"a1 LOGIN alice " + R}},
+      {C, "a2 SELECT INBOX", {"a2 SELECT INBOX"}},
+      {C, "a3 FETCH 1:* FLAGS", {"a3 FETCH 1:* FLAGS"}},
+      {S, "a1 OK", {"a1 OK"}},
+  });
+}
+
+TEST(ProtologRedactImap, AuthenticatePlainWithoutSaslIr) {
+  run(Protocol::imap, false, {
+      {C, "a1 AUTHENTICATE PLAIN", {"a1 AUTHENTICATE PLAIN"}},
+      {S, "+ ", {"+ "}},
+      {C, "AGFsaWNlAHMzY3JldA==\r\n", {R}},
+      {S, "a1 OK [CAPABILITY IMAP4rev1] done", {"a1 OK [CAPABILITY IMAP4rev1] done"}},
+      {C, "a2 LIST \"\" *", {"a2 LIST \"\" *"}},
+  });
+}
+
+TEST(ProtologRedactImap, AuthenticatePlainWithSaslIr) {
+  run(Protocol::imap, false, {
+      {C, "a1 AUTHENTICATE PLAIN AGFsaWNlAHMzY3JldA==", {"a1 AUTHENTICATE PLAIN " + R}},
+      {S, "a1 OK done", {"a1 OK done"}},
+      {C, "a2 NOOP", {"a2 NOOP"}},
+  });
+}
+
+TEST(ProtologRedactImap, AuthenticateMultiStepWithChallenges) {
+  run(Protocol::imap, false, {
+      {C, "a1 AUTHENTICATE SCRAM-SHA-256", {"a1 AUTHENTICATE SCRAM-SHA-256"}},
+      {S, "+ ", {"+ "}},
+      {C, "biwsbj1hbGljZSxyPW5vbmNl", {R}},
+      {S, "+ cj1ub25jZSxzPXNhbHQsaT00MDk2", {"+ " + R}},
+      {C, "Yz1iaXdzLHI9bm9uY2UscD1wcm9vZg==", {R}},
+      // An untagged line or another tag does not end the exchange.
+      {S, "* CAPABILITY IMAP4rev2", {"* CAPABILITY IMAP4rev2"}},
+      {S, "a10 OK", {"a10 OK"}},
+      {C, "c2VjcmV0", {R}},
+      {S, "a1 NO [AUTHENTICATIONFAILED] no", {"a1 NO [AUTHENTICATIONFAILED] no"}},
+      {C, "a2 NOOP", {"a2 NOOP"}},
+  });
+}
+
+TEST(ProtologRedactImap, AuthenticateAbortedWithStar) {
+  run(Protocol::imap, false, {
+      {C, "a1 AUTHENTICATE PLAIN", {"a1 AUTHENTICATE PLAIN"}},
+      {S, "+ ", {"+ "}},
+      {C, "*\r\n", {"*"}},
+      {S, "a1 BAD cancelled", {"a1 BAD cancelled"}},
+      {C, "a2 NOOP", {"a2 NOOP"}},
+  });
+}
+
+TEST(ProtologRedactImap, AuthenticateEmptyResponseShowsEmpty) {
+  run(Protocol::imap, false, {
+      {C, "a1 AUTHENTICATE EXTERNAL", {"a1 AUTHENTICATE EXTERNAL"}},
+      {C, "", {""}},
+      {S, "a1 OK", {"a1 OK"}},
+  });
+}
+
+TEST(ProtologRedactImap, AuthenticateWithBadMechanismIsRedacted) {
+  run(Protocol::imap, false, {
+      {C, "a1 AUTHENTICATE pl@in c2VjcmV0", {"a1 AUTHENTICATE " + R}},
+      {C, "a2 NOOP", {"a2 NOOP"}},
+  });
+}
+
+TEST(ProtologRedactImap, AppendLiteralSummarisedUnlessBodies) {
+  run(Protocol::imap, false, {
+      {C, "a1 APPEND INBOX (\\Seen) {12}", {"a1 APPEND INBOX (\\Seen) {12}"}},
+      {L, "Subject: x\r", {}},
+      {L, "\n", {"{12 bytes}"}},
+      {C, "", {""}},
+      {C, "a2 NOOP", {"a2 NOOP"}},
+  });
+  run(Protocol::imap, true, {
+      {C, "a1 APPEND INBOX {17}", {"a1 APPEND INBOX {17}"}},
+      {L, "Subject: x\r\n\r\nhi\r\n", {"Subject: x", "", "hi"}},
+      {C, " {2}", {" {2}"}},  // MULTIAPPEND
+      {L, "hi", {"hi"}},
+      {C, "", {""}},
+  });
+}
+
+TEST(ProtologRedactImap, UnannouncedLiteralIsSummarised) {
+  run(Protocol::imap, true, {
+      {L, "abc", {"{3 bytes}"}},
+  });
+}
+
+TEST(ProtologRedactPop3, PassAndUser) {
+  run(Protocol::pop3, false, {
+      {C, "USER alice\r\n", {"USER alice"}},
+      {C, "PASS my s3cret\r\n", {"PASS " + R}},
+      {C, "pass s3cret", {"pass " + R}},
+      {C, "PASS", {"PASS"}},
+      {C, "STAT", {"STAT"}},  // pipelined after PASS (RFC 2449 §6.6)
+  });
+}
+
+TEST(ProtologRedactPop3, Apop) {
+  run(Protocol::pop3, false, {
+      {C, "APOP alice c4c9334bac560ecc979e58001b3e22fb", {"APOP alice " + R}},
+      {C, "apop c4c9334bac560ecc979e58001b3e22fb", {"apop " + R}},
+  });
+}
+
+TEST(ProtologRedactPop3, AuthPlainWithInitialResponse) {
+  run(Protocol::pop3, false, {
+      {C, "AUTH PLAIN AGFsaWNlAHMzY3JldA==", {"AUTH PLAIN " + R}},
+      {S, "+OK maildrop locked", {"+OK maildrop locked"}},
+      {C, "STAT", {"STAT"}},
+  });
+}
+
+TEST(ProtologRedactPop3, AuthPlainMultiLine) {
+  run(Protocol::pop3, false, {
+      {C, "auth plain", {"auth plain"}},
+      {S, "+ ", {"+ "}},
+      {C, "AGFsaWNlAHMzY3JldA==", {R}},
+      {S, "-ERR [AUTH] no", {"-ERR [AUTH] no"}},
+      {C, "AUTH LOGIN", {"AUTH LOGIN"}},
+      {S, "+ VXNlcm5hbWU6", {"+ " + R}},
+      {C, "YWxpY2U=", {R}},
+      {C, "*", {"*"}},
+      {S, "-ERR cancelled", {"-ERR cancelled"}},
+      {C, "QUIT", {"QUIT"}},
+  });
+}
+
+TEST(ProtologRedactPop3, AuthListAndBadMechanism) {
+  run(Protocol::pop3, false, {
+      {C, "AUTH", {"AUTH"}},
+      {C, "AUTH pl@in s3cret", {"AUTH " + R}},
+      {C, "NOOP", {"NOOP"}},
+  });
+}
+
+TEST(ProtologRedactLmtp, DataBodySummarised) {
+  run(Protocol::lmtp, false, {
+      {C, "LHLO client\r\n", {"LHLO client"}},
+      {C, "data\r\n", {"data"}},
+      {S, "354 go ahead\r\n", {"354 go ahead"}},
+      {C, "Subject: x\r\n", {}},
+      {C, "\r\n", {}},
+      {C, "..hi", {}},  // without its CRLF: counted as if it had one
+      {C, ".\r\n", {"{20 bytes}", "."}},
+      {C, "QUIT", {"QUIT"}},
+  });
+}
+
+TEST(ProtologRedactLmtp, DataBodyWithBodies) {
+  run(Protocol::lmtp, true, {
+      {C, "DATA", {"DATA"}},
+      {S, "354 go ahead", {"354 go ahead"}},
+      {C, "hello\r\n", {"hello"}},
+      {C, ".\r\n", {"."}},
+  });
+}
+
+TEST(ProtologRedactLmtp, RefusedDataHasNoBody) {
+  run(Protocol::lmtp, false, {
+      {C, "DATA", {"DATA"}},
+      {S, "503 5.5.1 no valid recipients", {"503 5.5.1 no valid recipients"}},
+      {C, "RSET", {"RSET"}},
+      {S, "354 not really", {"354 not really"}},
+      {C, "NOOP", {"NOOP"}},
+  });
+}
+
+TEST(ProtologRedactLmtp, BdatChunkSummarised) {
+  run(Protocol::lmtp, false, {
+      {C, "BDAT 5 LAST", {"BDAT 5 LAST"}},
+      {L, "hello", {"{5 bytes}"}},
+      {C, "QUIT", {"QUIT"}},
+  });
+}
+
+TEST(ProtologRedactLmtp, NothingElseIsRedacted) {
+  run(Protocol::lmtp, false, {
+      {C, "PASS x", {"PASS x"}},
+      {S, "+ abc", {"+ abc"}},
+  });
+}
+
+}  // namespace
+}  // namespace pillarbox::protolog
