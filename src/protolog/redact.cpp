@@ -143,7 +143,7 @@ std::vector<std::string> Redactor::imap_client(std::string_view line) {
       out = s;
     }
     announce_literal(s, redact_rest_);
-    return {out};
+    return with_empty_literal(std::move(out));
   }
   in_login_ = false;
   redact_rest_ = false;
@@ -159,7 +159,8 @@ std::vector<std::string> Redactor::imap_client(std::string_view line) {
     // might be one; the exchange lasts until the tagged reply.
     const auto [mechanism, initial] = next_word(args);
     redact_rest_ = true;
-    if (!sasl_mechanism(mechanism)) {
+    // No tag: the command is refused (RFC 9051 §2.2.1) and there is no tagged reply to wait for.
+    if (tag.empty() || !sasl_mechanism(mechanism)) {
       out = std::string(before(s, args)) + redacted_keeping_marker(args);
     } else {
       out = before(s, initial);
@@ -171,7 +172,7 @@ std::vector<std::string> Redactor::imap_client(std::string_view line) {
     out = s;
   }
   announce_literal(s, redact_rest_);
-  return {out};
+  return with_empty_literal(std::move(out));
 }
 
 std::string Redactor::imap_login_piece(std::string_view piece) {
@@ -274,10 +275,25 @@ std::vector<std::string> Redactor::lmtp_client(std::string_view line) {
     literal_size_ = size.value_or(0);
     literal_seen_ = 0;
   }
-  return {std::string(s)};
+  return with_empty_literal(std::string(s));
+}
+
+std::vector<std::string> Redactor::with_empty_literal(std::string line) {
+  Lines out{std::move(line)};
+  if (literal_pending_ && literal_size_ == 0) {
+    // {0} or BDAT 0 is complete when announced: no read of its bytes need follow.
+    literal_pending_ = false;
+    if (literal_redacted_) {
+      out.emplace_back(kRedacted);
+    } else if (!bodies_) {
+      out.push_back(size_summary(0));
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> Redactor::client_literal(std::string_view bytes) {
+  if (bytes.empty()) return {};  // says nothing; a {0} literal was done when announced
   if (!literal_pending_) return {size_summary(bytes.size())};
   literal_seen_ += bytes.size();
   const bool done = literal_seen_ >= literal_size_;

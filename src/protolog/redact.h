@@ -28,9 +28,10 @@ class Redactor {
   Redactor(Protocol protocol, bool bodies);
 
   /// The lines to log for one client line (its line end, if given, is ignored; the lines
-  /// returned carry none). Usually one line; none while an LMTP DATA body is held back, and two
-  /// at its "." (the "{N bytes}" summary, then "."). For IMAP a "line" is each piece of a
-  /// command the framer delivers: the text up to a literal's {N}, then after the literal the
+  /// returned carry none). Usually one line; two when it announces a {0} literal; none while
+  /// an LMTP DATA body is held back, and two at its "." (the "{N bytes}" summary, N the body's
+  /// octets as sent with dot-stuffing and CRLFs and without the "." line, then "."). For IMAP
+  /// a "line" is each piece of a command the framer delivers: the text up to a literal's {N}, then after the literal the
   /// text up to the next literal or CRLF (RFC 9051 §4.3).
   /// IMAP: LOGIN's password (RFC 9051 §6.2.3) and AUTHENTICATE's initial response (RFC 4959)
   /// and SASL responses (RFC 9051 §6.2.2) are redacted. POP3: PASS (RFC 1939 §7), APOP's digest,
@@ -42,7 +43,8 @@ class Redactor {
   /// (IMAP), or after LMTP "BDAT N" (RFC 3030 §2). A literal may come in several calls; its
   /// summary ("{N bytes}", N the announced size) or "<redacted>" for a LOGIN password comes with
   /// the call that completes it. With bodies set, the bytes themselves are returned, split after
-  /// each CRLF. Bytes nobody announced are summarised at once.
+  /// each CRLF. Bytes nobody announced are summarised at once; an empty call returns
+  /// nothing. A {0} literal (or BDAT 0) is done at once: its summary comes with client_line().
   std::vector<std::string> client_literal(std::string_view bytes);
 
   /// The line to log for one server line (line end ignored), and the end of a SASL exchange or
@@ -56,7 +58,8 @@ class Redactor {
   std::vector<std::string> pop3_client(std::string_view line);
   std::vector<std::string> lmtp_client(std::string_view line);
   std::string imap_login_piece(std::string_view piece);
-  void announce_literal(std::string_view piece, bool password);
+  void announce_literal(std::string_view piece, bool redacted);
+  std::vector<std::string> with_empty_literal(std::string line);
 
   Protocol protocol_;
   bool bodies_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/grind.h"
+
 namespace pillarbox::protolog {
 namespace {
 
@@ -176,6 +178,44 @@ TEST(ProtologRedactImap, AppendLiteralSummarisedUnlessBodies) {
       {C, " {2}", {" {2}"}},  // MULTIAPPEND
       {L, "hi", {"hi"}},
       {C, "", {""}},
+  });
+}
+
+// A literal may reach client_literal() in any pieces: the outcome is the same.
+V literal_in_pieces(std::string_view command, std::string_view literal) {
+  return test::grind(literal, [&](const std::vector<std::string_view>& chunks) {
+    Redactor r(Protocol::imap, false);
+    V out = r.client_line(command);
+    for (std::string_view chunk : chunks) {
+      for (std::string& line : r.client_literal(chunk)) out.push_back(std::move(line));
+    }
+    return out;
+  });
+}
+
+TEST(ProtologRedactImap, LiteralInAnyPieces) {
+  EXPECT_EQ(literal_in_pieces("a1 LOGIN alice {8}", "pa ss\\\r\n"), (V{"a1 LOGIN alice {8}", R}));
+  EXPECT_EQ(literal_in_pieces("a1 APPEND INBOX {7}", "hi\r\n\r\n."), (V{"a1 APPEND INBOX {7}", "{7 bytes}"}));
+}
+
+TEST(ProtologRedactImap, EmptyLiteralIsDoneWhenAnnounced) {
+  run(Protocol::imap, false, {
+      {C, "a1 LOGIN alice {0}", {"a1 LOGIN alice {0}", R}},
+      {L, "", {}},
+      {C, "", {""}},
+      {C, "a2 APPEND INBOX {0+}", {"a2 APPEND INBOX {0+}", "{0 bytes}"}},
+      {C, "", {""}},
+  });
+  run(Protocol::lmtp, false, {
+      {C, "BDAT 0 LAST", {"BDAT 0 LAST", "{0 bytes}"}},
+  });
+}
+
+TEST(ProtologRedactImap, AuthenticateWithoutTagIsNotAnExchange) {
+  run(Protocol::imap, false, {
+      {C, " AUTHENTICATE PLAIN c2VjcmV0", {" AUTHENTICATE " + R}},
+      {S, "* BAD no tag", {"* BAD no tag"}},
+      {C, "a2 NOOP", {"a2 NOOP"}},
   });
 }
 
