@@ -150,6 +150,7 @@ std::vector<std::string> Redactor::imap_client(std::string_view line) {
   login_arg_ = 0;
   const auto [tag, rest] = next_word(s);
   const auto [command, args] = next_word(rest);
+  command_tag_ = tag;
   std::string out;
   if (ascii::iequals(command, "LOGIN")) {
     in_login_ = true;
@@ -312,6 +313,13 @@ std::string Redactor::server_line(std::string_view line) {
       body_octets_ = 0;
     }
     return std::string(s);
+  }
+  if (protocol_ == Protocol::imap && in_command_ && !command_tag_.empty() &&
+      s.starts_with(command_tag_ + " ")) {
+    // The command was refused before its literal came ("NO [TOOBIG]" instead of "+",
+    // RFC 9051 §7.5): the client's next line starts a new command.
+    in_command_ = false;
+    literal_pending_ = false;
   }
   if (!in_sasl_) return std::string(s);
   const bool ended = protocol_ == Protocol::imap

@@ -49,7 +49,8 @@ class Redactor {
 
   /// The line to log for one server line (line end ignored), and the end of a SASL exchange or
   /// the start of an LMTP DATA body: IMAP's tagged reply to AUTHENTICATE, POP3's "+OK"/"-ERR"
-  /// after AUTH, LMTP's "354" after DATA. SASL challenges ("+ data") are redacted, as a SCRAM
+  /// after AUTH, LMTP's "354" after DATA; and IMAP's tagged reply refusing a command whose
+  /// literal was announced but never sent. SASL challenges ("+ data") are redacted, as a SCRAM
   /// salt and server signature are no business of a log reader.
   std::string server_line(std::string_view line);
 
@@ -68,6 +69,7 @@ class Redactor {
   bool in_login_ = false;       // the current command is LOGIN
   int login_arg_ = 0;           // LOGIN arguments seen: 0 before the user name, 1 before the password
   bool redact_rest_ = false;    // the current command's remaining pieces and literals are redacted
+  std::string command_tag_;     // the current command's tag: its tagged reply ends it
   // SASL exchange in progress: client lines are responses until the server ends it.
   bool in_sasl_ = false;
   std::string sasl_tag_;        // IMAP: the AUTHENTICATE command's tag

@@ -219,6 +219,15 @@ TEST(ProtologRedactImap, AuthenticateWithoutTagIsNotAnExchange) {
   });
 }
 
+TEST(ProtologRedactImap, LiteralRefusedBeforeItCame) {
+  run(Protocol::imap, false, {
+      {C, "a1 APPEND INBOX {99999999}", {"a1 APPEND INBOX {99999999}"}},
+      {S, "a1 NO [TOOBIG] too big", {"a1 NO [TOOBIG] too big"}},
+      {C, "a2 LOGIN alice s3cret", {"a2 LOGIN alice " + R}},
+      {C, "a3 NOOP", {"a3 NOOP"}},
+  });
+}
+
 TEST(ProtologRedactImap, UnannouncedLiteralIsSummarised) {
   run(Protocol::imap, true, {
       {L, "abc", {"{3 bytes}"}},
