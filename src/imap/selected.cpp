@@ -60,20 +60,6 @@ store::Flags SelectedMailbox::view(store::Flags shared, store::Uid uid) const {
   return shared;
 }
 
-Result<FlagsView> fetch_flags_view(store::MailStore& store, store::MailboxId mailbox, const store::UidSet& uids,
-                                   std::optional<store::AccountId> reader) {
-  FlagsView out;
-  if (reader) {
-    auto seen = store.private_seen(mailbox, *reader);
-    if (!seen) return seen.error();
-    out.seen = std::move(*seen);
-  }
-  auto fetched = store.fetch(mailbox, uids, store::FetchNeeds{});
-  if (!fetched) return fetched.error();
-  out.messages = std::move(*fetched);
-  return out;
-}
-
 store::FlagMask SelectedMailbox::shared_mask() const { return flag_mask(rights, private_seen.has_value()); }
 
 }  // namespace pillarbox::imap

@@ -46,6 +46,10 @@ class SelectedMailbox {
   /// The flags this session may change (RFC 4314 §4: s, t, w); \Seen is not among them when it
   /// is private (it is changed with set_private_seen instead).
   store::FlagMask shared_mask() const;
+  /// The reader whose private \Seen this session shows, or nullopt when \Seen is the message's.
+  std::optional<store::AccountId> private_reader() const {
+    return private_seen ? std::optional<store::AccountId>(reader) : std::nullopt;
+  }
   /// True when the rights allow changing \Seen (private or not).
   bool may_set_seen() const { return rights.has('s'); }
 
@@ -75,15 +79,5 @@ class SelectedMailbox {
   std::vector<store::Uid> uids_;
   std::vector<store::ModSeq> modseqs_;
 };
-
-/// Messages' metadata with, when \Seen is private, the reader's own set read in the same call.
-struct FlagsView {
-  std::vector<store::FetchedMessage> messages;
-  std::optional<store::UidSet> seen;   ///< present when a reader was given
-};
-/// Blocking (store threads): fetches the metadata of `uids` in `mailbox` and, when `reader` is
-/// given, that reader's private \Seen. Errors are the store's.
-Result<FlagsView> fetch_flags_view(store::MailStore& store, store::MailboxId mailbox, const store::UidSet& uids,
-                                   std::optional<store::AccountId> reader);
 
 }  // namespace pillarbox::imap

@@ -313,25 +313,32 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
     auto since = sel->synced_modseq;
     // A private \Seen is read again with the changes: new messages may come already seen (this
     // reader's APPEND or COPY from another session), and other sessions of the reader change it.
-    const std::optional<store::AccountId> reader =
-        sel->private_seen ? std::optional<store::AccountId>(sel->reader) : std::nullopt;
-    auto call0 = [&st = store(), id, since, reader] {
-      auto changes = st.changes_since(id, since);
-      if (!changes || !reader) return changes;
-      auto seen = st.private_seen(id, *reader);
-      if (!seen) return Result<store::Changes>(seen.error());
-      changes->private_seen = std::move(*seen);
-      return changes;
+    const std::optional<store::AccountId> reader = sel->private_reader();
+    struct Synced {
+      store::Changes changes;
+      std::optional<store::UidSet> seen;
     };
-    auto changes = co_await store_call(std::move(call0));
+    auto call0 = [&st = store(), id, since, reader]() -> Result<Synced> {
+      auto changes = st.changes_since(id, since);
+      if (!changes) return changes.error();
+      Synced out{std::move(*changes), std::nullopt};
+      if (reader) {
+        auto seen = st.private_seen(id, *reader);
+        if (!seen) return seen.error();
+        out.seen = std::move(*seen);
+      }
+      return out;
+    };
+    auto synced = co_await store_call(std::move(call0));
     sel = selected();
     if (!sel) co_return;
-    if (!changes.ok()) {
-      log::warn("session={} changes_since failed: {}", id_, changes.error().detail);
+    if (!synced.ok()) {
+      log::warn("session={} changes_since failed: {}", id_, synced.error().detail);
       sel->dirty->store(true);
       co_return;
     }
-    if (sel->private_seen && changes->private_seen) *sel->private_seen = std::move(*changes->private_seen);
+    if (sel->private_seen && synced->seen) *sel->private_seen = std::move(*synced->seen);
+    const store::Changes* changes = &synced->changes;
     for (auto uid : changes->expunged) {
       if (sel->seq_of(uid)) sel->pending_expunges.add(uid);
     }
@@ -372,18 +379,12 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
     untagged(fmt::format("{} RECENT", sel->known(sel->recent).size()));
   }
   if (!flag_updates.empty()) {
-    // With a private \Seen, the reader's own set is read again with the flags: another session
-    // of the same reader may have changed it.
-    const std::optional<store::AccountId> reader =
-        sel->private_seen ? std::optional<store::AccountId>(sel->reader) : std::nullopt;
-    auto call2 = [&st = store(), id, flag_updates, reader] {
-      return fetch_flags_view(st, id, flag_updates, reader);
-    };
+    // A private \Seen was read again with the changes above.
+    auto call2 = [&st = store(), id, flag_updates] { return st.fetch(id, flag_updates, store::FetchNeeds{}); };
     auto fetched = co_await store_call(std::move(call2));
     sel = selected();
     if (!sel || !fetched.ok()) co_return;
-    if (sel->private_seen && fetched->seen) *sel->private_seen = std::move(*fetched->seen);
-    for (const auto& f : fetched->messages) {
+    for (const auto& f : *fetched) {
       if (auto seq = sel->seq_of(f.meta.uid)) {
         untagged(fmt::format("{} FETCH (UID {} FLAGS {})", seq, f.meta.uid,
                              flags_out(sel->view(f.meta.flags, f.meta.uid), sel->recent.contains(f.meta.uid))));

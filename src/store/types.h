@@ -154,8 +154,6 @@ struct Changes {
   std::vector<Uid> expunged;         ///< UIDs expunged with modseq > since, ascending
   ModSeq highest_modseq = 0;
   Uid uid_next = 1;
-  /// Filled by the caller, not the store: a reader's private \Seen read with the changes.
-  std::optional<UidSet> private_seen;
 };
 
 /// A search program over one mailbox (RFC 3501 §6.4.4), already free of message sequence

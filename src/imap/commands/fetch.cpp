@@ -77,8 +77,7 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
   if (sets_seen && !uids.empty()) {
     store::Flags seen;
     seen.system = store::kSeen;
-    const std::optional<store::AccountId> reader =
-        sel->private_seen ? std::optional<store::AccountId>(sel->reader) : std::nullopt;
+    const std::optional<store::AccountId> reader = sel->private_reader();
     auto call0 = [&st, id, uids, seen, reader] {
       return reader ? st.set_private_seen(id, *reader, uids, true) : st.store_flags(id, uids, store::StoreMode::add, seen);
     };
