@@ -40,7 +40,10 @@ Result<protolog::Rule> parse_rule(std::string_view args) {
   return make_error(Errc::invalid, "expected all, user ADDRESS or ip NETWORK");
 }
 
-std::string mib(std::uint64_t octets) { return fmt::format("{:.1f} MiB", static_cast<double>(octets) / (1 << 20)); }
+std::string mib(std::uint64_t octets) {
+  if (octets < (1 << 20)) return fmt::format("{:.1f} KiB", static_cast<double>(octets) / 1024);
+  return fmt::format("{:.1f} MiB", static_cast<double>(octets) / (1 << 20));
+}
 
 std::string rules_text(const protolog::Rules& rules) {
   if (rules.list().empty()) return "protocol logging is off (no rules)\n";
@@ -49,9 +52,9 @@ std::string rules_text(const protolog::Rules& rules) {
   return out;
 }
 
-std::string status_text(const protolog::Control& control, std::uint64_t cap, bool running) {
+std::string status_text(const protolog::Control& control, bool running) {
   std::string out = rules_text(control.rules());
-  out += fmt::format("transcripts: {} ({} of {} used)\n", control.dir().string(), mib(control.size()), mib(cap));
+  out += fmt::format("transcripts: {} ({} of {} used)\n", control.dir().string(), mib(control.size()), mib(control.cap_bytes()));
   if (running) out += fmt::format("written since the server started: {}\n", mib(control.bytes_written()));
   else out += "the server is not running; the rules apply when it starts\n";
   return out;
@@ -222,7 +225,7 @@ int run_status(const GlobalOptions& options) {
     std::cerr << "pillarbox: " << st.error().text << "\n";
     return 1;
   }
-  std::cout << status_text(control, config->protocol_log_max_mb << 20, false);
+  std::cout << status_text(control, false);
   return 0;
 }
 
@@ -289,11 +292,12 @@ bool ends_transcript(std::string_view line) {
          line.starts_with("# logging stopped") || line.starts_with("# logging continues");
 }
 
-// Prints `line` as `log show` does: as written, or (as_test) without the time stamp, ready for a
-// tests/transcripts file.
+// Prints `line` as `log show` does: as written, or (as_test) without the time stamp and with
+// the bytes unescaped, ready for a tests/transcripts file.
 void show_line(const std::string& line, bool as_test) {
-  if (as_test && line.size() > 13 && line[2] == ':' && line[5] == ':' && line[8] == '.' && line[12] == ' ') {
-    std::cout << line.substr(13) << "\n";
+  if (as_test && line.size() >= 15 && line[2] == ':' && line[5] == ':' && line[8] == '.' && line[12] == ' ') {
+    const auto bytes = protolog::unescape(line.substr(13));
+    std::cout << (bytes ? *bytes : line.substr(13)) << "\n";
   } else {
     std::cout << line << "\n";
   }
@@ -379,7 +383,7 @@ std::string protocol_log_answer(protolog::Control& control, std::string_view arg
                        rules_text(control.rules()));
   }
   if (verb == "status" && rest.empty()) {
-    return "ok\n" + status_text(control, 0, true);
+    return "ok\n" + status_text(control, true);
   }
   return "error unknown request \"log " + std::string(args.substr(0, 100)) + "\" (known: log on, log off, log status)\n";
 }

@@ -191,6 +191,7 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
     while (in_pos_ < in_.size()) {
       auto step = framer_.feed(std::string_view(in_).substr(in_pos_));
       in_pos_ += step.consumed;
+      if (step.consumed > 0) awaiting_command_ = false;
       switch (step.event) {
         case Framer::Event::need_more:
           break;
@@ -236,7 +237,14 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
       in_.clear();
       co_return std::nullopt;
     }
-    if (protocol_log_) protocol_log_->client(in_);
+    if (protocol_log_) {
+      // Waiting for a command with nothing of it read: a `log on` since the last command starts
+      // the transcript with these bytes ("takes effect at once", not one command late).
+      bool fed = false;
+      const std::string_view account_name = account() ? std::string_view(account()->address) : std::string_view();
+      if (awaiting_command_ && protocol_log_->due(account_name)) fed = protocol_log_->update(account_name, in_);
+      if (!fed) protocol_log_->client(in_);
+    }
     touch();
   }
 }
@@ -437,7 +445,9 @@ asio::awaitable<void> Session::run() {
     out_ += fmt::format("* OK [CAPABILITY {}] {} ready.\r\n", capabilities(), config().server_name);
     while (!ending_ && !closed_ && !idle_.expired() && !shutting_down_) {
       co_await protocol_log_boundary();
+      awaiting_command_ = true;
       auto command = co_await next_command();
+      awaiting_command_ = false;
       if (!command) break;
       co_await execute(std::move(*command));
       if (bad_in_a_row_ >= config().limits.max_bad_commands) {

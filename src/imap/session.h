@@ -161,7 +161,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   std::string out_;        // responses not yet written
   std::string id_;
   std::unique_ptr<session::Registry::Registration> registration_;
-  std::unique_ptr<protolog::SessionLog> protocol_log_;   // set once the connection has begun
+  std::unique_ptr<protolog::SessionLog> protocol_log_;
+  bool awaiting_command_ = false;  // the read loop waits for a new command and has none of it
   session::IdleTimer idle_;
   bool ending_ = false;
   bool shutting_down_ = false;

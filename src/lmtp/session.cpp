@@ -123,7 +123,12 @@ asio::awaitable<bool> Session::fill() {
     in_.clear();
     co_return false;
   }
-  if (protocol_log_) protocol_log_->client(in_);
+  if (protocol_log_) {
+    // As for IMAP: a `log on` given while waiting for a command starts with these bytes.
+    bool fed = false;
+    if (awaiting_command_ && protocol_log_->due("")) fed = protocol_log_->update("", in_);
+    if (!fed) protocol_log_->client(in_);
+  }
   touch();
   co_return true;
 }
@@ -133,6 +138,7 @@ asio::awaitable<std::pair<Session::LineKind, std::string>> Session::next_line() 
     while (in_pos_ < in_.size()) {
       const auto step = framer_.feed(std::string_view(in_).substr(in_pos_));
       in_pos_ += step.consumed;
+      if (step.consumed > 0) awaiting_command_ = false;
       if (step.event == session::LineFramer::Event::line) co_return std::pair{LineKind::line, framer_.take_line()};
       if (step.event == session::LineFramer::Event::too_long) co_return std::pair{LineKind::too_long, std::string()};
     }
@@ -374,7 +380,9 @@ asio::awaitable<void> Session::run() {
         co_await flush();  // earlier replies first; then the transcript starts at the next command
         protocol_log_->update("", std::string_view(in_).substr(in_pos_));
       }
+      awaiting_command_ = true;
       auto [kind, line] = co_await next_line();
+      awaiting_command_ = false;
       if (kind == LineKind::closed) break;
       if (kind == LineKind::too_long) {
         reply({500, "5.5.2", fmt::format("Line too long (limit {} octets)", context_.config.limits.max_line_octets)});

@@ -93,6 +93,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   std::uint32_t errors_ = 0;            // protocol errors in this connection
   std::unique_ptr<session::Registry::Registration> registration_;
   std::unique_ptr<protolog::SessionLog> protocol_log_;
+  bool awaiting_command_ = false;  // the read loop waits for a new command and has none of it
   session::IdleTimer idle_;
   bool ending_ = false;
   bool shutting_down_ = false;

@@ -160,6 +160,7 @@ asio::awaitable<Session::Input> Session::next_input() {
     while (in_pos_ < in_.size()) {
       auto step = reader_.feed(std::string_view(in_).substr(in_pos_));
       in_pos_ += step.consumed;
+      if (step.consumed > 0) awaiting_command_ = false;
       if (step.event == session::LineFramer::Event::line) co_return Input{Input::Kind::line, reader_.take_line()};
       if (step.event == session::LineFramer::Event::too_long) co_return Input{Input::Kind::too_long, {}};
     }
@@ -176,7 +177,14 @@ asio::awaitable<Session::Input> Session::next_input() {
       in_.clear();
       co_return Input{};
     }
-    if (protocol_log_) protocol_log_->client(in_);
+    if (protocol_log_) {
+      // Waiting for a command with nothing of it read: a `log on` since the last command starts
+      // the transcript with these bytes ("takes effect at once", not one command late).
+      bool fed = false;
+      const std::string_view account_name = logged_in_account();
+      if (awaiting_command_ && protocol_log_->due(account_name)) fed = protocol_log_->update(account_name, in_);
+      if (!fed) protocol_log_->client(in_);
+    }
     touch();
   }
 }
@@ -277,7 +285,9 @@ asio::awaitable<void> Session::run() {
         co_await flush();
         protocol_log_->update(logged_in_account(), std::string_view(in_).substr(in_pos_));
       }
+      awaiting_command_ = true;
       auto input = co_await next_input();
+      awaiting_command_ = false;
       if (input.kind == Input::Kind::closed) break;
       if (input.kind == Input::Kind::too_long) {
         out_ += fmt::format("-ERR Command line too long (limit {} octets)\r\n", config().limits.max_line_octets);

@@ -43,6 +43,8 @@ class Control {
   std::optional<bool> match(std::string_view ip, std::string_view account) const;
 
   const std::filesystem::path& dir() const { return dir_; }
+  /// protocol_log_max_mb in octets.
+  std::uint64_t cap_bytes() const { return cap_bytes_; }
 
   /// A transcript was opened at / closed at `path`: open ones are never removed by the cap.
   void opened(const std::filesystem::path& path);

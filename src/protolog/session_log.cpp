@@ -11,8 +11,8 @@ SessionLog::~SessionLog() {
   if (tap_) stop("session ended");
 }
 
-void SessionLog::update(std::string_view account, std::string_view unread) {
-  if (!control_) return;
+bool SessionLog::update(std::string_view account, std::string_view unread) {
+  if (!control_) return false;
   generation_ = control_->generation();
   const bool account_changed = account != account_;
   account_ = account;
@@ -20,13 +20,13 @@ void SessionLog::update(std::string_view account, std::string_view unread) {
   if (tap_ && (!selected || *selected != bodies_)) {
     stop(selected ? "logging continues in a new transcript (--bodies changed)" : "logging switched off");
   }
-  if (!selected) return;
+  if (!selected) return false;
   if (tap_) {
     if (account_changed && !account_.empty()) {
       tap_->set_account(account_);
       log_bytes(false, {});
     }
-    return;
+    return false;
   }
   SessionInfo info = info_;
   if (++segment_ > 1) info.session_id += "-" + std::to_string(segment_);
@@ -37,7 +37,7 @@ void SessionLog::update(std::string_view account, std::string_view unread) {
                 file.error().detail);
       reported_ = true;
     }
-    return;
+    return false;
   }
   control_->opened(file->path());
   bodies_ = *selected;
@@ -45,6 +45,7 @@ void SessionLog::update(std::string_view account, std::string_view unread) {
   if (!account_.empty()) tap_->set_account(account_);
   if (segment_ > 1 || !unread.empty()) tap_->note("logging started mid-session");
   log_bytes(true, unread);
+  return true;
 }
 
 void SessionLog::set_tls(std::string_view description) {

@@ -35,7 +35,9 @@ class SessionLog {
   /// starts a transcript when a rule now selects the session (feeding it `unread`, the client
   /// bytes read and not yet handled, first), ends it when none does, records the account.
   /// Never fails: a transcript that cannot be opened is reported once in the server log.
-  void update(std::string_view account, std::string_view unread);
+  /// Returns true when it started a transcript (and so logged `unread`); otherwise the caller
+  /// passes bytes it has not logged yet to client() as usual.
+  bool update(std::string_view account, std::string_view unread);
 
   /// Client bytes just read; server bytes about to be written. Written out at once.
   void client(std::string_view bytes) {
