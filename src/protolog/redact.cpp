@@ -89,16 +89,35 @@ std::string_view before(std::string_view s, std::string_view tail) {
   return s.substr(0, static_cast<std::size_t>(tail.data() - s.data()));
 }
 
-Lines split_after_crlf(std::string_view bytes) {
+// Literal bytes logged with bodies: `partial` gathers them so lines are cut at CRLF (or every
+// kLiteralPiece octets of a line without one, or at the literal's end when `done`), the same
+// however the bytes were split into reads.
+constexpr std::size_t kLiteralPiece = 4096;
+
+Lines literal_lines(std::string& partial, std::string_view bytes, bool done) {
+  partial += bytes;
   Lines out;
-  while (!bytes.empty()) {
-    const auto end = bytes.find("\r\n");
-    if (end == std::string_view::npos) {
-      out.emplace_back(bytes);
-      break;
+  std::size_t start = 0;
+  for (;;) {
+    const auto crlf = partial.find("\r\n", start);
+    if (crlf != std::string::npos) {
+      out.push_back(partial.substr(start, crlf - start));
+      start = crlf + 2;
+      continue;
     }
-    out.emplace_back(bytes.substr(0, end));
-    bytes.remove_prefix(end + 2);
+    // No CRLF in the rest: a piece may be cut only when the byte after it is there too, so a
+    // CRLF across the cut is never split by one read and not by another.
+    if (partial.size() - start > kLiteralPiece) {
+      out.push_back(partial.substr(start, kLiteralPiece));
+      start += kLiteralPiece;
+      continue;
+    }
+    break;
+  }
+  partial.erase(0, start);
+  if (done && !partial.empty()) {
+    out.push_back(std::move(partial));
+    partial.clear();
   }
   return out;
 }
@@ -305,7 +324,7 @@ std::vector<std::string> Redactor::client_literal(std::string_view bytes) {
   const bool done = literal_seen_ >= literal_size_;
   if (done) literal_pending_ = false;
   if (literal_redacted_) return done ? Lines{std::string(kRedacted)} : Lines{};
-  if (bodies_) return split_after_crlf(bytes);
+  if (bodies_) return literal_lines(client_partial_, bytes, done);
   return done ? Lines{size_summary(literal_size_)} : Lines{};
 }
 
@@ -314,7 +333,7 @@ std::vector<std::string> Redactor::server_literal(std::string_view bytes) {
   if (server_literal_left_ == 0) return {size_summary(bytes.size())};
   const std::uint64_t n = std::min<std::uint64_t>(bytes.size(), server_literal_left_);
   server_literal_left_ -= n;
-  if (bodies_) return split_after_crlf(bytes);
+  if (bodies_) return literal_lines(server_partial_, bytes, server_literal_left_ == 0);
   return server_literal_left_ == 0 ? Lines{size_summary(server_literal_size_)} : Lines{};
 }
 

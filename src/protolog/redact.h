@@ -43,8 +43,9 @@ class Redactor {
   /// The lines to log for literal bytes sent after a client line that ended in {N} or {N+}
   /// (IMAP), or after LMTP "BDAT N" (RFC 3030 §2). A literal may come in several calls; its
   /// summary ("{N bytes}", N the announced size) or "<redacted>" for a LOGIN password comes with
-  /// the call that completes it. With bodies set, the bytes themselves are returned, split after
-  /// each CRLF. Bytes nobody announced are summarised at once; an empty call returns
+  /// the call that completes it. With bodies set, the bytes themselves are returned as lines cut
+  /// at each CRLF (a line without one in 4096-octet pieces, the last at the literal's end), the
+  /// same lines however the literal was split into calls. Bytes nobody announced are summarised at once; an empty call returns
   /// nothing. A {0} literal (or BDAT 0) is done at once: its summary comes with client_line().
   std::vector<std::string> client_literal(std::string_view bytes);
 
@@ -93,6 +94,8 @@ class Redactor {
   bool literal_redacted_ = false;
   std::uint64_t literal_size_ = 0;
   std::uint64_t literal_seen_ = 0;
+  std::string client_partial_;  // with bodies: a literal's line not yet complete
+  std::string server_partial_;
   // LMTP DATA: waiting for 354, then inside the body counting its octets.
   bool data_pending_ = false;
   bool in_body_ = false;

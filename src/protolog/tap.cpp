@@ -25,27 +25,33 @@ void Tap::feed(Side& side, char direction, std::string_view bytes, std::chrono::
     const auto lf = bytes.find('\n');
     const std::string_view piece = bytes.substr(0, lf == std::string_view::npos ? bytes.size() : lf + 1);
     bytes.remove_prefix(piece.size());
-    if (side.overlong > 0 || side.partial.size() + piece.size() > max_line_) {
-      if (direction == 'S') {
-        // Our own output: logged in pieces, nothing in it is a secret of the client's.
-        side.partial += piece;
-        if (lf == std::string_view::npos) {
-          lines(direction, on_line(side.partial), now);
-          side.partial.clear();
-          continue;
-        }
-      } else {
+    const bool complete = lf != std::string_view::npos;
+    if (direction == 'C') {
+      if (side.overlong > 0 || side.partial.size() + piece.size() > max_line_) {
+        // Refused by the session anyway; only its size is logged, since a password may sit in
+        // any part of it.
         side.overlong += side.partial.size() + piece.size();
         side.partial.clear();
-        if (lf == std::string_view::npos) continue;
-        file_.line(now, direction, size_summary(side.overlong));
-        side.overlong = 0;
+        if (complete) {
+          file_.line(now, direction, size_summary(side.overlong));
+          side.overlong = 0;
+        }
         continue;
       }
-    } else {
       side.partial += piece;
-      if (lf == std::string_view::npos) continue;
+      if (!complete) continue;
+      lines(direction, on_line(side.partial), now);
+      side.partial.clear();
+      continue;
     }
+    // Our own output: an overlong line is logged in max_line pieces, cut by its content alone
+    // (a piece goes once a byte after it is known), so reads and writes never move the cuts.
+    side.partial += piece;
+    while (side.partial.size() > max_line_) {
+      lines(direction, on_line(std::string_view(side.partial).substr(0, max_line_)), now);
+      side.partial.erase(0, max_line_);
+    }
+    if (!complete) continue;
     lines(direction, on_line(side.partial), now);
     side.partial.clear();
   }
