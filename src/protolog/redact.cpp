@@ -337,8 +337,44 @@ std::vector<std::string> Redactor::server_literal(std::string_view bytes) {
   return server_literal_left_ == 0 ? Lines{size_summary(server_literal_size_)} : Lines{};
 }
 
+std::vector<std::string> Redactor::server_piece(std::string_view piece) {
+  if (!server_continuing_) {
+    server_continuing_ = true;
+    server_head_ = protocol_ == Protocol::pop3 && in_server_body_ ? Head::body
+                   : in_sasl_ && piece.starts_with('+')           ? Head::secret
+                                                                  : Head::shown;
+  }
+  switch (server_head_) {
+    case Head::body:
+      server_body_octets_ += piece.size();
+      return bodies_ ? Lines{std::string(piece)} : Lines{};
+    case Head::secret: return {};
+    case Head::shown: return {std::string(piece)};
+  }
+  return {};
+}
+
 std::vector<std::string> Redactor::server_line(std::string_view line) {
   const std::string_view s = strip_line_end(line);
+  if (server_continuing_) {
+    // The end of a line whose head was logged in pieces: its start decided what it is; only a
+    // literal announced at its end matters now.
+    server_continuing_ = false;
+    switch (server_head_) {
+      case Head::body:
+        server_body_octets_ += line.size() + (line.ends_with('\n') ? 0 : 2);
+        return bodies_ ? Lines{std::string(s)} : Lines{};
+      case Head::secret: return {"+ " + std::string(kRedacted)};
+      case Head::shown:
+        if (protocol_ == Protocol::imap) {
+          if (const auto size = literal_size(s)) {
+            server_literal_size_ = *size;
+            server_literal_left_ = *size;
+          }
+        }
+        return {std::string(s)};
+    }
+  }
   if (protocol_ == Protocol::lmtp) {
     if (data_pending_ && s.starts_with("354")) {
       data_pending_ = false;

@@ -59,6 +59,11 @@ class Redactor {
   /// reader.
   std::vector<std::string> server_line(std::string_view line);
 
+  /// The lines to log for the head of a server line longer than the Tap keeps whole (the
+  /// line's end comes later through server_line()): shown, counted as message body, or held
+  /// back when the line is a SASL challenge, as its start decides. No other state changes.
+  std::vector<std::string> server_piece(std::string_view piece);
+
   /// The lines to log for server literal bytes (IMAP FETCH BODY[] and the like) after a server
   /// line ending in {N}: like client_literal() for a literal that is not a credential.
   std::vector<std::string> server_literal(std::string_view bytes);
@@ -107,6 +112,10 @@ class Redactor {
   // (RETR, TOP; RFC 1939 §7), kept in order for pipelining (RFC 2449 §6.6); then the body.
   std::vector<bool> pop3_answers_;
   bool in_server_body_ = false;
+  // A server line whose head came through server_piece(), and what its start made of it.
+  enum class Head { shown, body, secret };
+  bool server_continuing_ = false;
+  Head server_head_ = Head::shown;
   std::uint64_t server_body_octets_ = 0;
 };
 

@@ -48,7 +48,7 @@ void Tap::feed(Side& side, char direction, std::string_view bytes, std::chrono::
     // (a piece goes once a byte after it is known), so reads and writes never move the cuts.
     side.partial += piece;
     while (side.partial.size() > max_line_) {
-      lines(direction, on_line(std::string_view(side.partial).substr(0, max_line_)), now);
+      lines(direction, redactor_.server_piece(std::string_view(side.partial).substr(0, max_line_)), now);
       side.partial.erase(0, max_line_);
     }
     if (!complete) continue;
