@@ -190,7 +190,7 @@ std::string loggable(std::string_view text) {
   return out;
 }
 
-std::string render_fields(Format format, std::string_view name, Fields fields) {
+std::string render_fields(Format format, std::string_view name, std::span<const Field> fields) {
   std::string out;
   append_field(out, format, "event", Field("event", name));
   for (const Field& f : fields) append_field(out, format, f.key, f);
@@ -220,6 +220,10 @@ std::string render_line(Format format, std::chrono::system_clock::time_point tim
 }
 
 void event(Level level, std::string_view name, Fields fields) {
+  event(level, name, std::span<const Field>(fields.begin(), fields.size()));
+}
+
+void event(Level level, std::string_view name, std::span<const Field> fields) {
   spdlog::logger* logger = event_logger() ? event_logger().get() : spdlog::default_logger_raw();
   if (!logger->should_log(level)) return;
   // Before init() (admin subcommands, tests) events go to the default logger as logfmt text.

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -67,11 +68,16 @@ using Fields = std::initializer_list<Field>;
 /// value can break the line or the JSON; numbers and booleans are written bare. Never pass a
 /// password, SASL data or a hash. Does nothing below the configured level.
 void event(Level level, std::string_view name, Fields fields);
+/// The same with a field list built at run time (optional fields).
+void event(Level level, std::string_view name, std::span<const Field> fields);
 
 /// The part of an event line after the time and level, in `format`: logfmt
 /// `event=login user=alice result=failure`, JSON `"event":"login","user":"alice",...` (no
 /// braces). Exposed for tests.
-std::string render_fields(Format format, std::string_view name, Fields fields);
+std::string render_fields(Format format, std::string_view name, std::span<const Field> fields);
+inline std::string render_fields(Format format, std::string_view name, Fields fields) {
+  return render_fields(format, name, std::span<const Field>(fields.begin(), fields.size()));
+}
 
 /// A whole line (without the newline): the time in UTC with milliseconds, the level, then
 /// `body` as rendered by render_fields() when `is_event`, or otherwise the free text `body` as

@@ -157,7 +157,8 @@ Registry& registry() {
 CommandMetrics::CommandMetrics(std::string_view protocol, std::span<const std::string> names, Registry& r) {
   auto make = [&](const std::string& name) {
     const Labels labels{{"protocol", std::string(protocol)}, {"command", name}};
-    return Series{&r.counter("pillarbox_commands_total", "Commands received, by protocol and command name.", labels),
+    return Series{{},
+                  &r.counter("pillarbox_commands_total", "Commands received, by protocol and command name.", labels),
                   &r.histogram("pillarbox_command_duration_seconds",
                                "Time from a command's line read to its reply queued, in seconds.", labels),
                   &r.histogram("pillarbox_store_duration_seconds",
@@ -171,7 +172,9 @@ CommandMetrics::CommandMetrics(std::string_view protocol, std::span<const std::s
   by_name_.erase(std::unique(by_name_.begin(), by_name_.end(),
                              [](const auto& a, const auto& b) { return a.first == b.first; }),
                  by_name_.end());
+  for (auto& [name, series] : by_name_) series.name = name;   // by_name_ no longer moves
   other_ = make("other");
+  other_.name = "other";
 }
 
 const CommandMetrics::Series& CommandMetrics::find(std::string_view name) const {

@@ -126,6 +126,7 @@ class Stopwatch {
 class CommandMetrics {
  public:
   struct Series {
+    std::string_view name;   ///< the command label, valid as long as the CommandMetrics
     Counter* count;
     Histogram* duration;
     Histogram* store;
