@@ -54,7 +54,7 @@ struct Field {
     requires(!std::same_as<T, bool>)
   Field(std::string_view k, T v) : key(k), kind(Kind::unsigned_number), unsigned_value(v) {}
 
-  std::string_view key;   ///< a fixed identifier from the code: [a-z_]+
+  std::string_view key;   ///< a fixed identifier from the code: [a-z0-9_]+
   Kind kind;
   std::string_view text;
   std::int64_t signed_value = 0;
