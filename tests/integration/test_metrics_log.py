@@ -8,6 +8,7 @@ import json
 import poplib
 import re
 import smtplib
+import socket
 import time
 import unittest
 import urllib.request
@@ -122,6 +123,15 @@ class MetricsAndLog(unittest.TestCase):
             p.retr(1)
             p.quit()
 
+            # A TLS handshake that fails: plain text on the implicit-TLS port.
+            with socket.create_connection(("127.0.0.1", srv.imaps_port), timeout=30) as raw:
+                raw.sendall(b"a001 LOGIN alice@example.org x\r\n" * 20)
+                try:
+                    while raw.recv(4096):
+                        pass
+                except ConnectionResetError:   # closed with our bytes unread
+                    pass
+
             srv.wait_for_sessions(0)
             after = srv.metrics()
             text = scrape_text(srv)
@@ -191,6 +201,8 @@ class MetricsAndLog(unittest.TestCase):
         self.assertEqual(d('pillarbox_deliveries_total{result="no_such_user"}'), 1)
         self.assertEqual(d('pillarbox_deliveries_total{result="temporary_failure"}'), 0)
 
+        self.assertEqual(d('pillarbox_tls_failures_total{protocol="imap"}'), 1)
+
         # No session left, and none in any state.
         self.assertEqual(sum(v for k, v in after.items() if k.startswith("pillarbox_sessions_by_state{")), 0)
         self.assertEqual(after['pillarbox_store_errors_total{protocol="imap"}'], 0)
@@ -247,6 +259,10 @@ class MetricsAndLog(unittest.TestCase):
         self.assertEqual(delivered[0]["mailbox"], "INBOX")
         self.assertEqual(len(by("delivery", result="no_such_user", to=NOBODY)), 1)
         self.assertEqual(len(by("disconnect", protocol="lmtp", end="quit")), 1)
+        failed = by("tls_failure", protocol="imap", phase="implicit")
+        self.assertEqual(len(failed), 1)
+        self.assertEqual(failed[0]["remote"], "127.0.0.1")
+        self.assertTrue(failed[0]["error"])
         connect = by("connect", protocol="imap")[0]
         self.assertEqual(connect["remote"], "127.0.0.1")
         self.assertEqual(connect["tls"], "no")
