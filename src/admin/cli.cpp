@@ -7,6 +7,7 @@
 #include "admin/deliver.h"
 #include "admin/domains.h"
 #include "admin/import.h"
+#include "admin/protocol_log.h"
 #include "admin/public_folders.h"
 #include "admin/serve.h"
 #include "admin/users.h"
@@ -32,6 +33,7 @@ int run(int argc, char** argv) {
   add_public_commands(app, options, status);
   add_check_command(app, options, status);
   add_who_commands(app, options, status);
+  add_log_commands(app, options, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -16,6 +16,7 @@
 #include "admin/control_socket.h"
 #include "admin/demo.h"
 #include "admin/metrics.h"
+#include "admin/protocol_log.h"
 #include "admin/who.h"
 #include "auth/authenticator.h"
 #include "base/log.h"
@@ -114,10 +115,18 @@ int serve(const GlobalOptions& options, bool demo) {
   }
   authenticator.set_server_key(std::move(*server_key));
   session::Registry registry(session::ConnectionLimits::from(config.limits));
-  imap::ServerContext context{config, **store, authenticator, store_pool, *tls, registry};
+  // Protocol transcripts (issue 6): the rules `pillarbox log on` saved before are in force from
+  // the first connection.
+  protolog::Control protocol_log = make_protocol_log_control(config);
+  if (auto st = protocol_log.load(); !st) {
+    std::cerr << "pillarbox: " << st.error().text << "\n";
+    return 2;
+  }
+  imap::ServerContext context{config, **store, authenticator, store_pool, *tls, registry, &protocol_log};
   pop3::MaildropLocks pop3_locks;
-  pop3::ServerContext pop3_context{config, **store, authenticator, store_pool, *tls, registry, pop3_locks};
-  lmtp::ServerContext lmtp_context{config, **store, store_pool, registry};
+  pop3::ServerContext pop3_context{config, **store, authenticator, store_pool, *tls, registry, pop3_locks,
+                                   &protocol_log};
+  lmtp::ServerContext lmtp_context{config, **store, store_pool, registry, &protocol_log};
   asio::io_context io(static_cast<int>(threads));
   // Binds every configured listener; the first failure stops the start (it names the address).
   auto bind_all = [](const std::vector<std::string>& endpoints, auto&& listen_one) -> bool {
@@ -138,7 +147,9 @@ int serve(const GlobalOptions& options, bool demo) {
   if (!bound) return 2;
   // `pillarbox who` / `kick`: the registry over the owner-only admin socket.
   const std::string admin_socket = config.in_data_dir(config.admin_socket);
-  ControlHandler control = [&registry](std::string_view line) { return control_answer(registry, line); };
+  ControlHandler control = [&registry, &protocol_log](std::string_view line) {
+    return control_answer(registry, &protocol_log, line);
+  };
   if (auto s = start_control_socket(io, admin_socket, std::move(control)); !s) {
     std::cerr << "pillarbox: " << s.error().text << "\n";
     return 2;

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "admin/control_socket.h"
+#include "admin/protocol_log.h"
 #include "base/ascii.h"
 #include "base/json.h"
 
@@ -103,18 +104,19 @@ int ask(const GlobalOptions& options, const std::string& request) {
 
 }  // namespace
 
-std::string control_answer(session::Registry& registry, std::string_view line) {
+std::string control_answer(session::Registry& registry, protolog::Control* protocol_log, std::string_view line) {
   std::string_view rest = ascii::trim(line);
   const auto space = rest.find(' ');
   const std::string verb = ascii::lower(rest.substr(0, space));
   const std::string_view arg = space == std::string_view::npos ? "" : ascii::trim(rest.substr(space + 1));
   if (verb == "who" && (arg.empty() || arg == "json")) return "ok\n" + (arg.empty() ? who_table(registry) : who_json(registry));
+  if (verb == "log" && protocol_log) return protocol_log_answer(*protocol_log, arg);
   if (verb == "kick" && !arg.empty() && arg.find(' ') == std::string_view::npos) {
     const std::string account = ascii::lower(arg);
     const std::size_t n = registry.kick(account);
     return fmt::format("ok\nasked {} session{} of {} to end\n", n, n == 1 ? "" : "s", account);
   }
-  return fmt::format("error unknown request \"{}\" (known: who, who json, kick ADDRESS)\n",
+  return fmt::format("error unknown request \"{}\" (known: who, who json, kick ADDRESS, log ...)\n",
                      std::string(rest.substr(0, 100)));
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "admin/context.h"
+#include "protolog/control.h"
 #include "session/registry.h"
 
 namespace pillarbox::admin {
@@ -17,8 +18,9 @@ namespace pillarbox::admin {
 ///   "who"              a table of live sessions, headed by the licensing use ("7 of 10 seats")
 ///   "who json"         the same as one JSON object (see docs/administration.md)
 ///   "kick ADDRESS"     ends every session of the account with BYE; says how many
+///   "log ..."          protocol logging (protocol_log_answer), when `protocol_log` is set
 /// Unknown requests get "error unknown request ...".
-std::string control_answer(session::Registry& registry, std::string_view line);
+std::string control_answer(session::Registry& registry, protolog::Control* protocol_log, std::string_view line);
 
 /// Adds `who` and `kick` to `app`. Both exit 0 on success, 1 when the server is not running or
 /// refuses, printing the reason on stderr.

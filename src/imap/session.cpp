@@ -96,6 +96,7 @@ asio::awaitable<void> Session::flush() {
   }
   std::string data;
   data.swap(out_);
+  if (protocol_log_) protocol_log_->server(data);
   std::error_code ec;
   traffic_.sent(data.size());
   co_await stream_.write(data, ec);
@@ -153,6 +154,15 @@ asio::awaitable<void> Session::watchdog() {
   co_await session::watch_idle(idle_, stream_, id_);
 }
 
+asio::awaitable<void> Session::protocol_log_boundary() {
+  const std::string_view account_name = account() ? std::string_view(account()->address) : std::string_view();
+  if (!protocol_log_->due(account_name)) co_return;
+  // The answers so far go out (and into the transcript) first, so it starts with the next
+  // command and its answers in order; in_ holds what the client already sent of the next ones.
+  co_await flush();
+  protocol_log_->update(account_name, std::string_view(in_).substr(in_pos_));
+}
+
 asio::awaitable<void> Session::say_bye(std::string_view text) {
   out_ += fmt::format("* BYE {}\r\n", text);
   co_await flush();
@@ -174,6 +184,7 @@ asio::awaitable<bool> Session::start_tls() {
     co_return false;
   }
   if (registration_) registration_->set_tls(stream_.tls_description());
+  if (protocol_log_) protocol_log_->set_tls(stream_.tls_description());
   co_return true;
 }
 
@@ -228,6 +239,7 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
       in_.clear();
       co_return std::nullopt;
     }
+    if (protocol_log_) protocol_log_->client(in_);
     touch();
   }
 }
@@ -432,8 +444,12 @@ asio::awaitable<void> Session::run() {
   } else if (shutting_down_) {
     co_await say_bye("Server shutting down");
   } else {
+    protocol_log_ = session::new_session_log(context_.protolog, stream_, id_, protolog::Protocol::imap,
+                                             config().limits.max_line_octets);
+    protocol_log_->update("", "");
     out_ += fmt::format("* OK [CAPABILITY {}] {} ready.\r\n", capabilities(), config().server_name);
     while (!ending_ && !closed_ && !idle_.expired() && !shutting_down_) {
+      co_await protocol_log_boundary();
       auto command = co_await next_command();
       if (!command) break;
       co_await execute(std::move(*command));
@@ -458,6 +474,7 @@ asio::awaitable<void> Session::run() {
   // The place is given back when the connection closes, not when the last reference to the
   // session goes, so `who` and the limits count exactly the open connections (seed 002).
   registration_.reset();
+  protocol_log_.reset();  // closes the transcript now, not when the last reference goes
   if (started) {
     const std::string_view end = admission.refusal != session::Refusal::none
                                      ? "refused"

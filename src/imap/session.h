@@ -19,6 +19,7 @@
 #include "imap/parser.h"
 #include "imap/selected.h"
 #include "net/stream.h"
+#include "protolog/session_log.h"
 #include "session/idle_timer.h"
 #include "session/pool_call.h"
 #include "session/registry.h"
@@ -42,6 +43,7 @@ struct ServerContext {
   asio::thread_pool& store_pool;
   std::shared_ptr<asio::ssl::context> tls;   ///< null when TLS is not configured
   session::Registry& registry;
+  protolog::Control* protolog;               ///< null: no protocol logging (issue 6)
 };
 
 /// The tagged completion of a command (RFC 3501 §7.1): OK, NO or BAD with an optional
@@ -147,6 +149,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   asio::awaitable<void> execute(std::string command);
   asio::awaitable<void> say_bye(std::string_view text);
   asio::awaitable<void> watchdog();
+  /// Between commands: lets a `pillarbox log on|off` or a login start or stop the transcript.
+  asio::awaitable<void> protocol_log_boundary();
   void announce_expunges(SelectedMailbox& sel);
   void touch();
 
@@ -160,6 +164,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   std::string out_;        // responses not yet written
   std::string id_;
   std::unique_ptr<session::Registry::Registration> registration_;
+  std::unique_ptr<protolog::SessionLog> protocol_log_;   // set once the connection has begun
   session::IdleTimer idle_;
   bool ending_ = false;
   bool shutting_down_ = false;

@@ -145,6 +145,7 @@ asio::awaitable<void> Session::flush() {
   }
   std::string data;
   data.swap(out_);
+  if (protocol_log_) protocol_log_->server(data);
   std::error_code ec;
   traffic_.sent(data.size());
   co_await asio::async_write(socket_, asio::buffer(data), asio::redirect_error(asio::use_awaitable, ec));
@@ -170,6 +171,7 @@ asio::awaitable<bool> Session::fill() {
     in_.clear();
     co_return false;
   }
+  if (protocol_log_) protocol_log_->client(in_);
   touch();
   co_return true;
 }
@@ -417,8 +419,20 @@ asio::awaitable<void> Session::run() {
   if (shutting_down_) {
     reply({421, "4.3.2", fmt::format("{} Server shutting down", host_)});
   } else {
+    protolog::SessionInfo log_info;
+    log_info.session_id = id_;
+    log_info.protocol = protolog::Protocol::lmtp;
+    log_info.remote_address = peer_;
+    log_info.local_address = "-";
+    protocol_log_ = std::make_unique<protolog::SessionLog>(context_.protolog, std::move(log_info), peer_,
+                                                           context_.config.limits.max_line_octets);
+    protocol_log_->update("", "");
     out_ += fmt::format("220 {} LMTP {} ready\r\n", host_, context_.config.server_name);
     while (!ending_ && !closed_) {
+      if (protocol_log_->due("")) {
+        co_await flush();  // earlier replies first; then the transcript starts at the next command
+        protocol_log_->update("", std::string_view(in_).substr(in_pos_));
+      }
       auto [kind, line] = co_await next_line();
       if (kind == LineKind::closed) break;
       if (kind == LineKind::too_long) {
@@ -450,6 +464,7 @@ asio::awaitable<void> Session::run() {
   socket_.shutdown(asio::socket_base::shutdown_both, ec);
   socket_.close(ec);
   registration_.reset();
+  protocol_log_.reset();
   session::log_end("disconnect", id_, "lmtp", "", traffic_,
                    session::end_name(too_many_errors, quit_, idle_.expired(), shutting_down_,
                                      session::EndReason::shutdown, "quit"));

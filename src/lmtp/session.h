@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "delivery/resolve.h"
 #include "lmtp/command.h"
+#include "protolog/session_log.h"
 #include "session/idle_timer.h"
 #include "session/line_framer.h"
 #include "session/pool_call.h"
@@ -33,6 +34,7 @@ struct ServerContext {
   store::MailStore& store;
   asio::thread_pool& store_pool;
   session::Registry& registry;
+  protolog::Control* protolog;   ///< null: no protocol logging (issue 6)
 };
 
 class Session : public session::Closeable, public std::enable_shared_from_this<Session> {
@@ -100,6 +102,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   std::vector<Recipient> recipients_;   // accepted RCPTs, in order
   std::uint32_t errors_ = 0;            // protocol errors in this connection
   std::unique_ptr<session::Registry::Registration> registration_;
+  std::unique_ptr<protolog::SessionLog> protocol_log_;
   session::IdleTimer idle_;
   bool ending_ = false;
   bool shutting_down_ = false;

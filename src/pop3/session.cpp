@@ -54,6 +54,7 @@ asio::awaitable<void> Session::flush() {
   }
   std::string data;
   data.swap(out_);
+  if (protocol_log_) protocol_log_->server(data);
   std::error_code ec;
   traffic_.sent(data.size());
   co_await stream_.write(data, ec);
@@ -152,6 +153,7 @@ asio::awaitable<bool> Session::start_tls() {
   // RFC 2595 §4: the client discards what it learnt before TLS; so does the server.
   state_ = Authorization{};
   if (registration_) registration_->set_tls(stream_.tls_description());
+  if (protocol_log_) protocol_log_->set_tls(stream_.tls_description());
   co_return true;
 }
 
@@ -177,8 +179,13 @@ asio::awaitable<Session::Input> Session::next_input() {
       in_.clear();
       co_return Input{};
     }
+    if (protocol_log_) protocol_log_->client(in_);
     touch();
   }
+}
+
+std::string_view Session::logged_in_account() {
+  return transaction() ? std::string_view(transaction()->account.address) : std::string_view();
 }
 
 asio::awaitable<Session::Input> Session::read_continuation() { co_return co_await next_input(); }
@@ -267,8 +274,16 @@ asio::awaitable<void> Session::run() {
     out_ += "-ERR [SYS/TEMP] Server shutting down\r\n";
   } else {
     // No APOP timestamp in the greeting: APOP is not offered (RFC 1939 §7).
+    protocol_log_ = session::new_session_log(context_.protolog, stream_, id_, protolog::Protocol::pop3,
+                                             config().limits.max_line_octets);
+    protocol_log_->update("", "");
     out_ += fmt::format("+OK {} POP3 server ready\r\n", config().server_name);
     while (!ending_ && !closed_ && !idle_.expired() && !shutting_down_) {
+      if (protocol_log_->due(logged_in_account())) {
+        // As for IMAP: earlier answers first, then the transcript starts with the next command.
+        co_await flush();
+        protocol_log_->update(logged_in_account(), std::string_view(in_).substr(in_pos_));
+      }
       auto input = co_await next_input();
       if (input.kind == Input::Kind::closed) break;
       if (input.kind == Input::Kind::too_long) {
@@ -299,6 +314,7 @@ asio::awaitable<void> Session::run() {
   idle_.stop();
   stream_.close();
   registration_.reset();   // exact counts: the place is free once the connection is closed
+  protocol_log_.reset();
   session::log_end("logout", id_, "pop3", account, traffic_,
                    session::end_name(too_many_bad, ending_, idle_.expired(), shutting_down_, end_reason_, "quit"));
 }

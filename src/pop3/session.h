@@ -19,6 +19,7 @@
 
 #include "config/config.h"
 #include "net/stream.h"
+#include "protolog/session_log.h"
 #include "session/idle_timer.h"
 #include "session/line_framer.h"
 #include "pop3/locks.h"
@@ -46,6 +47,7 @@ struct ServerContext {
   std::shared_ptr<asio::ssl::context> tls;   ///< null when TLS is not configured
   session::Registry& registry;
   MaildropLocks& locks;                      ///< one TRANSACTION per account (RFC 1939 §8)
+  protolog::Control* protolog;               ///< null: no protocol logging (issue 6)
 };
 
 /// The status line that ends a command: "+OK text" or "-ERR [CODE] text", with an optional
@@ -109,6 +111,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   Authorization* authorization() { return std::get_if<Authorization>(&state_); }
   /// The TRANSACTION state, or null before login.
   Transaction* transaction() { return std::get_if<Transaction>(&state_); }
+  /// The account in TRANSACTION state, "" before.
+  std::string_view logged_in_account();
   void set_state(State state);
   /// This session's place in the registry (limits, `who`); null only before run() admits it.
   session::Registry::Registration* registration() { return registration_.get(); }
@@ -168,6 +172,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   std::string out_;         // responses not yet written
   std::string id_;
   std::unique_ptr<session::Registry::Registration> registration_;
+  std::unique_ptr<protolog::SessionLog> protocol_log_;   // set once the connection has begun
   session::EndReason end_reason_ = session::EndReason::shutdown;
   session::IdleTimer idle_;
   bool ending_ = false;

@@ -1,5 +1,6 @@
 #include "protolog/redact.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -227,6 +228,10 @@ std::vector<std::string> Redactor::pop3_client(std::string_view line) {
   const auto [command, args] = next_word(s);
   const std::string keep(before(s, args));
   const bool has_args = s.size() > command.size();
+  // Bounded: a client pipelining without reading its answers is cut off long before this.
+  if (pop3_answers_.size() < 4096) {
+    pop3_answers_.push_back(ascii::iequals(command, "RETR") || ascii::iequals(command, "TOP"));
+  }
   if (ascii::iequals(command, "PASS")) {
     return {has_args ? keep + std::string(kRedacted) : std::string(s)};
   }
@@ -304,7 +309,16 @@ std::vector<std::string> Redactor::client_literal(std::string_view bytes) {
   return done ? Lines{size_summary(literal_size_)} : Lines{};
 }
 
-std::string Redactor::server_line(std::string_view line) {
+std::vector<std::string> Redactor::server_literal(std::string_view bytes) {
+  if (bytes.empty()) return {};
+  if (server_literal_left_ == 0) return {size_summary(bytes.size())};
+  const std::uint64_t n = std::min<std::uint64_t>(bytes.size(), server_literal_left_);
+  server_literal_left_ -= n;
+  if (bodies_) return split_after_crlf(bytes);
+  return server_literal_left_ == 0 ? Lines{size_summary(server_literal_size_)} : Lines{};
+}
+
+std::vector<std::string> Redactor::server_line(std::string_view line) {
   const std::string_view s = strip_line_end(line);
   if (protocol_ == Protocol::lmtp) {
     if (data_pending_ && s.starts_with("354")) {
@@ -312,26 +326,54 @@ std::string Redactor::server_line(std::string_view line) {
       in_body_ = true;
       body_octets_ = 0;
     }
-    return std::string(s);
+    return {std::string(s)};
   }
-  if (protocol_ == Protocol::imap && in_command_ && !command_tag_.empty() &&
-      s.starts_with(command_tag_ + " ")) {
-    // The command was refused before its literal came ("NO [TOOBIG]" instead of "+",
-    // RFC 9051 §7.5): the client's next line starts a new command.
-    in_command_ = false;
-    literal_pending_ = false;
+  if (protocol_ == Protocol::pop3) {
+    if (in_server_body_) {
+      if (s == ".") {  // the end of a multi-line response (RFC 1939 §3)
+        in_server_body_ = false;
+        Lines out;
+        if (!bodies_) out.push_back(size_summary(server_body_octets_));
+        out.emplace_back(".");
+        return out;
+      }
+      server_body_octets_ += line.size() + (line.ends_with('\n') ? 0 : 2);
+      if (bodies_) return {std::string(s)};
+      return {};
+    }
+    const bool status = s.starts_with("+OK") || s.starts_with("-ERR");
+    if (status && !pop3_answers_.empty()) {
+      const bool body = pop3_answers_.front();
+      pop3_answers_.erase(pop3_answers_.begin());
+      if (body && s.starts_with("+OK")) {
+        in_server_body_ = true;
+        server_body_octets_ = 0;
+      }
+    }
   }
-  if (!in_sasl_) return std::string(s);
+  if (protocol_ == Protocol::imap) {
+    if (const auto size = literal_size(s)) {
+      server_literal_size_ = *size;
+      server_literal_left_ = *size;
+    }
+    if (in_command_ && !command_tag_.empty() && s.starts_with(command_tag_ + " ")) {
+      // The command was refused before its literal came ("NO [TOOBIG]" instead of "+",
+      // RFC 9051 §7.5): the client's next line starts a new command.
+      in_command_ = false;
+      literal_pending_ = false;
+    }
+  }
+  if (!in_sasl_) return {std::string(s)};
   const bool ended = protocol_ == Protocol::imap
                          ? s.starts_with(sasl_tag_ + " ")
                          : (s.starts_with("+OK") || s.starts_with("-ERR"));
   if (ended) {
     in_sasl_ = false;
-    return std::string(s);
+    return {std::string(s)};
   }
   // A challenge "+ data" (RFC 9051 §7.5, RFC 5034 §4); an empty one shows as sent.
-  if (s.starts_with('+') && s.size() > 2) return "+ " + std::string(kRedacted);
-  return std::string(s);
+  if (s.starts_with('+') && s.size() > 2) return {"+ " + std::string(kRedacted)};
+  return {std::string(s)};
 }
 
 }  // namespace pillarbox::protolog

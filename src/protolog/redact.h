@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+
 #include "protolog/format.h"
 
 namespace pillarbox::protolog {
@@ -47,12 +48,26 @@ class Redactor {
   /// nothing. A {0} literal (or BDAT 0) is done at once: its summary comes with client_line().
   std::vector<std::string> client_literal(std::string_view bytes);
 
-  /// The line to log for one server line (line end ignored), and the end of a SASL exchange or
-  /// the start of an LMTP DATA body: IMAP's tagged reply to AUTHENTICATE, POP3's "+OK"/"-ERR"
-  /// after AUTH, LMTP's "354" after DATA; and IMAP's tagged reply refusing a command whose
-  /// literal was announced but never sent. SASL challenges ("+ data") are redacted, as a SCRAM
-  /// salt and server signature are no business of a log reader.
-  std::string server_line(std::string_view line);
+  /// The lines to log for one server line (line end ignored): usually the line itself; none for
+  /// a line of a POP3 RETR/TOP message body held back, and two at its "." ("{N bytes}" then ".").
+  /// Notes the end of a SASL exchange or the start of an LMTP DATA body: IMAP's tagged reply to
+  /// AUTHENTICATE, POP3's "+OK"/"-ERR" after AUTH, LMTP's "354" after DATA; and IMAP's tagged
+  /// reply refusing a command whose literal was announced but never sent. An IMAP line ending
+  /// in {N} announces a server literal (RFC 9051 §4.3) for server_literal(). SASL challenges
+  /// ("+ data") are redacted, as a SCRAM salt and server signature are no business of a log
+  /// reader.
+  std::vector<std::string> server_line(std::string_view line);
+
+  /// The lines to log for server literal bytes (IMAP FETCH BODY[] and the like) after a server
+  /// line ending in {N}: like client_literal() for a literal that is not a credential.
+  std::vector<std::string> server_literal(std::string_view bytes);
+
+  /// Octets of the announced client literal (IMAP {N}, LMTP BDAT N) not yet seen; 0 when none.
+  std::uint64_t client_literal_remaining() const {
+    return literal_pending_ ? literal_size_ - literal_seen_ : 0;
+  }
+  /// Octets of the announced server literal not yet seen; 0 when none.
+  std::uint64_t server_literal_remaining() const { return server_literal_left_; }
 
  private:
   std::vector<std::string> imap_client(std::string_view line);
@@ -82,6 +97,14 @@ class Redactor {
   bool data_pending_ = false;
   bool in_body_ = false;
   std::uint64_t body_octets_ = 0;
+  // Server side: an IMAP literal being written, and its size.
+  std::uint64_t server_literal_size_ = 0;
+  std::uint64_t server_literal_left_ = 0;
+  // POP3: for each command sent and not yet answered, whether its +OK starts a message body
+  // (RETR, TOP; RFC 1939 §7), kept in order for pipelining (RFC 2449 §6.6); then the body.
+  std::vector<bool> pop3_answers_;
+  bool in_server_body_ = false;
+  std::uint64_t server_body_octets_ = 0;
 };
 
 }  // namespace pillarbox::protolog

@@ -109,6 +109,11 @@ void TranscriptFile::set_account(std::string_view account) { header("account", a
 
 void TranscriptFile::set_tls(std::string_view description) { header("tls", description); }
 
+void TranscriptFile::line_raw(std::string_view text) {
+  buffer_ += text;
+  buffer_ += '\n';
+}
+
 void TranscriptFile::line(std::chrono::system_clock::time_point t, char direction, std::string_view text) {
   buffer_ += transcript_line(t, direction, text);
   buffer_ += '\n';
@@ -131,7 +136,7 @@ Status TranscriptFile::flush() {
   return {};
 }
 
-Result<std::vector<fs::path>> SizeCap::enforce() const {
+Result<SizeCap::Outcome> SizeCap::enforce() const {
   struct Entry {
     fs::file_time_type mtime;
     fs::path path;
@@ -140,7 +145,7 @@ Result<std::vector<fs::path>> SizeCap::enforce() const {
   std::vector<Entry> files;
   std::uint64_t total = 0;
   std::error_code ec;
-  if (!fs::exists(dir, ec)) return std::vector<fs::path>{};
+  if (!fs::exists(dir, ec)) return Outcome{};
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it.depth() != 1 || !it->is_regular_file(ec) || it->path().extension() != ".log") continue;
     const auto size = it->file_size(ec);
@@ -153,19 +158,21 @@ Result<std::vector<fs::path>> SizeCap::enforce() const {
   std::sort(files.begin(), files.end(), [](const Entry& a, const Entry& b) {
     return a.mtime != b.mtime ? a.mtime < b.mtime : a.path < b.path;
   });
-  std::vector<fs::path> removed;
+  Outcome out;
   for (const Entry& f : files) {
     if (total <= cap_bytes) break;
+    if (keep.contains(f.path)) continue;
     if (!fs::remove(f.path, ec) && ec) {
       return make_error(Errc::io, "protocol log unavailable", "remove " + f.path.string() + ": " + ec.message());
     }
     total -= f.size;
-    removed.push_back(f.path);
+    out.removed.push_back(f.path);
     // The date directory goes once empty; remove() of a non-empty one fails, harmlessly.
     fs::remove(f.path.parent_path(), ec);
     ec.clear();
   }
-  return removed;
+  out.total = total;
+  return out;
 }
 
 }  // namespace pillarbox::protolog

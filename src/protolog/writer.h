@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,12 @@ class TranscriptFile {
   void set_tls(std::string_view description);
   /// Buffers one transcript_line() and its LF; `direction` is 'C' or 'S'.
   void line(std::chrono::system_clock::time_point t, char direction, std::string_view line);
+  /// Buffers `text` and a LF as it is (a "# " note; the caller keeps it on one line).
+  void line_raw(std::string_view text);
+  /// Octets buffered and not yet written.
+  std::size_t pending() const { return buffer_.size(); }
+  /// Drops what is buffered.
+  void discard() { buffer_.clear(); }
   /// Writes what is buffered; call once per batch of lines (one read or one response).
   /// Errc::io when the write fails (disk full): the buffer is dropped so it cannot grow.
   Status flush();
@@ -70,11 +77,19 @@ struct SizeCap {
   std::filesystem::path dir;  ///< the protocol_log_dir
   std::uint64_t cap_bytes = 0;
 
+  /// Transcripts still being written: never removed (their sessions would go on writing to a
+  /// file nobody can see), but counted.
+  std::set<std::filesystem::path> keep;
+
+  struct Outcome {
+    std::vector<std::filesystem::path> removed;  ///< oldest first
+    std::uint64_t total = 0;                     ///< octets of the "*.log" files left
+  };
   /// Removes "*.log" files under <dir>/<date>/, oldest modification time first (ties by path),
   /// until their total size is at most cap_bytes, and then date directories left empty.
-  /// Returns the files removed, oldest first; a missing `dir` is an empty log. Errc::io when
-  /// the directory cannot be read or a file cannot be removed.
-  Result<std::vector<std::filesystem::path>> enforce() const;
+  /// A missing `dir` is an empty log. Errc::io when the directory cannot be read or a file
+  /// cannot be removed.
+  Result<Outcome> enforce() const;
 };
 
 }  // namespace pillarbox::protolog

@@ -107,7 +107,8 @@ TEST_F(ProtologWriter, SizeCapRemovesOldestFirst) {
   make_file("2026-12-02/notes.txt", 1000, 400);  // not a transcript: neither counted nor removed
   auto removed = SizeCap{dir_, 150}.enforce();
   ASSERT_TRUE(removed.ok()) << removed.error().detail;
-  EXPECT_EQ(*removed, (std::vector<fs::path>{dir_ / "2026-12-01/old.log", dir_ / "2026-12-01/mid.log"}));
+  EXPECT_EQ(removed->removed, (std::vector<fs::path>{dir_ / "2026-12-01/old.log", dir_ / "2026-12-01/mid.log"}));
+  EXPECT_EQ(removed->total, 100u);
   EXPECT_FALSE(fs::exists(dir_ / "2026-12-01"));  // emptied date directory goes too
   EXPECT_TRUE(fs::exists(dir_ / "2026-12-02/new.log"));
   EXPECT_TRUE(fs::exists(dir_ / "2026-12-02/notes.txt"));
@@ -116,15 +117,30 @@ TEST_F(ProtologWriter, SizeCapRemovesOldestFirst) {
 TEST_F(ProtologWriter, SizeCapUnderCapOrMissingDirRemovesNothing) {
   auto none = SizeCap{dir_, 10}.enforce();
   ASSERT_TRUE(none.ok());
-  EXPECT_TRUE(none->empty());
+  EXPECT_TRUE(none->removed.empty());
+  EXPECT_EQ(none->total, 0u);
   make_file("2026-12-02/a.log", 100, 10);
   make_file("2026-12-02/b.log", 100, 5);
   auto kept = SizeCap{dir_, 200}.enforce();
   ASSERT_TRUE(kept.ok());
-  EXPECT_TRUE(kept->empty());
+  EXPECT_TRUE(kept->removed.empty());
+  EXPECT_EQ(kept->total, 200u);
   auto all = SizeCap{dir_, 0}.enforce();
   ASSERT_TRUE(all.ok());
-  EXPECT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->removed.size(), 2u);
+  EXPECT_EQ(all->total, 0u);
+}
+
+TEST_F(ProtologWriter, SizeCapKeepsLiveTranscripts) {
+  make_file("2026-12-01/live.log", 100, 300);
+  make_file("2026-12-01/done.log", 100, 200);
+  SizeCap cap{dir_, 50};
+  cap.keep.insert(dir_ / "2026-12-01/live.log");
+  auto out = cap.enforce();
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->removed, (std::vector<fs::path>{dir_ / "2026-12-01/done.log"}));
+  EXPECT_TRUE(fs::exists(dir_ / "2026-12-01/live.log"));
+  EXPECT_EQ(out->total, 100u);  // still over the cap: the caller stops live transcripts
 }
 
 }  // namespace

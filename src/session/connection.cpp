@@ -48,4 +48,23 @@ SessionInfo new_session_info(const net::Stream& stream, const std::string& sessi
   return info;
 }
 
+namespace {
+std::string with_port(const std::string& address, std::uint16_t port) {
+  if (address.find(':') != std::string::npos) return "[" + address + "]:" + std::to_string(port);
+  return address + ":" + std::to_string(port);
+}
+}  // namespace
+
+std::unique_ptr<protolog::SessionLog> new_session_log(protolog::Control* control, const net::Stream& stream,
+                                                      const std::string& session_id, protolog::Protocol protocol,
+                                                      std::size_t max_line) {
+  protolog::SessionInfo info;
+  info.session_id = session_id;
+  info.protocol = protocol;
+  info.remote_address = with_port(stream.remote_address(), stream.remote_port());
+  info.local_address = with_port(stream.local_address(), stream.local_port());
+  info.tls = stream.tls_description();
+  return std::make_unique<protolog::SessionLog>(control, std::move(info), stream.remote_address(), max_line);
+}
+
 }  // namespace pillarbox::session

@@ -4,10 +4,12 @@
 
 #include <asio/awaitable.hpp>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "net/stream.h"
+#include "protolog/session_log.h"
 #include "session/idle_timer.h"
 #include "session/registry.h"
 
@@ -29,5 +31,12 @@ asio::awaitable<void> watch_idle(IdleTimer& idle, net::Stream& stream, const std
 /// client's address and port, the start time (now) and the first protocol `state`.
 SessionInfo new_session_info(const net::Stream& stream, const std::string& session_id, Protocol protocol,
                              std::string_view state);
+
+/// The protocol log of a session on `stream` (issue 6): header facts from the stream (addresses
+/// with ports, TLS as now), ip rules matched on the client's address. `control` may be null.
+/// `max_line`: the session's line limit in octets.
+std::unique_ptr<protolog::SessionLog> new_session_log(protolog::Control* control, const net::Stream& stream,
+                                                      const std::string& session_id, protolog::Protocol protocol,
+                                                      std::size_t max_line);
 
 }  // namespace pillarbox::session
