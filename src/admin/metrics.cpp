@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 
+#include "metrics/metrics.h"
 #include "net/listener.h"
 
 namespace pillarbox::admin {
@@ -66,6 +67,50 @@ asio::awaitable<void> serve_one(asio::ip::tcp::socket accepted, const session::R
   socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
 }
 
+// The states each protocol's sessions report to the registry (set_state), as label values.
+struct KnownState {
+  session::Protocol protocol;
+  std::string_view state;   // as SessionInfo::state has it
+  std::string_view label;
+};
+constexpr KnownState kStates[] = {
+    {session::Protocol::imap, "not authenticated", "not_authenticated"},
+    {session::Protocol::imap, "authenticated", "authenticated"},
+    {session::Protocol::imap, "selected", "selected"},
+    {session::Protocol::pop3, "authorization", "authorization"},
+    {session::Protocol::pop3, "transaction", "transaction"},
+    {session::Protocol::lmtp, "ready", "ready"},
+};
+
+// pillarbox_sessions_by_state{protocol,state}: every known state, 0 included, from one
+// snapshot of the registry; a state not in the list is counted as "other".
+std::string render_session_states(const session::Registry& registry) {
+  std::size_t counts[std::size(kStates)] = {};
+  std::size_t other[3] = {};
+  for (const auto& info : registry.snapshot()) {
+    bool known = false;
+    for (std::size_t i = 0; i < std::size(kStates); ++i) {
+      if (kStates[i].protocol == info.protocol && kStates[i].state == info.state) {
+        ++counts[i];
+        known = true;
+      }
+    }
+    if (!known) ++other[static_cast<int>(info.protocol)];
+  }
+  std::string out =
+      "# HELP pillarbox_sessions_by_state Live sessions by protocol and protocol state.\n"
+      "# TYPE pillarbox_sessions_by_state gauge\n";
+  for (std::size_t i = 0; i < std::size(kStates); ++i)
+    out += fmt::format("pillarbox_sessions_by_state{{protocol=\"{}\",state=\"{}\"}} {}\n",
+                       session::protocol_name(kStates[i].protocol), kStates[i].label, counts[i]);
+  for (auto p : {session::Protocol::imap, session::Protocol::pop3, session::Protocol::lmtp}) {
+    if (other[static_cast<int>(p)])
+      out += fmt::format("pillarbox_sessions_by_state{{protocol=\"{}\",state=\"other\"}} {}\n",
+                         session::protocol_name(p), other[static_cast<int>(p)]);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string render_metrics(const session::Registry& registry) {
@@ -92,6 +137,8 @@ std::string render_metrics(const session::Registry& registry) {
                  session::Refusal::seats_full})
     out += fmt::format("pillarbox_refusals_total{{reason=\"{}\"}} {}\n", session::refusal_name(r),
                        u.refused[static_cast<int>(r)]);
+  out += render_session_states(registry);
+  out += metrics::registry().render();
   return out;
 }
 

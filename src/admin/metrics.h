@@ -12,9 +12,11 @@
 
 namespace pillarbox::admin {
 
-/// The /metrics body for the registry's current counters: gauges pillarbox_sessions{protocol},
-/// pillarbox_sessions_logged_in, pillarbox_accounts_logged_in, pillarbox_license_in_use,
-/// pillarbox_license_capacity{counting}, and the counter pillarbox_refusals_total{reason}.
+/// The /metrics body: from the session registry the gauges pillarbox_sessions{protocol},
+/// pillarbox_sessions_by_state{protocol,state}, pillarbox_sessions_logged_in,
+/// pillarbox_accounts_logged_in, pillarbox_license_in_use, pillarbox_license_capacity{counting}
+/// and the counter pillarbox_refusals_total{reason}; then every series of metrics::registry()
+/// (commands, latencies, logins, bytes, deliveries, errors, protocol-log bytes).
 std::string render_metrics(const session::Registry& registry);
 
 /// Serves GET /metrics and GET /health on `endpoint` ("host:port"), one request per connection

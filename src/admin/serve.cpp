@@ -20,9 +20,12 @@
 #include "admin/who.h"
 #include "auth/authenticator.h"
 #include "base/log.h"
+#include "imap/commands/commands.h"
 #include "imap/session.h"
+#include "metrics/metrics.h"
 #include "lmtp/listener.h"
 #include "net/tls.h"
+#include "pop3/commands.h"
 #include "pop3/locks.h"
 #include "pop3/session.h"
 #include "session/registry.h"
@@ -49,7 +52,11 @@ int serve(const GlobalOptions& options, bool demo) {
       config.lmtp_listen = {"127.0.0.1:1024", "unix:lmtp"};
     }
   }
-  log::init(config.log_level);
+  log::init(config.log_level, log::parse_format(config.log_format).value_or(log::Format::logfmt));
+  // Every fixed series exists from the start, so the first scrape shows zeros, not gaps.
+  metrics::make_server_series();
+  imap::command_metrics();
+  pop3::command_metrics();
   if (config.limits.idle_timeout_seconds < 1800)
     log::warn("limits.idle_timeout_seconds = {} is below the 30 minutes RFC 9051 §5.4 asks for; clients may be "
               "logged out while they wait for new mail", config.limits.idle_timeout_seconds);
@@ -153,11 +160,18 @@ int serve(const GlobalOptions& options, bool demo) {
       return 2;
     }
   }
-  log::info("started data_dir={} imap={} imaps={} pop3={} pop3s={} lmtp={} admin_socket={} metrics={} threads={}", config.data_dir,
-            fmt::join(config.imap_listen, ","), fmt::join(config.imap_tls_listen, ","),
-            fmt::join(config.pop3_listen, ","), fmt::join(config.pop3_tls_listen, ","),
-            fmt::join(config.lmtp_listen, ","), admin_socket,
-            config.metrics_listen.empty() ? "off" : config.metrics_listen, threads);
+  log::event(log::Level::info, "start",
+             {{"version", PILLARBOX_VERSION},
+              {"data_dir", config.data_dir},
+              {"imap", fmt::format("{}", fmt::join(config.imap_listen, ","))},
+              {"imaps", fmt::format("{}", fmt::join(config.imap_tls_listen, ","))},
+              {"pop3", fmt::format("{}", fmt::join(config.pop3_listen, ","))},
+              {"pop3s", fmt::format("{}", fmt::join(config.pop3_tls_listen, ","))},
+              {"lmtp", fmt::format("{}", fmt::join(config.lmtp_listen, ","))},
+              {"admin_socket", admin_socket},
+              {"metrics", config.metrics_listen.empty() ? "off" : config.metrics_listen},
+              {"threads", threads},
+              {"log_format", config.log_format}});
   log::info("password hashing: {} threads (at most {} MiB for Argon2id), rehash {}", config.hash_thread_count(),
             config.hash_thread_count() * 32, config.rehash ? "on" : "off");
 
@@ -176,7 +190,7 @@ int serve(const GlobalOptions& options, bool demo) {
   };
   signals.async_wait([&](std::error_code ec, int signo) {
     if (ec) return;
-    log::info("signal {}: saying BYE to {} sessions and stopping", signo, registry.size());
+    log::event(log::Level::info, "stopping", {{"signal", signo}, {"sessions", registry.size()}});
     *deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     registry.shutdown_all();
     wait_drained();
@@ -191,7 +205,7 @@ int serve(const GlobalOptions& options, bool demo) {
   // completions would be posted to still exists.
   authenticator.pool().stop();
   authenticator.pool().join();
-  log::info("stopped; {} sessions left", registry.size());
+  log::event(log::Level::info, "stop", {{"sessions", registry.size()}});
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "auth/failure.h"
 #include "auth/password.h"
 #include "base/ascii.h"
 #include "base/log.h"
@@ -43,9 +44,9 @@ Result<store::Account> Authenticator::find_login(const std::string& address) {
   if (named->size() > 1) {
     std::string which;
     for (const auto& a : *named) which += (which.empty() ? "" : ", ") + a.address;
-    return make_error(Errc::not_found, "No such account", fmt::format("ambiguous alias \"{}\" names {}", address, which));
+    return make_error(Errc::not_found, "No such account", fmt::format("{} \"{}\" names {}", kAmbiguousAlias, address, which));
   }
-  return make_error(Errc::not_found, "No such account", fmt::format("no account \"{}\"", address));
+  return make_error(Errc::not_found, "No such account", fmt::format("{} \"{}\"", kNoAccount, address));
 }
 
 Result<store::Account> Authenticator::verify(std::string_view login, std::string_view password) {
@@ -57,7 +58,7 @@ Result<store::Account> Authenticator::verify(std::string_view login, std::string
     return make_error(Errc::no_perm, "Authentication failed", account.error().detail);
   }
   if (!verify_password(account->password_hash, password))
-    return make_error(Errc::no_perm, "Authentication failed", fmt::format("wrong password for {}", address));
+    return make_error(Errc::no_perm, "Authentication failed", fmt::format("{} {}", kWrongPassword, address));
   // A new hash clears the SCRAM keys (store: set_password_hash), so they are derived again.
   const bool rehashed = rehash_ && needs_rehash(account->password_hash) && rehash(*account, password);
   if (rehashed || account->scram_secret.empty()) remember_scram_secret(*account, password);
@@ -112,8 +113,8 @@ Authenticator::ScramLookup Authenticator::scram_lookup(std::string_view login) {
       return r;
     }
     r.detail = account->scram_secret.empty()
-                   ? fmt::format("{} has no SCRAM keys (a plaintext login or a new password stores them)", address)
-                   : fmt::format("{} has an unreadable SCRAM secret", address);
+                   ? fmt::format("{} {} (a plaintext login or a new password stores them)", address, kNoScramKeys)
+                   : fmt::format("{} {}", address, kUnreadableScram);
     r.account = std::move(account.value());
   } else {
     r.detail = account.error().detail;

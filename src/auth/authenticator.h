@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "auth/backoff.h"
+#include "auth/failure.h"
 #include "auth/scram.h"
 #include "base/result.h"
 #include "store/mail_store.h"

@@ -150,6 +150,7 @@ Status validate(const Config& c) {
     if (auto ep = parse_endpoint(c.metrics_listen); !ep)
       return bad("metrics.listen", "must be \"host:port\" (or empty: no metrics endpoint)");
   }
+  if (c.log_format != "logfmt" && c.log_format != "json") return bad("log.format", "must be \"logfmt\" or \"json\"");
   if (c.store_backend != "sqlite") return bad("store.backend", "only \"sqlite\" is available in this build");
   if (c.data_dir.empty()) return bad("data_dir", "must not be empty");
   if (c.store_threads < 1 || c.store_threads > 64) return bad("store.threads", "must be 1..64");
@@ -244,6 +245,7 @@ Result<Config> load(const std::string& path) {
   r.get("admin", "socket", c.admin_socket);
   r.get("metrics", "listen", c.metrics_listen);
   r.get("log", "level", c.log_level);
+  r.get("log", "format", c.log_format);
   r.get("log", "protocol_log_dir", c.protocol_log_dir);
   r.get("log", "protocol_log_max_mb", c.protocol_log_max_mb);
   r.get("server", "io_threads", c.io_threads);

@@ -55,6 +55,7 @@ struct Config {
   std::string admin_socket = "admin.sock";
   std::string metrics_listen;
   std::string log_level = "info";
+  std::string log_format = "logfmt";   ///< [log] format: "logfmt" or "json" (server log on stderr)
   std::string protocol_log_dir = "protocol-log";
   std::uint64_t protocol_log_max_mb = 1024;
   std::uint32_t io_threads = 0;      ///< 0: one per core (at most 4)

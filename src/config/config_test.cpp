@@ -66,6 +66,26 @@ TEST(Config, ErrorsNameFileKeyAndProblem) {
   std::remove(path.c_str());
 }
 
+TEST(Config, LogFormat) {
+  auto path = write_temp("");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->log_format, "logfmt");
+  std::remove(path.c_str());
+
+  path = write_temp("[log]\nformat = \"json\"\n");
+  c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->log_format, "json");
+  std::remove(path.c_str());
+
+  path = write_temp("[log]\nformat = \"text\"\n");
+  c = load(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("log.format: must be \"logfmt\" or \"json\""), std::string::npos) << c.error().text;
+  std::remove(path.c_str());
+}
+
 TEST(Config, MasterUsers) {
   auto path = write_temp("[auth]\nmaster_users = [\"Admin@Example.org\", \"ops@example.org\"]\n");
   auto c = load(path);

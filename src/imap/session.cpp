@@ -19,6 +19,7 @@
 #include "base/log.h"
 #include "net/listener.h"
 #include "session/connection.h"
+#include "session/events.h"
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
 #include "imap/response.h"
@@ -97,6 +98,7 @@ asio::awaitable<void> Session::flush() {
   data.swap(out_);
   if (protocol_log_) protocol_log_->server(data);
   std::error_code ec;
+  traffic_.sent(data.size());
   co_await stream_.write(data, ec);
   if (ec) {
     closed_ = true;
@@ -176,7 +178,7 @@ asio::awaitable<bool> Session::start_tls() {
   std::error_code ec;
   co_await stream_.start_tls(*context_.tls, ec);
   if (ec) {
-    log::info("session={} starttls failed: {}", id_, ec.message());
+    session::log_tls_failure(stream_, id_, "imap", "starttls", ec.message());
     closed_ = true;
     stream_.close();
     co_return false;
@@ -233,6 +235,7 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
     std::error_code ec;
     std::size_t n = co_await stream_.read_some(asio::buffer(in_), ec);
     in_.resize(n);
+    traffic_.received(n);
     if (ec || n == 0) {
       in_.clear();
       co_return std::nullopt;
@@ -257,6 +260,11 @@ asio::awaitable<std::optional<std::string>> Session::read_continuation() {
 }
 
 asio::awaitable<void> Session::execute(std::string command) {
+  // Counted and timed whichever way the command ends; a name not in the table is "other".
+  const metrics::CommandMetrics& commands = command_metrics();
+  metrics::CommandTimer timer(commands.find("other"));
+  command_name_ = "other";
+  store_timing_ = timer.series().store;
   Parser p(command);
   std::string tag = p.tag();
   if (!p.ok()) {
@@ -274,6 +282,11 @@ asio::awaitable<void> Session::execute(std::string command) {
   }
   Reply reply;
   const CommandSpec* spec = p.ok() ? find_command(name) : nullptr;
+  if (spec && (!uid || spec->uid_form)) {
+    timer.name(commands.find(uid ? "UID " + name : name));
+    command_name_ = timer.series().name;
+    store_timing_ = timer.series().store;
+  }
   if (!p.ok()) {
     reply = Reply::bad(p.error());
   } else if (!spec || (uid && !spec->uid_form)) {
@@ -353,7 +366,7 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
     sel = selected();
     if (!sel) co_return;
     if (!synced.ok()) {
-      log::warn("session={} changes_since failed: {}", id_, synced.error().detail);
+      session::log_store_error(id_, "imap", "changes_since", synced.error());
       sel->dirty->store(true);
       co_return;
     }
@@ -427,14 +440,14 @@ asio::awaitable<void> Session::run() {
     idle_.touch(std::min<std::uint32_t>(config().limits.login_timeout_seconds, session::kRefusalSeconds));
   asio::co_spawn(stream_.get_executor(), watchdog(), asio::detached);
   const bool started = co_await session::begin_connection(stream_, implicit_tls_, context_.tls.get(), id_, "imap");
+  bool too_many_bad = false;
   if (started && registration_ && stream_.is_tls()) registration_->set_tls(stream_.tls_description());
   if (!started) {
     // Nothing to say: the handshake failed, or the client left before it.
   } else if (admission.refusal != session::Refusal::none) {
     // SPEC "Connection limits": a clear answer, never a hang (RFC 9051 §7.1.5 UNAVAILABLE).
     const std::string why = session::refusal_text(admission.refusal, context_.registry.limits());
-    log::info("session={} remote={} refused: {} ({})", id_, stream_.remote_address(),
-              session::refusal_name(admission.refusal), why);
+    session::log_connect_refused(stream_, id_, "imap", admission.refusal);
     co_await say_bye(fmt::format("[UNAVAILABLE] {}", why));
   } else if (shutting_down_) {
     co_await say_bye("Server shutting down");
@@ -454,6 +467,7 @@ asio::awaitable<void> Session::run() {
         // Checked after each command, so a pipelined batch of junk is cut off too.
         co_await say_bye("Too many invalid commands");
         ending_ = true;
+        too_many_bad = true;
       }
     }
     co_await flush();
@@ -471,8 +485,13 @@ asio::awaitable<void> Session::run() {
   // session goes, so `who` and the limits count exactly the open connections (seed 002).
   registration_.reset();
   protocol_log_.reset();  // closes the transcript now, not when the last reference goes
-  if (started && admission.refusal == session::Refusal::none)
-    log::info("session={} account={} disconnected", id_, account() ? account()->address : "-");
+  if (started) {
+    const std::string_view end = admission.refusal != session::Refusal::none
+                                     ? "refused"
+                                     : session::end_name(too_many_bad, ending_, idle_.expired(), shutting_down_,
+                                                         end_reason_);
+    session::log_end("logout", id_, "imap", account() ? account()->address : "", traffic_, end);
+  }
 }
 
 Status listen(asio::io_context& io, ServerContext& context, const std::string& endpoint, bool implicit_tls) {

@@ -101,10 +101,11 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   /// Closes the selected mailbox (CLOSE, UNSELECT, failed SELECT) keeping the login.
   void deselect();
 
-  /// Runs a blocking store call on the store threads (DESIGN §1), autologout clock held.
+  /// Runs a blocking store call on the store threads (DESIGN §1), autologout clock held; its
+  /// time counts in pillarbox_store_duration_seconds under the command being run.
   template <class F>
   auto store_call(F fn) {
-    return session::on_pool_held(context_.store_pool, idle_, std::move(fn));
+    return session::on_pool_held(context_.store_pool, idle_, std::move(fn), store_timing_);
   }
 
   /// Runs a blocking call on `pool` (the authenticator's hash pool), autologout clock held, so
@@ -138,6 +139,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   /// Ends the session after the current command (LOGOUT).
   void end_after_reply() { ending_ = true; }
   const std::string& id() const { return id_; }
+  /// The command being run, as the metrics name it ("FETCH", "UID FETCH", "other").
+  std::string_view command_name() const { return command_name_; }
   /// This session's place in the registry (limits, `who`); null only before run() admits it.
   session::Registry::Registration* registration() { return registration_.get(); }
 
@@ -169,6 +172,9 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   session::EndReason end_reason_ = session::EndReason::shutdown;
   bool closed_ = false;
   std::uint32_t bad_in_a_row_ = 0;
+  metrics::Traffic traffic_{"imap"};
+  metrics::Histogram* store_timing_ = nullptr;   // the running command's store latency
+  std::string_view command_name_ = "other";
 };
 
 /// Starts listening on `endpoint` ("host:port") and serving IMAP; with `implicit_tls` every

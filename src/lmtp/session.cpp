@@ -13,10 +13,13 @@
 
 #include <random>
 #include <utility>
+#include <vector>
 
 #include "base/log.h"
 #include "delivery/deliver.h"
 #include "lmtp/dot_decoder.h"
+#include "metrics/metrics.h"
+#include "session/events.h"
 #include "session/pool_call.h"
 
 namespace pillarbox::lmtp {
@@ -34,6 +37,35 @@ const std::string& host_name() {
     return ec || h.empty() ? std::string("localhost") : h;
   }();
   return name;
+}
+
+std::string_view verb_name(Verb verb) {
+  switch (verb) {
+    case Verb::lhlo: return "LHLO";
+    case Verb::helo: return "HELO";
+    case Verb::ehlo: return "EHLO";
+    case Verb::mail: return "MAIL";
+    case Verb::rcpt: return "RCPT";
+    case Verb::data: return "DATA";
+    case Verb::rset: return "RSET";
+    case Verb::noop: return "NOOP";
+    case Verb::quit: return "QUIT";
+    case Verb::vrfy: return "VRFY";
+    case Verb::empty:
+    case Verb::unknown: break;
+  }
+  return "other";
+}
+
+const metrics::CommandMetrics& command_metrics() {
+  static const metrics::CommandMetrics metrics = [] {
+    std::vector<std::string> names;
+    for (Verb v : {Verb::lhlo, Verb::helo, Verb::ehlo, Verb::mail, Verb::rcpt, Verb::data, Verb::rset, Verb::noop,
+                   Verb::quit, Verb::vrfy})
+      names.emplace_back(verb_name(v));
+    return metrics::CommandMetrics("lmtp", names);
+  }();
+  return metrics;
 }
 
 // Replies that count towards max_bad_commands: the client is confused or hostile.
@@ -87,6 +119,20 @@ void Session::reply(const Reply& r) {
   out_ += r.line();
 }
 
+void Session::log_delivery(std::string_view to, std::string_view result, const DeliveryInfo& info) {
+  metrics::count_delivery(result);
+  const std::string from = sender_ ? log::loggable(*sender_) : std::string();
+  const std::string recipient = log::loggable(to);
+  std::vector<log::Field> fields{{"session", id_}, {"protocol", "lmtp"}, {"from", from}, {"to", recipient},
+                                 {"result", result}};
+  if (!info.account.empty()) fields.emplace_back("account", info.account);
+  if (!info.mailbox.empty()) fields.emplace_back("mailbox", info.mailbox);
+  if (info.uid) fields.emplace_back("uid", info.uid);
+  if (info.octets) fields.emplace_back("octets", info.octets);
+  if (!info.error.empty()) fields.emplace_back("error", info.error);
+  log::event(result == "temporary_failure" ? log::Level::warn : log::Level::info, "delivery", fields);
+}
+
 void Session::reset_transaction() {
   sender_.reset();
   recipients_.clear();
@@ -101,6 +147,7 @@ asio::awaitable<void> Session::flush() {
   data.swap(out_);
   if (protocol_log_) protocol_log_->server(data);
   std::error_code ec;
+  traffic_.sent(data.size());
   co_await asio::async_write(socket_, asio::buffer(data), asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     closed_ = true;
@@ -119,6 +166,7 @@ asio::awaitable<bool> Session::fill() {
   const std::size_t n =
       co_await socket_.async_read_some(asio::buffer(in_), asio::redirect_error(asio::use_awaitable, ec));
   in_.resize(n);
+  traffic_.received(n);
   if (ec || n == 0) {
     in_.clear();
     co_return false;
@@ -147,6 +195,10 @@ asio::awaitable<std::pair<Session::LineKind, std::string>> Session::next_line() 
 }
 
 asio::awaitable<void> Session::execute(std::string line) {
+  const Verb verb = split_command(line).verb;
+  // Counted and timed whichever way the command ends (DATA: until its replies are queued).
+  metrics::CommandTimer timer(command_metrics().find(has_control_characters(line) ? "other" : verb_name(verb)));
+  store_timing_ = timer.series().store;
   if (has_control_characters(line)) {
     reply({501, "5.5.4", "Control characters (NUL, bare CR, TAB ...) are not allowed in commands"});
     co_return;
@@ -224,6 +276,7 @@ asio::awaitable<void> Session::execute(std::string line) {
       }
       reply({221, "2.0.0", fmt::format("{} closing connection", host_)});
       ending_ = true;
+      quit_ = true;
       co_return;
     case Verb::vrfy:
       if (arg.empty()) {
@@ -262,9 +315,11 @@ asio::awaitable<void> Session::rcpt(std::string_view argument) {
   auto targets = co_await held_store_call(std::move(call));
   if (!targets) {
     if (targets.error().code == Errc::not_found) {
+      log_delivery(args.forward_path, "no_such_user", {});
       reply({550, "5.1.1", fmt::format("<{}>: no such user", args.forward_path)});
     } else {
-      log::warn("session={} lmtp rcpt={} lookup failed: {}", id_, args.forward_path, targets.error().detail);
+      session::log_store_error(id_, "lmtp", "resolve", targets.error());
+      log_delivery(args.forward_path, "temporary_failure", {});
       reply({451, "4.3.0", fmt::format("<{}>: temporary failure, try again later", args.forward_path)});
     }
     co_return;
@@ -304,9 +359,11 @@ asio::awaitable<void> Session::data(std::string_view argument) {
   }
   if (decoder.too_big()) {
     // RFC 2033 §4.2: one reply per recipient, here all the same.
-    for (std::size_t i = 0; i < recipients_.size(); ++i)
+    for (std::size_t i = 0; i < recipients_.size(); ++i) {
+      log_delivery(recipients_[i].address, "too_big", {.octets = decoder.octets()});
       reply({552, "5.3.4", fmt::format("Message size exceeds fixed maximum message size ({} octets)",
                                        context_.config.limits.max_message_octets)});
+    }
     reset_transaction();
     co_return;
   }
@@ -325,14 +382,15 @@ asio::awaitable<void> Session::data(std::string_view argument) {
       auto done = co_await held_store_call(std::move(call));
       if (done) {
         ++delivered;
-        log::info("session={} lmtp delivered from=<{}> to=<{}> account={} mailbox={} uid={} octets={}", id_, sender,
-                  recipient.address, done->address, done->mailbox, done->uid, message.size());
+        log_delivery(recipient.address, "delivered",
+                     {.account = done->address, .mailbox = done->mailbox, .uid = done->uid, .octets = message.size()});
       } else if (done.error().code == Errc::not_found) {
-        log::info("session={} lmtp to=<{}> account={} has gone", id_, recipient.address, target.account.address);
+        log_delivery(recipient.address, "no_such_user", {.account = target.account.address, .error = "account has gone"});
       } else {
         temporary = true;
-        log::warn("session={} lmtp delivery to=<{}> account={} failed: {}", id_, recipient.address,
-                  target.account.address, done.error().detail.empty() ? done.error().text : done.error().detail);
+        session::log_store_error(id_, "lmtp", "deliver", done.error());
+        log_delivery(recipient.address, "temporary_failure",
+                     {.account = target.account.address, .error = done.error().text});
       }
     }
     touch();
@@ -362,7 +420,8 @@ asio::awaitable<void> Session::run() {
   if (admission.stopping) shutting_down_ = true;   // accepted while the server stops
   touch();
   asio::co_spawn(socket_.get_executor(), watchdog(), asio::detached);
-  log::info("session={} protocol=lmtp remote={} connected", id_, peer_);
+  log::event(log::Level::info, "connect", {{"session", id_}, {"protocol", "lmtp"}, {"remote", peer_}});
+  bool too_many_errors = false;
   if (shutting_down_) {
     reply({421, "4.3.2", fmt::format("{} Server shutting down", host_)});
   } else {
@@ -398,6 +457,7 @@ asio::awaitable<void> Session::run() {
         // Checked after each command, so a pipelined batch of junk is cut off too.
         reply({421, "4.7.0", fmt::format("{} Too many errors, closing connection", host_)});
         ending_ = true;
+        too_many_errors = true;
       }
     }
     if (!ending_ && !closed_) {
@@ -413,7 +473,9 @@ asio::awaitable<void> Session::run() {
   socket_.close(ec);
   registration_.reset();
   protocol_log_.reset();
-  log::info("session={} lmtp disconnected", id_);
+  session::log_end("disconnect", id_, "lmtp", "", traffic_,
+                   session::end_name(too_many_errors, quit_, idle_.expired(), shutting_down_,
+                                     session::EndReason::shutdown, "quit"));
 }
 
 }  // namespace pillarbox::lmtp

@@ -63,7 +63,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   /// clock held, so a slow delivery never makes the session drop replies for stored mail.
   template <class F>
   auto held_store_call(F fn) {
-    return session::on_pool_held(context_.store_pool, idle_, std::move(fn));
+    return session::on_pool_held(context_.store_pool, idle_, std::move(fn), store_timing_);
   }
 
   asio::awaitable<std::pair<LineKind, std::string>> next_line();
@@ -76,6 +76,16 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   asio::awaitable<void> watchdog();
   void reply(const Reply& r);
   void reset_transaction();
+  /// What a delivery event says beyond the recipient and result, where known.
+  struct DeliveryInfo {
+    std::string_view account;
+    std::string_view mailbox;
+    std::uint64_t uid = 0;
+    std::size_t octets = 0;
+    std::string_view error;
+  };
+  /// The delivery event and pillarbox_deliveries_total{result} for the recipient `to`.
+  void log_delivery(std::string_view to, std::string_view result, const DeliveryInfo& info);
   void touch();
 
   ServerContext& context_;
@@ -98,6 +108,9 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   bool ending_ = false;
   bool shutting_down_ = false;
   bool closed_ = false;
+  bool quit_ = false;   // the client said QUIT
+  metrics::Traffic traffic_{"lmtp"};
+  metrics::Histogram* store_timing_ = nullptr;   // the running command's store latency
 };
 
 }  // namespace pillarbox::lmtp

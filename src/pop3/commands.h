@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "metrics/metrics.h"
 #include "pop3/session.h"
 
 namespace pillarbox::pop3 {
@@ -30,6 +31,9 @@ struct CommandSpec {
 
 /// The entry for an upper-cased keyword, or null.
 const CommandSpec* find_command(std::string_view name);
+/// The POP3 command counters and latency histograms, one series per command of the table; any
+/// other name is "other".
+const metrics::CommandMetrics& command_metrics();
 
 asio::awaitable<Reply> cmd_capa(Session&, Request&);
 asio::awaitable<Reply> cmd_user(Session&, Request&);

@@ -19,6 +19,7 @@
 #include "auth/sasl.h"
 #include "base/log.h"
 #include "pop3/commands.h"
+#include "session/events.h"
 #include "session/sasl_bindings.h"
 
 namespace pillarbox::pop3 {
@@ -33,12 +34,16 @@ Reply plaintext_refused() {
 
 // A refused login: a growing pause per remote address makes guessing slower without holding
 // any thread; the log says why, the client only that it failed.
+// `reason`: as the log's login event names it; empty: read from `detail` (auth::failure_reason).
 asio::awaitable<Reply> refuse(Session& s, const std::string& user, const std::string& detail,
-                              std::string text = "Authentication failed") {
+                              std::string text = "Authentication failed", std::string_view reason = {}) {
   auto& authenticator = s.context().authenticator;
   const auto delay = authenticator.backoff().failed(s.stream().remote_address());
-  log::info("session={} remote={} pop3 login failed for \"{}\": {} (answered after {} ms)", s.id(),
-            s.stream().remote_address(), log::loggable(user), log::loggable(detail), delay.count());
+  session::log_login_failure(s.stream(), s.id(), "pop3",
+                             {.user = user,
+                              .reason = reason.empty() ? auth::failure_reason(detail) : reason,
+                              .detail = detail,
+                              .delay_ms = delay.count()});
   asio::steady_timer pause(s.stream().get_executor(), delay);
   co_await pause.async_wait(asio::use_awaitable);
   co_return Reply::error(std::move(text), "AUTH");
@@ -56,8 +61,8 @@ asio::awaitable<Reply> log_in(Session& s, std::string user, std::string password
   auto account = co_await s.held_pool_call(authenticator.pool(), std::move(check));
   if (!account.ok()) {
     if (account.error().code != Errc::no_perm) {
-      log::warn("session={} remote={} pop3 login for \"{}\" could not be checked: {}", s.id(),
-                s.stream().remote_address(), log::loggable(user), log::loggable(account.error().detail));
+      session::log_login_failure(s.stream(), s.id(), "pop3",
+                                 {.user = user, .reason = "unavailable", .detail = account.error().detail});
       co_return Reply::error("Authentication is unavailable; try again later", "SYS/TEMP");
     }
     co_return co_await refuse(s, user, account.error().detail);
@@ -75,22 +80,24 @@ asio::awaitable<Reply> enter_transaction(Session& s, store::Account authenticate
   auto decide = [&authenticator, authenticated, authzid] { return authenticator.authorize(authenticated, authzid); };
   auto authorized = co_await s.store_call(std::move(decide));   // a lookup: not behind the hash queue
   if (!authorized.ok())
-    co_return co_await refuse(s, authenticated.address, authorized.error().detail, "Not authorized to log in as that user");
+    co_return co_await refuse(s, authenticated.address, authorized.error().detail, "Not authorized to log in as that user",
+                              "not_authorized");
   store::Account account = std::move(authorized->account);
   const std::string master = std::move(authorized->master);
   authenticator.backoff().succeeded(s.stream().remote_address());
   // RFC 1939 §8: the maildrop is locked for the whole TRANSACTION state.
   auto lock = s.context().locks.try_lock(account.id);
   if (!lock) {
-    log::info("session={} account={} pop3 maildrop in use", s.id(), account.address);
+    session::log_login_failure(s.stream(), s.id(), "pop3",
+                               {.user = account.address, .reason = "in_use", .detail = "maildrop in use"});
     co_return Reply::error("Maildrop is in use by another POP3 session", "IN-USE");
   }
   // SPEC "Connection limits": the account's place is taken once the credentials are proven.
   const auto refusal = s.registration() ? s.registration()->log_in(account.address) : session::Refusal::none;
   if (refusal != session::Refusal::none) {
     const std::string why = session::refusal_text(refusal, s.context().registry.limits());
-    log::info("session={} remote={} account={} pop3 login refused: {} ({})", s.id(), s.stream().remote_address(),
-              account.address, session::refusal_name(refusal), why);
+    session::log_login_failure(s.stream(), s.id(), "pop3",
+                               {.user = account.address, .reason = "limit", .detail = why, .limit = refusal});
     // RFC 2449 §8.1.1 IN-USE for the account's own limit; RFC 3206 SYS/TEMP when the server
     // has no seat left.
     co_return Reply::error(why, refusal == session::Refusal::user_full ? "IN-USE" : "SYS/TEMP");
@@ -105,7 +112,9 @@ asio::awaitable<Reply> enter_transaction(Session& s, store::Account authenticate
   };
   auto loaded = co_await s.store_call(std::move(load));
   if (!loaded.ok()) {
-    log::warn("session={} account={} cannot open INBOX: {}", s.id(), account.address, loaded.error().detail);
+    session::log_store_error(s.id(), "pop3", "open_inbox", loaded.error());
+    session::log_login_failure(s.stream(), s.id(), "pop3",
+                               {.user = account.address, .reason = "unavailable", .detail = "cannot open INBOX"});
     if (s.registration()) s.registration()->log_out();
     co_return Reply::error("Cannot open the maildrop; try again later", "SYS/TEMP");
   }
@@ -115,13 +124,7 @@ asio::awaitable<Reply> enter_transaction(Session& s, store::Account authenticate
   t.mailbox = snapshot.first.id;
   t.maildrop = Maildrop(snapshot.first.uid_validity, snapshot.second);
   t.lock = std::move(lock);
-  if (master.empty()) {
-    log::info("session={} remote={} account={} logged in (pop3 {}, {} messages)", s.id(), s.stream().remote_address(),
-              t.account.address, how, t.maildrop.size());
-  } else {
-    log::info("session={} remote={} master {} logged in as {} (pop3 {}, {} messages)", s.id(),
-              s.stream().remote_address(), master, t.account.address, how, t.maildrop.size());
-  }
+  session::log_login_success(s.stream(), s.id(), "pop3", t.account.address, how, master);
   s.set_state(std::move(t));
   const Maildrop& drop = s.transaction()->maildrop;
   co_return Reply::success("Logged in; " + drop.summary());

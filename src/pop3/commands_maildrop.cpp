@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "base/log.h"
+#include "session/events.h"
 #include "pop3/command.h"
 #include "pop3/commands.h"
 #include "pop3/multiline.h"
@@ -45,7 +46,7 @@ asio::awaitable<Result<std::shared_ptr<const std::string>>> fetch_content(Sessio
   };
   auto fetched = co_await s.store_call(std::move(call));
   if (!fetched.ok()) {
-    log::warn("session={} pop3 fetch failed: {}", s.id(), fetched.error().detail);
+    session::log_store_error(s.id(), "pop3", "fetch", fetched.error());
     co_return make_error(Errc::unavailable, "Cannot read the message; try again later");
   }
   if (fetched->empty() || !fetched->front().content) {
@@ -169,14 +170,14 @@ asio::awaitable<Reply> cmd_quit(Session& s, Request& r) {
     };
     auto marked = co_await s.store_call(std::move(call0));
     // Not worth refusing QUIT for: the messages stay as they were and nothing is lost.
-    if (!marked.ok()) log::warn("session={} pop3 could not set \\Seen: {}", s.id(), marked.error().detail);
+    if (!marked.ok()) session::log_store_error(s.id(), "pop3", "store_flags", marked.error());
   }
   std::size_t removed = 0;
   if (!deleted.empty()) {
     auto call1 = [&st = s.store(), mailbox, deleted] { return st.expunge_uids(mailbox, deleted); };
     auto expunged = co_await s.store_call(std::move(call1));
     if (!expunged.ok()) {
-      log::warn("session={} pop3 expunge failed: {}", s.id(), expunged.error().detail);
+      session::log_store_error(s.id(), "pop3", "expunge", expunged.error());
       s.transaction()->lock.reset();
       // RFC 1939 §6: "-ERR some deleted messages not removed".
       co_return Reply::error("Some deleted messages not removed; try again later", "SYS/TEMP");

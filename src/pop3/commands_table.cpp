@@ -1,4 +1,6 @@
 #include <array>
+#include <string>
+#include <vector>
 
 #include "pop3/commands.h"
 
@@ -25,6 +27,15 @@ constexpr std::array<CommandSpec, 14> kCommands{{
 }};
 
 }  // namespace
+
+const metrics::CommandMetrics& command_metrics() {
+  static const metrics::CommandMetrics metrics = [] {
+    std::vector<std::string> names;
+    for (const auto& c : kCommands) names.emplace_back(c.name);
+    return metrics::CommandMetrics("pop3", names);
+  }();
+  return metrics;
+}
 
 const CommandSpec* find_command(std::string_view name) {
   for (const auto& c : kCommands) {

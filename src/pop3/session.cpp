@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "net/listener.h"
 #include "session/connection.h"
+#include "session/events.h"
 #include "pop3/command.h"
 #include "pop3/commands.h"
 #include "pop3/multiline.h"
@@ -55,6 +56,7 @@ asio::awaitable<void> Session::flush() {
   data.swap(out_);
   if (protocol_log_) protocol_log_->server(data);
   std::error_code ec;
+  traffic_.sent(data.size());
   co_await stream_.write(data, ec);
   if (ec) {
     closed_ = true;
@@ -143,7 +145,7 @@ asio::awaitable<bool> Session::start_tls() {
   std::error_code ec;
   co_await stream_.start_tls(*context_.tls, ec);
   if (ec) {
-    log::info("session={} stls failed: {}", id_, ec.message());
+    session::log_tls_failure(stream_, id_, "pop3", "stls", ec.message());
     closed_ = true;
     stream_.close();
     co_return false;
@@ -173,6 +175,7 @@ asio::awaitable<Session::Input> Session::next_input() {
     std::error_code ec;
     std::size_t n = co_await stream_.read_some(asio::buffer(in_), ec);
     in_.resize(n);
+    traffic_.received(n);
     if (ec || n == 0) {
       in_.clear();
       co_return Input{};
@@ -199,6 +202,9 @@ asio::awaitable<void> Session::execute(const std::string& line) {
   Reply reply;
   auto parsed = parse_command(line);
   const CommandSpec* spec = parsed.ok() ? find_command(parsed->name) : nullptr;
+  // Counted and timed whichever way the command ends; a name not in the table is "other".
+  metrics::CommandTimer timer(command_metrics().find(spec ? spec->name : "other"));
+  store_timing_ = timer.series().store;
   const bool logged_in = std::holds_alternative<Transaction>(state_);
   // RFC 1939 §7: PASS may only be given immediately after a successful USER.
   if (auto* a = authorization(); a && !(spec && spec->name == "PASS")) a->user.reset();
@@ -259,16 +265,17 @@ asio::awaitable<void> Session::run() {
     co_return;
   }
   if (registration_ && stream_.is_tls()) registration_->set_tls(stream_.tls_description());
+  bool too_many_bad = false;
   if (admission.refusal != session::Refusal::none) {
     // SPEC "Connection limits": a clear answer, never a hang (RFC 3206 SYS/TEMP).
     const std::string why = session::refusal_text(admission.refusal, context_.registry.limits());
-    log::info("session={} remote={} refused: {} ({})", id_, stream_.remote_address(),
-              session::refusal_name(admission.refusal), why);
+    session::log_connect_refused(stream_, id_, "pop3", admission.refusal);
     out_ += fmt::format("-ERR [SYS/TEMP] {}\r\n", why);
     co_await flush();
     closed_ = true;
     idle_.stop();
     stream_.close();
+    session::log_end("logout", id_, "pop3", "", traffic_, "refused");
     co_return;
   }
   if (shutting_down_) {
@@ -300,6 +307,7 @@ asio::awaitable<void> Session::run() {
         // only QUIT deletes (RFC 1939 §6).
         out_ += "-ERR Too many bad commands; closing the connection\r\n";
         ending_ = true;
+        too_many_bad = true;
       }
     }
     if (!ending_ && !closed_ && shutting_down_) {
@@ -310,14 +318,15 @@ asio::awaitable<void> Session::run() {
     // a response and without entering the UPDATE state, so nothing is said on a timeout.
   }
   co_await flush();
-  const std::string account = transaction() ? transaction()->account.address : "-";
+  const std::string account = transaction() ? transaction()->account.address : "";
   state_ = Authorization{};   // releases the maildrop lock; nothing marked deleted is removed
   closed_ = true;
   idle_.stop();
   stream_.close();
   registration_.reset();   // exact counts: the place is free once the connection is closed
   protocol_log_.reset();
-  log::info("session={} account={} disconnected{}", id_, account, idle_.expired() ? " (autologout)" : "");
+  session::log_end("logout", id_, "pop3", account, traffic_,
+                   session::end_name(too_many_bad, ending_, idle_.expired(), shutting_down_, end_reason_, "quit"));
 }
 
 Status listen(asio::io_context& io, ServerContext& context, const std::string& endpoint, bool implicit_tls) {

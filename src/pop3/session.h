@@ -117,10 +117,11 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   /// This session's place in the registry (limits, `who`); null only before run() admits it.
   session::Registry::Registration* registration() { return registration_.get(); }
 
-  /// Runs a blocking store call on the store threads (DESIGN §1), autologout clock held.
+  /// Runs a blocking store call on the store threads (DESIGN §1), autologout clock held; its
+  /// time counts in pillarbox_store_duration_seconds under the command being run.
   template <class F>
   auto store_call(F fn) {
-    return session::on_pool_held(context_.store_pool, idle_, std::move(fn));
+    return session::on_pool_held(context_.store_pool, idle_, std::move(fn), store_timing_);
   }
 
   /// Runs a blocking call on `pool` (the authenticator's hash pool), autologout clock held, so
@@ -179,6 +180,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   bool shutting_down_ = false;
   bool closed_ = false;
   std::uint32_t errors_in_a_row_ = 0;
+  metrics::Traffic traffic_{"pop3"};
+  metrics::Histogram* store_timing_ = nullptr;   // the running command's store latency
 };
 
 /// Starts listening on `endpoint` ("host:port") and serving POP3; with `implicit_tls` every

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "base/log.h"
+#include "session/events.h"
 
 namespace pillarbox::session {
 
@@ -15,12 +16,11 @@ asio::awaitable<bool> begin_connection(net::Stream& stream, bool implicit_tls, a
     std::error_code ec;
     co_await stream.start_tls(*tls, ec);
     if (ec) {
-      log::info("session={} remote={} TLS handshake failed: {}", session_id, stream.remote_address(), ec.message());
+      log_tls_failure(stream, session_id, protocol, "implicit", ec.message());
       co_return false;
     }
   }
-  log::info("session={} protocol={} remote={} tls={} connected", session_id, protocol, stream.remote_address(),
-            stream.is_tls() ? stream.tls_description() : "no");
+  log_connect(stream, session_id, protocol);
   co_return true;
 }
 

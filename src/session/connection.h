@@ -16,8 +16,8 @@
 namespace pillarbox::session {
 
 /// With `implicit_tls`, runs the server side of the TLS handshake on `stream` with `tls`; then
-/// logs "session=<id> protocol=<protocol> remote=... tls=... connected". Returns false (and
-/// logs why) when the handshake failed: the caller closes the connection without a greeting.
+/// logs the connect event (session/events.h). Returns false (and logs a tls_failure event) when
+/// the handshake failed: the caller closes the connection without a greeting.
 asio::awaitable<bool> begin_connection(net::Stream& stream, bool implicit_tls, asio::ssl::context* tls,
                                        const std::string& session_id, std::string_view protocol);
 

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "metrics/metrics.h"
 #include "session/pool_call.h"
 
 namespace pillarbox::session {
@@ -80,11 +81,21 @@ class IdleTimer {
 
 /// co_await on_pool_held(pool, idle, fn): on_pool() with `idle` held for the call, for work the
 /// session waits on the server for (store calls, hash verification, deliveries): a slow disk or
-/// a queue of logins is the server's delay, never counted as the client's silence.
+/// a queue of logins is the server's delay, never counted as the client's silence. With
+/// `timing`, the time fn() takes on its pool thread is observed there (store latency; waiting
+/// for a free thread is not included).
 template <class F>
-asio::awaitable<std::invoke_result_t<F>> on_pool_held(asio::thread_pool& pool, IdleTimer& idle, F fn) {
+asio::awaitable<std::invoke_result_t<F>> on_pool_held(asio::thread_pool& pool, IdleTimer& idle, F fn,
+                                                      metrics::Histogram* timing = nullptr) {
   IdleTimer::Hold hold(idle);
-  co_return co_await on_pool(pool, std::move(fn));
+  if (!timing) co_return co_await on_pool(pool, std::move(fn));
+  auto timed = [fn = std::move(fn), timing]() mutable {
+    const metrics::Stopwatch watch;
+    auto result = fn();
+    timing->observe(watch.elapsed());
+    return result;
+  };
+  co_return co_await on_pool(pool, std::move(timed));
 }
 
 }  // namespace pillarbox::session

@@ -280,7 +280,7 @@ class AclCli(unittest.TestCase):
             self.assertEqual([code for code, _ in replies], [250, 250])
         self.assertEqual(self.public_list()["News"]["messages"], 3)
         self.assertIn("mailbox=News", self.srv.stderr())
-        self.assertIn("account=Public Folders/News", self.srv.stderr())
+        self.assertIn('account="Public Folders/News"', self.srv.stderr())
 
         # The folder vanishes between RCPT and DATA: 451, so the MTA keeps the message.
         self.ok("public", "create", "Gone", "--address", "gone@example.org")

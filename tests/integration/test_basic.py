@@ -181,9 +181,9 @@ class Policies(unittest.TestCase):
             # The server logs the end after closing the socket, so the line may follow the EOF
             # by a moment (seen under ASan): wait for it (a hang guard, not a timing check).
             deadline = time.monotonic() + 30
-            while f"account={USER} disconnected" not in srv.stderr() and time.monotonic() < deadline:
+            while f"protocol=imap account={USER} end=timeout" not in srv.stderr() and time.monotonic() < deadline:
                 time.sleep(0.05)
-            self.assertIn(f"account={USER} disconnected", srv.stderr())
+            self.assertIn(f"protocol=imap account={USER} end=timeout", srv.stderr())
 
 
 if __name__ == "__main__":

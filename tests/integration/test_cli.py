@@ -79,7 +79,8 @@ class Cli(unittest.TestCase):
                 c.login("user", password)
             self.assertIn("[AUTHENTICATIONFAILED]", str(e.exception))
             c.logout()
-        self.assertIn('ambiguous alias "user" names user@site1.example, user@site2.example', srv.stderr())
+        self.assertIn('reason=ambiguous_alias user=user detail="ambiguous alias \\"user\\" names user@site1.example, '
+                      'user@site2.example"', srv.stderr())
         for address, password in (("user@site1.example", "pw1"), ("user@site2.example", "pw2")):
             c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
             c.login(address, password)

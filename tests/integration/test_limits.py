@@ -85,7 +85,8 @@ class PerConnectionCounting(unittest.TestCase):
             s, line = greeting(srv.pop3_port)
             self.assertEqual(line, "-ERR [SYS/TEMP] All 10 connections are in use; try again later\r\n")
             self.assertTrue(closed_by_server(s))
-            self.assertIn("refused: server_full", srv.stderr())
+            self.assertIn("event=limit", srv.stderr())
+            self.assertIn("stage=connect limit=server_full", srv.stderr())
             self.assertEqual(srv.who()["counted_sessions"], 10)
             m = srv.metrics()
             self.assertEqual(m['pillarbox_refusals_total{reason="server_full"}'], 3)
@@ -135,7 +136,7 @@ class PerUserCounting(unittest.TestCase):
                 p.pass_(PASSWORD)
             self.assertEqual(e.exception.args[0], b"-ERR [SYS/TEMP] All 10 seats are in use; try again later")
             p.quit()
-            self.assertIn("login refused: seats_full", srv.stderr())
+            self.assertRegex(srv.stderr(), r"event=login .*result=failure reason=limit .*limit=seats_full")
 
             # A seated person's fourth session takes no new seat.
             extra = imap_login(srv, users[0])
@@ -188,7 +189,7 @@ class PerAccountAndPerAddressLimits(unittest.TestCase):
             p.quit()
             a2.logout()
             c.logout()
-            self.assertIn("login refused: user_full", srv.stderr())
+            self.assertRegex(srv.stderr(), r"event=login .*result=failure reason=limit .*limit=user_full")
 
     def test_connections_from_one_address_are_limited(self):
         # A long login timeout: the refused TLS connection below must be closed by the short
@@ -210,7 +211,7 @@ class PerAccountAndPerAddressLimits(unittest.TestCase):
             for h in held:
                 h.close()
             srv.wait_for_sessions(0)
-            self.assertIn("refused: ip_full", srv.stderr())
+            self.assertIn("stage=connect limit=ip_full", srv.stderr())
 
 
 class WhoAndKick(unittest.TestCase):

@@ -73,8 +73,10 @@ class LoginNames(unittest.TestCase):
         self.assertEqual(pop3_refusal(srv, "nobody@site1.example", PW1), pop_wrong)
 
         # The log says precisely why.
-        self.assertIn('ambiguous alias "user" names user@site1.example, user@site2.example', srv.stderr())
-        self.assertIn('no account "nobody@site1.example"', srv.stderr())
+        self.assertIn('reason=ambiguous_alias user=user detail="ambiguous alias \\"user\\" names user@site1.example, '
+                      'user@site2.example"', srv.stderr())
+        self.assertIn('reason=unknown_user user=nobody@site1.example detail="no account \\"nobody@site1.example\\""',
+                      srv.stderr())
 
         # Each full address logs in, over IMAP and POP3.
         for address, password in ((SITE1, PW1), (SITE2, PW2)):
@@ -111,7 +113,7 @@ class LoginNames(unittest.TestCase):
             c.login(SITE1, PW1)
             c.logout()
             imap_refusal(srv, SITE1, "wrong")
-            delays = [int(m) for m in re.findall(r"login failed for .*\(answered after (\d+) ms\)", srv.stderr())]
+            delays = [int(m) for m in re.findall(r"event=login .*result=failure .*delay_ms=(\d+)", srv.stderr())]
             self.assertEqual(delays, [20, 40, 80, 100, 100, 100, 20])
         finally:
             srv.__exit__(None, None, None)

@@ -198,7 +198,7 @@ class Sasl(unittest.TestCase):
         self.assertIn(". OK [CAPABILITY", r.stdout)
         self.assertIn("AUTH=SCRAM-SHA-256", r.stdout)
         self.assertNotIn("AUTH=SCRAM-SHA-256-PLUS", r.stdout)
-        self.assertTrue(self.log_has(f"account={ALICE} logged in (SCRAM-SHA-256)"))
+        self.assertTrue(self.log_has(f"account={ALICE} mechanism=SCRAM-SHA-256\n"))
         # gsasl checks the server's signature (v=) itself: a server that did not know the keys
         # could not have produced it.
         self.assertIn("Client authentication finished", r.stdout + r.stderr)
@@ -217,12 +217,12 @@ class Sasl(unittest.TestCase):
         first = re.search(r"AUTHENTICATE SCRAM-SHA-256-PLUS\n\+ \n(\S+)", r.stdout)
         self.assertIsNotNone(first, r.stdout)
         self.assertTrue(base64.b64decode(first.group(1)).startswith(b"p=tls-exporter,,"))
-        self.assertTrue(self.log_has(f"account={ALICE} logged in (SCRAM-SHA-256-PLUS)"))
+        self.assertTrue(self.log_has(f"account={ALICE} mechanism=SCRAM-SHA-256-PLUS\n"))
 
     def test_gsasl_master_user_with_authzid(self):
         r = self.gsasl_imap("-m", "SCRAM-SHA-256", "--no-starttls", "-z", ALICE, user=ADMIN, password=ADMIN_PW)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertTrue(self.log_has(f"master {ADMIN} logged in as {ALICE} (SCRAM-SHA-256)"))
+        self.assertTrue(self.log_has(f"result=success account={ALICE} mechanism=SCRAM-SHA-256 master={ADMIN}\n"))
         r = self.gsasl_imap("-m", "SCRAM-SHA-256", "--no-starttls", "-z", ALICE, user=BOB, password=BOB_PW)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("NO [AUTHORIZATIONFAILED]", r.stdout)
@@ -252,7 +252,7 @@ class Sasl(unittest.TestCase):
             finally:
                 conn.close()
                 relay.close()
-        self.assertTrue(self.log_has(f"account={BOB} logged in (pop3 SCRAM-SHA-256"))
+        self.assertTrue(self.log_has(f"protocol=pop3 remote=127.0.0.1 result=success account={BOB} mechanism=SCRAM-SHA-256"))
 
     # --- channel binding with the client above --------------------------------------------------
 
@@ -362,7 +362,7 @@ class Sasl(unittest.TestCase):
             typ, data = c.list()
             self.assertTrue(any(b"OnlyAlice" in d for d in data), data)
             c.logout()
-        self.assertTrue(self.log_has(f"master {ADMIN} logged in as {ALICE} (PLAIN)"))
+        self.assertTrue(self.log_has(f"result=success account={ALICE} mechanism=PLAIN master={ADMIN}\n"))
         # Not a master user: refused although the password is right (RFC 5530 AUTHORIZATIONFAILED).
         self.assertIn("AUTHORIZATIONFAILED", self.plain(ALICE, BOB, BOB_PW))
         # Wrong password with an authzid: an authentication failure, as without one.
@@ -379,7 +379,7 @@ class Sasl(unittest.TestCase):
         resp = p._shortcmd("AUTH PLAIN " + b64(f"{BOB}\0{ADMIN}\0{ADMIN_PW}".encode()))
         self.assertTrue(resp.startswith(b"+OK"), resp)
         p.quit()
-        self.assertTrue(self.log_has(f"master {ADMIN} logged in as {BOB} (pop3 PLAIN"))
+        self.assertTrue(self.log_has(f"protocol=pop3 remote=127.0.0.1 result=success account={BOB} mechanism=PLAIN master={ADMIN}\n"))
         p = poplib.POP3("127.0.0.1", self.server.pop3_port, timeout=TIMEOUT)
         with self.assertRaises(poplib.error_proto) as e:
             p._shortcmd("AUTH PLAIN " + b64(f"{ADMIN}\0{BOB}\0{BOB_PW}".encode()))

@@ -196,8 +196,8 @@ class ExactCounters(unittest.TestCase):
             self.assertIn(b"-ERR [SYS/TEMP] Server shutting down", read_until(s, b"shutting down"))
         wait_closed_by_server(imap + pop + tls_half)
         log = srv.stderr()
-        self.assertIn("saying BYE to 170 sessions", log)
-        self.assertIn("stopped; 0 sessions left", log)
+        self.assertIn("event=stopping signal=15 sessions=170", log)
+        self.assertIn("event=stop sessions=0", log)
 
 
 if __name__ == "__main__":

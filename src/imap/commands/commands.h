@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "imap/session.h"
+#include "metrics/metrics.h"
 
 namespace pillarbox::imap {
 
@@ -33,6 +34,9 @@ struct CommandSpec {
 
 /// The entry for an upper-cased command name, or null.
 const CommandSpec* find_command(std::string_view name);
+/// The IMAP command counters and latency histograms, one series per command of the table and
+/// per UID form ("UID FETCH"); any other name is "other".
+const metrics::CommandMetrics& command_metrics();
 
 // One handler per command; each lives in commands/<name>.cpp.
 asio::awaitable<Reply> cmd_capability(Session&, Request&);

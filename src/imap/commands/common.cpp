@@ -4,6 +4,7 @@
 
 #include "access/names.h"
 #include "base/log.h"
+#include "session/events.h"
 
 namespace pillarbox::imap {
 
@@ -21,7 +22,9 @@ Reply reply_for(const Session& session, const Error& error) {
     case Errc::io:
     case Errc::internal: code = "SERVERBUG"; break;
   }
-  if (error.code == Errc::io || error.code == Errc::internal || !error.detail.empty()) {
+  if (error.code == Errc::io || error.code == Errc::internal || error.code == Errc::unavailable) {
+    session::log_store_error(session.id(), "imap", session.command_name(), error);
+  } else if (!error.detail.empty()) {
     log::warn("session={} {} ({}:{}): {}", session.id(), error.text, error.where.file_name(), error.where.line(),
               error.detail);
   }

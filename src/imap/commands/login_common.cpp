@@ -6,16 +6,18 @@
 
 #include "auth/authenticator.h"
 #include "base/log.h"
+#include "session/events.h"
 
 namespace pillarbox::imap {
 namespace {
 
 // A growing pause per remote address makes guessing slower without holding any thread.
-asio::awaitable<void> pause_after_failure(Session& s, const std::string& user, const std::string& detail) {
+asio::awaitable<void> pause_after_failure(Session& s, const std::string& user, const std::string& detail,
+                                          std::string_view reason) {
   auto& authenticator = s.context().authenticator;
   const auto delay = authenticator.backoff().failed(s.stream().remote_address());
-  log::info("session={} remote={} login failed for \"{}\": {} (answered after {} ms)", s.id(),
-            s.stream().remote_address(), log::loggable(user), log::loggable(detail), delay.count());
+  session::log_login_failure(s.stream(), s.id(), "imap",
+                             {.user = user, .reason = reason, .detail = detail, .delay_ms = delay.count()});
   asio::steady_timer pause(s.stream().get_executor(), delay);
   co_await pause.async_wait(asio::use_awaitable);
 }
@@ -35,7 +37,7 @@ asio::awaitable<Reply> log_in(Session& s, const std::string& user, const std::st
 }
 
 asio::awaitable<Reply> refuse_login(Session& s, const std::string& user, const std::string& detail) {
-  co_await pause_after_failure(s, user, detail);
+  co_await pause_after_failure(s, user, detail, auth::failure_reason(detail));
   co_return Reply::no("AUTHENTICATIONFAILED", "Authentication failed");
 }
 
@@ -45,7 +47,7 @@ asio::awaitable<Reply> finish_login(Session& s, store::Account authenticated, co
   auto decide = [&authenticator, authenticated, authzid] { return authenticator.authorize(authenticated, authzid); };
   auto authorized = co_await s.store_call(std::move(decide));   // a lookup: not behind the hash queue
   if (!authorized.ok()) {
-    co_await pause_after_failure(s, authenticated.address, authorized.error().detail);
+    co_await pause_after_failure(s, authenticated.address, authorized.error().detail, "not_authorized");
     co_return Reply::no("AUTHORIZATIONFAILED", "Not authorized to log in as that user");
   }
   authenticator.backoff().succeeded(s.stream().remote_address());
@@ -55,17 +57,11 @@ asio::awaitable<Reply> finish_login(Session& s, store::Account authenticated, co
   const auto refusal = s.registration() ? s.registration()->log_in(address) : session::Refusal::none;
   if (refusal != session::Refusal::none) {
     const std::string why = session::refusal_text(refusal, s.context().registry.limits());
-    log::info("session={} remote={} account={} login refused: {} ({})", s.id(), s.stream().remote_address(), address,
-              session::refusal_name(refusal), why);
+    session::log_login_failure(s.stream(), s.id(), "imap",
+                               {.user = address, .reason = "limit", .detail = why, .limit = refusal});
     co_return Reply::no("LIMIT", why);   // RFC 5530 §3 LIMIT
   }
-  if (authorized->master.empty()) {
-    log::info("session={} remote={} account={} logged in ({})", s.id(), s.stream().remote_address(),
-              authorized->account.address, how);
-  } else {
-    log::info("session={} remote={} master {} logged in as {} ({})", s.id(), s.stream().remote_address(),
-              authorized->master, authorized->account.address, how);
-  }
+  session::log_login_success(s.stream(), s.id(), "imap", authorized->account.address, how, authorized->master);
   s.set_state(Session::Authenticated{std::move(authorized->account)});
   co_return Reply::ok("Logged in", fmt::format("CAPABILITY {}", s.capabilities()));
 }

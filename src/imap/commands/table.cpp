@@ -1,6 +1,8 @@
 #include "imap/commands/commands.h"
 
 #include <array>
+#include <string>
+#include <vector>
 
 namespace pillarbox::imap {
 namespace {
@@ -40,6 +42,18 @@ constexpr std::array kCommands = {
 };
 
 }  // namespace
+
+const metrics::CommandMetrics& command_metrics() {
+  static const metrics::CommandMetrics metrics = [] {
+    std::vector<std::string> names;
+    for (const auto& c : kCommands) {
+      names.emplace_back(c.name);
+      if (c.uid_form) names.push_back("UID " + std::string(c.name));
+    }
+    return metrics::CommandMetrics("imap", names);
+  }();
+  return metrics;
+}
 
 const CommandSpec* find_command(std::string_view name) {
   for (const auto& c : kCommands) {
