@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "metrics/metrics.h"
 #include "protolog/writer.h"
 
 namespace pillarbox::protolog {
@@ -120,6 +121,7 @@ bool Control::charge(std::uint64_t octets) {
   }
   size_ += octets;
   written_.fetch_add(octets, std::memory_order_relaxed);
+  metrics::protocol_log_bytes().add(octets);
   return true;
 }
 

@@ -335,6 +335,17 @@ class LiveSwitching(unittest.TestCase):
         self.assertIn("SeenByFollow", out)
         self.assertTrue(out.rstrip().endswith("# session ended"), out[-200:])
 
+    def test_protocol_log_bytes_metric_counts_what_is_written(self):
+        s = self.server
+        before = s.metrics()["pillarbox_protocol_log_bytes_total"]
+        s.cli("log", "on", "--user", ALICE)
+        m = self.login(ALICE, ALICE_PW)
+        m.create("Counted")
+        m.logout()
+        wait_for(lambda: any("# session ended" in read(p) for p in session_file(s, "Counted")), "the transcript")
+        written = os.path.getsize(session_file(s, "Counted")[0])
+        self.assertEqual(s.metrics()["pillarbox_protocol_log_bytes_total"] - before, written)
+
     def test_rules_survive_a_restart(self):
         s = self.server
         s.cli("log", "on", "--user", BOB, "--bodies")
