@@ -219,7 +219,7 @@ class Redaction(unittest.TestCase):
                         self.assertNotIn(needle, data, f"{needle!r} found in {path}")
             self.assertGreaterEqual(searched, len(files) + 3)
             err = s.stderr().encode()
-            self.assertIn(b"connected", err)
+            self.assertIn(b"event=connect", err)
             for needle in needles:
                 self.assertNotIn(needle, err)
 
