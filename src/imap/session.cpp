@@ -199,7 +199,9 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
           break;
         case Framer::Event::continuation:
           // RFC 3501 §7.5: the client waits for this before sending the literal.
-          out_ += "+ Ready for literal data\r\n";
+          // The protocol log tells this apart from a SASL challenge by its text.
+          out_ += protolog::kImapLiteralContinuation;
+          out_ += "\r\n";
           co_await flush();
           continue;
         case Framer::Event::command:

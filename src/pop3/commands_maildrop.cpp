@@ -12,10 +12,11 @@
 #include <fmt/format.h>
 
 #include "base/log.h"
-#include "session/events.h"
 #include "pop3/command.h"
 #include "pop3/commands.h"
 #include "pop3/multiline.h"
+#include "protolog/redact.h"
+#include "session/events.h"
 
 namespace pillarbox::pop3 {
 namespace {
@@ -110,6 +111,7 @@ asio::awaitable<Reply> cmd_retr(Session& s, Request& r) {
   auto content = co_await fetch_content(s, *n);
   if (!content.ok()) co_return store_error(content.error());
   const std::string& bytes = **content;
+  // The protocol log knows a message follows by this line (protolog::pop3_body_follows).
   s.write(fmt::format("+OK {} octets\r\n", bytes.size()));
   co_await s.write_multiline(bytes);
   // Only RETR counts as reading the message: it gets \Seen at QUIT (TOP does not).
@@ -126,7 +128,7 @@ asio::awaitable<Reply> cmd_top(Session& s, Request& r) {
   if (!lines) co_return Reply::error("Invalid number of lines");
   auto content = co_await fetch_content(s, *n);
   if (!content.ok()) co_return store_error(content.error());
-  s.write("+OK Top of message follows\r\n");
+  s.write(std::string(protolog::kPop3TopResponse) + "\r\n");
   co_await s.write_multiline(top_part(**content, *lines));
   co_return Reply::already_sent();
 }

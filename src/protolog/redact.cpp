@@ -18,26 +18,31 @@ std::pair<std::string_view, std::string_view> next_word(std::string_view s) {
   return {s.substr(0, sp), s.substr(sp + 1)};
 }
 
-// Where a literal marker {N} or {N+} (RFC 9051 §4.3, RFC 7888) that ends `piece` starts.
+// Where a literal marker {N} or {N+} (RFC 9051 §4.3, RFC 7888) that ends `piece` starts. Read
+// as imap::Framer reads it: any number of digits (leading zeros too).
 std::optional<std::size_t> literal_start(std::string_view piece) {
   if (!piece.ends_with('}')) return std::nullopt;
   const auto open = piece.rfind('{');
   if (open == std::string_view::npos) return std::nullopt;
   std::string_view digits = piece.substr(open + 1, piece.size() - open - 2);
   if (digits.ends_with('+')) digits.remove_suffix(1);
-  if (digits.empty() || digits.size() > 19) return std::nullopt;
+  if (digits.empty()) return std::nullopt;
   for (char c : digits) {
     if (c < '0' || c > '9') return std::nullopt;
   }
   return open;
 }
 
+// A number of any length; past 2^64 - 1 it is "more than can be counted" (the framer refuses
+// it): UINT64_MAX.
 std::optional<std::uint64_t> parse_size(std::string_view digits) {
-  if (digits.empty() || digits.size() > 19) return std::nullopt;
+  if (digits.empty()) return std::nullopt;
   std::uint64_t n = 0;
   for (char c : digits) {
     if (c < '0' || c > '9') return std::nullopt;
-    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (n > (UINT64_MAX - d) / 10) return UINT64_MAX;
+    n = n * 10 + d;
   }
   return n;
 }
@@ -49,6 +54,8 @@ std::optional<std::uint64_t> literal_size(std::string_view piece) {
   if (digits.ends_with('+')) digits.remove_suffix(1);
   return parse_size(digits);
 }
+
+bool synchronizing(std::string_view piece) { return !piece.ends_with("+}"); }
 
 // The end of the quoted string (RFC 9051 §4.3) starting at `pos`, just past its closing quote.
 std::optional<std::size_t> quoted_end(std::string_view s, std::size_t pos) {
@@ -142,17 +149,13 @@ void Redactor::announce_literal(std::string_view piece, bool redacted) {
   literal_pending_ = size.has_value();
   in_command_ = literal_pending_;  // a command ends with the first piece not ending in a literal
   literal_redacted_ = redacted;
+  literal_sync_ = synchronizing(piece);
   literal_size_ = size.value_or(0);
   literal_seen_ = 0;
 }
 
 std::vector<std::string> Redactor::imap_client(std::string_view line) {
   const std::string_view s = strip_line_end(line);
-  if (in_sasl_) {
-    // "*" cancels the exchange (RFC 9051 §6.2.2) and an empty response carries nothing.
-    if (s == "*" || s.empty()) return {std::string(s)};
-    return {std::string(kRedacted)};
-  }
   if (in_command_) {  // the rest of a command after a literal
     std::string out;
     if (redact_rest_) {
@@ -165,29 +168,34 @@ std::vector<std::string> Redactor::imap_client(std::string_view line) {
     announce_literal(s, redact_rest_);
     return with_empty_literal(std::move(out));
   }
+  // Every command has a space after its tag (RFC 9051 §2.2.1); a line without one is a SASL
+  // response (base64, RFC 9051 §6.2.2) or junk the server refuses: either way not shown, in
+  // whatever order it came with the server's challenges. "*" (cancel) and "" carry nothing.
+  if (s.find(' ') == std::string_view::npos) {
+    if (s == "*" || s.empty()) return {std::string(s)};
+    return {std::string(kRedacted)};
+  }
   in_login_ = false;
   redact_rest_ = false;
   login_arg_ = 0;
   const auto [tag, rest] = next_word(s);
   const auto [command, args] = next_word(rest);
-  command_tag_ = tag;
+  // Counted so the tagged reply that answers it is known (commands are answered in order);
+  // lines the server answers untagged are counted too, which only delays that knowledge.
+  current_command_ = ++commands_;
   std::string out;
   if (ascii::iequals(command, "LOGIN")) {
     in_login_ = true;
     out = std::string(before(s, args)) + imap_login_piece(args);
   } else if (ascii::iequals(command, "AUTHENTICATE")) {
-    // Everything after the mechanism is an initial response (RFC 4959 §3) or garbage that
-    // might be one; the exchange lasts until the tagged reply.
-    const auto [mechanism, initial] = next_word(args);
+    // Everything after the mechanism is an initial response (RFC 4959 §3) or may be one.
     redact_rest_ = true;
-    // No tag: the command is refused (RFC 9051 §2.2.1) and there is no tagged reply to wait for.
+    const auto [mechanism, initial] = next_word(args);
     if (tag.empty() || !sasl_mechanism(mechanism)) {
       out = std::string(before(s, args)) + redacted_keeping_marker(args);
     } else {
       out = before(s, initial);
       if (!initial.empty()) out += redacted_keeping_marker(initial);
-      in_sasl_ = true;
-      sasl_tag_ = tag;
     }
   } else {
     out = s;
@@ -240,36 +248,38 @@ std::string Redactor::imap_login_piece(std::string_view piece) {
 
 std::vector<std::string> Redactor::pop3_client(std::string_view line) {
   const std::string_view s = strip_line_end(line);
-  if (in_sasl_) {
-    if (s == "*") return {std::string(s)};  // cancels the exchange (RFC 5034 §4)
+  const bool spaceless = s.find(' ') == std::string_view::npos;
+  if (sasl_owed_ > 0 && spaceless) {
+    // The answer to a challenge the server sent (RFC 5034 §4); "*" cancels.
+    --sasl_owed_;
+    if (s == "*" || s.empty()) return {std::string(s)};
     return {std::string(kRedacted)};
   }
   const auto [command, args] = next_word(s);
   const std::string keep(before(s, args));
-  const bool has_args = s.size() > command.size();
-  // Bounded: a client pipelining without reading its answers is cut off long before this.
-  if (pop3_answers_.size() < 4096) {
-    pop3_answers_.push_back(ascii::iequals(command, "RETR") || ascii::iequals(command, "TOP"));
-  }
-  if (ascii::iequals(command, "PASS")) {
-    return {has_args ? keep + std::string(kRedacted) : std::string(s)};
+  static constexpr std::string_view kShown[] = {"USER", "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "QUIT",
+                                                "TOP",  "UIDL", "CAPA", "STLS", "UTF8", "LANG"};
+  for (std::string_view known : kShown) {
+    if (ascii::iequals(command, known)) return {std::string(s)};
   }
   if (ascii::iequals(command, "APOP")) {
     // APOP name digest (RFC 1939 §7): the digest answers a one-time challenge, but is redacted
     // all the same, and anything unexpected from the name on.
     const auto [name, digest] = next_word(args);
-    if (name.empty() || digest.empty()) return {has_args ? keep + std::string(kRedacted) : std::string(s)};
+    if (name.empty() || digest.empty()) return {spaceless ? std::string(s) : keep + std::string(kRedacted)};
     return {std::string(before(s, digest)) + std::string(kRedacted)};
   }
-  if (ascii::iequals(command, "AUTH") && has_args) {
+  if (ascii::iequals(command, "AUTH")) {
     // AUTH mechanism [initial-response] (RFC 5034 §4); bare AUTH lists mechanisms (RFC 5034 §6).
+    if (spaceless) return {std::string(s)};
     const auto [mechanism, initial] = next_word(args);
     if (!sasl_mechanism(mechanism)) return {keep + std::string(kRedacted)};
-    in_sasl_ = true;
     if (args.size() == mechanism.size()) return {std::string(s)};
     return {std::string(before(s, initial)) + std::string(kRedacted)};
   }
-  return {std::string(s)};
+  // PASS, and anything unknown: a base64 SASL response sent out of turn, a mistyped PASS.
+  if (spaceless) return {ascii::iequals(command, "PASS") || s == "*" ? std::string(s) : std::string(kRedacted)};
+  return {keep + std::string(kRedacted)};
 }
 
 std::vector<std::string> Redactor::lmtp_client(std::string_view line) {
@@ -287,26 +297,36 @@ std::vector<std::string> Redactor::lmtp_client(std::string_view line) {
     if (bodies_) return {std::string(s)};
     return {};
   }
-  // A refused DATA: the client sends a command next, not a body (RFC 2920 §3.1).
-  data_pending_ = false;
-  const auto [command, args] = next_word(s);
-  if (ascii::iequals(command, "DATA")) {
-    data_pending_ = true;
-  } else if (ascii::iequals(command, "BDAT")) {
-    // BDAT chunk-size [LAST] (RFC 3030 §2): exactly that many octets follow the line.
-    const auto size = parse_size(next_word(args).first);
-    literal_pending_ = size.has_value();
-    literal_redacted_ = false;
-    literal_size_ = size.value_or(0);
-    literal_seen_ = 0;
+  // The body follows the server's 354 (the client waits for it, RFC 2920 §3.1); a DATA the
+  // server refuses is followed by commands. (BDAT is not offered: it is an ordinary line.)
+  data_pending_ = ascii::iequals(next_word(s).first, "DATA");
+  return {std::string(s)};
+}
+
+std::vector<std::string> Redactor::client_skipped(std::uint64_t octets, std::string_view tail) {
+  switch (protocol_) {
+    case Protocol::imap:
+      if (!in_command_) current_command_ = ++commands_;
+      in_login_ = false;
+      // A literal announced at its end is counted off by the framer (RFC 7888 §4): not shown.
+      announce_literal(tail, true);
+      return with_empty_literal(size_summary(octets));
+    case Protocol::pop3:
+      return {size_summary(octets)};
+    case Protocol::lmtp:
+      if (in_body_) {
+        body_octets_ += octets;
+        return bodies_ ? Lines{size_summary(octets)} : Lines{};
+      }
+      return {size_summary(octets)};
   }
-  return with_empty_literal(std::string(s));
+  return {size_summary(octets)};
 }
 
 std::vector<std::string> Redactor::with_empty_literal(std::string line) {
   Lines out{std::move(line)};
   if (literal_pending_ && literal_size_ == 0) {
-    // {0} or BDAT 0 is complete when announced: no read of its bytes need follow.
+    // {0} is complete when announced: no read of its bytes need follow.
     literal_pending_ = false;
     if (literal_redacted_) {
       out.emplace_back(kRedacted);
@@ -333,6 +353,7 @@ std::vector<std::string> Redactor::server_literal(std::string_view bytes) {
   if (server_literal_left_ == 0) return {size_summary(bytes.size())};
   const std::uint64_t n = std::min<std::uint64_t>(bytes.size(), server_literal_left_);
   server_literal_left_ -= n;
+  if (server_literal_left_ == 0) server_after_literal_ = true;
   if (bodies_) return literal_lines(server_partial_, bytes, server_literal_left_ == 0);
   return server_literal_left_ == 0 ? Lines{size_summary(server_literal_size_)} : Lines{};
 }
@@ -341,8 +362,8 @@ std::vector<std::string> Redactor::server_piece(std::string_view piece) {
   if (!server_continuing_) {
     server_continuing_ = true;
     server_head_ = protocol_ == Protocol::pop3 && in_server_body_ ? Head::body
-                   : in_sasl_ && piece.starts_with('+')           ? Head::secret
-                                                                  : Head::shown;
+                   : challenge(piece)                              ? Head::secret
+                                                                   : Head::shown;
   }
   switch (server_head_) {
     case Head::body:
@@ -354,81 +375,101 @@ std::vector<std::string> Redactor::server_piece(std::string_view piece) {
   return {};
 }
 
+bool Redactor::challenge(std::string_view line) const {
+  // Every "+" line of IMAP but the literal continuation is a SASL challenge, and every "+ "
+  // line of POP3 (not "+OK"). LMTP has none.
+  if (protocol_ == Protocol::imap) return line.starts_with('+') && strip_line_end(line) != kImapLiteralContinuation;
+  if (protocol_ == Protocol::pop3) return line.starts_with('+') && !line.starts_with("+OK");
+  return false;
+}
+
 std::vector<std::string> Redactor::server_line(std::string_view line) {
   const std::string_view s = strip_line_end(line);
   if (server_continuing_) {
-    // The end of a line whose head was logged in pieces: its start decided what it is; only a
-    // literal announced at its end matters now.
+    // The end of a line whose head was logged in pieces: its start decided what it is.
     server_continuing_ = false;
     switch (server_head_) {
       case Head::body:
         server_body_octets_ += line.size() + (line.ends_with('\n') ? 0 : 2);
         return bodies_ ? Lines{std::string(s)} : Lines{};
       case Head::secret: return {"+ " + std::string(kRedacted)};
-      case Head::shown:
-        if (protocol_ == Protocol::imap) {
-          if (const auto size = literal_size(s)) {
-            server_literal_size_ = *size;
-            server_literal_left_ = *size;
-          }
-        }
-        return {std::string(s)};
+      case Head::shown: break;
     }
-  }
-  if (protocol_ == Protocol::lmtp) {
-    if (data_pending_ && s.starts_with("354")) {
-      data_pending_ = false;
-      in_body_ = true;
-      body_octets_ = 0;
-    }
+    if (protocol_ == Protocol::imap) imap_server_literal(s);
     return {std::string(s)};
   }
-  if (protocol_ == Protocol::pop3) {
-    if (in_server_body_) {
-      if (s == ".") {  // the end of a multi-line response (RFC 1939 §3)
-        in_server_body_ = false;
-        Lines out;
-        if (!bodies_) out.push_back(size_summary(server_body_octets_));
-        out.emplace_back(".");
-        return out;
+  switch (protocol_) {
+    case Protocol::lmtp:
+      if (data_pending_ && s.starts_with("354")) {
+        data_pending_ = false;
+        in_body_ = true;
+        body_octets_ = 0;
       }
-      server_body_octets_ += line.size() + (line.ends_with('\n') ? 0 : 2);
-      if (bodies_) return {std::string(s)};
-      return {};
-    }
-    const bool status = s.starts_with("+OK") || s.starts_with("-ERR");
-    if (status && !pop3_answers_.empty()) {
-      const bool body = pop3_answers_.front();
-      pop3_answers_.erase(pop3_answers_.begin());
-      if (body && s.starts_with("+OK")) {
+      return {std::string(s)};
+    case Protocol::pop3:
+      if (in_server_body_) {
+        if (s == ".") {  // the end of a multi-line response (RFC 1939 §3)
+          in_server_body_ = false;
+          Lines out;
+          if (!bodies_) out.push_back(size_summary(server_body_octets_));
+          out.emplace_back(".");
+          return out;
+        }
+        server_body_octets_ += line.size() + (line.ends_with('\n') ? 0 : 2);
+        if (bodies_) return {std::string(s)};
+        return {};
+      }
+      if (challenge(s)) {
+        ++sasl_owed_;
+        return {s.size() > 2 ? "+ " + std::string(kRedacted) : std::string(s)};
+      }
+      if (s.starts_with("+OK") || s.starts_with("-ERR")) sasl_owed_ = 0;  // an exchange ends with it
+      if (pop3_body_follows(s)) {
         in_server_body_ = true;
         server_body_octets_ = 0;
       }
-    }
+      return {std::string(s)};
+    case Protocol::imap:
+      break;
   }
-  if (protocol_ == Protocol::imap) {
-    if (const auto size = literal_size(s)) {
-      server_literal_size_ = *size;
-      server_literal_left_ = *size;
-    }
-    if (in_command_ && !command_tag_.empty() && s.starts_with(command_tag_ + " ")) {
-      // The command was refused before its literal came ("NO [TOOBIG]" instead of "+",
-      // RFC 9051 §7.5): the client's next line starts a new command.
+  if (server_after_literal_) {
+    // The rest of a response after a literal in it ("* 1 FETCH (BODY[] {3}" CRLF "abc FLAGS ..."):
+    // neither tagged nor a new response.
+    server_after_literal_ = false;
+  } else if (challenge(s)) {
+    return {s.size() > 2 ? "+ " + std::string(kRedacted) : std::string(s)};
+  } else if (!s.starts_with('*') && !s.starts_with('+')) {
+    // A tagged reply: it answers the oldest command not answered yet.
+    ++replies_;
+    if (in_command_ && literal_pending_ && literal_sync_ && replies_ >= current_command_) {
+      // The command was refused before its synchronising literal came ("NO [TOOBIG]" instead
+      // of "+", RFC 9051 §7.5): the client's next line starts a new command. A non-synchronising
+      // literal comes anyway and is counted off (RFC 7888 §4).
       in_command_ = false;
       literal_pending_ = false;
     }
   }
-  if (!in_sasl_) return {std::string(s)};
-  const bool ended = protocol_ == Protocol::imap
-                         ? s.starts_with(sasl_tag_ + " ")
-                         : (s.starts_with("+OK") || s.starts_with("-ERR"));
-  if (ended) {
-    in_sasl_ = false;
-    return {std::string(s)};
-  }
-  // A challenge "+ data" (RFC 9051 §7.5, RFC 5034 §4); an empty one shows as sent.
-  if (s.starts_with('+') && s.size() > 2) return {"+ " + std::string(kRedacted)};
+  imap_server_literal(s);
   return {std::string(s)};
+}
+
+void Redactor::imap_server_literal(std::string_view s) {
+  if (const auto size = literal_size(s)) {
+    server_literal_size_ = *size;
+    server_literal_left_ = *size;
+    if (*size == 0) server_after_literal_ = true;
+  }
+}
+
+bool pop3_body_follows(std::string_view status) {
+  if (status == kPop3TopResponse) return true;
+  // "+OK <n> octets" (RETR)
+  std::string_view rest = status;
+  if (!rest.starts_with("+OK ")) return false;
+  rest.remove_prefix(4);
+  std::size_t digits = 0;
+  while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+  return digits > 0 && rest.substr(digits) == " octets";
 }
 
 }  // namespace pillarbox::protolog

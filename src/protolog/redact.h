@@ -22,6 +22,15 @@ inline constexpr std::string_view kRedacted = "<redacted>";
 /// "{N bytes}": how a literal or message body not logged is shown (N in octets).
 std::string size_summary(std::uint64_t octets);
 
+/// The IMAP server's continuation request for a literal (RFC 9051 §7.5). Every other "+" line
+/// the server sends is a SASL challenge, which the Redactor hides: the session and the
+/// Redactor share this text so the difference never depends on guessing.
+inline constexpr std::string_view kImapLiteralContinuation = "+ Ready for literal data";
+/// The POP3 server's status line before TOP's lines (RFC 1939 §7); RETR's is "+OK <n> octets".
+inline constexpr std::string_view kPop3TopResponse = "+OK Top of message follows";
+/// True when `status` is the POP3 server's "+OK" before a message's lines (RETR or TOP).
+bool pop3_body_follows(std::string_view status);
+
 class Redactor {
  public:
   /// `bodies`: log literal and DATA contents instead of their "{N bytes}" summary (log --bodies).
@@ -39,6 +48,12 @@ class Redactor {
   /// AUTH's initial response and SASL responses (RFC 5034). A LOGIN or APOP line that does not
   /// parse is redacted after the command name.
   std::vector<std::string> client_line(std::string_view line);
+
+  /// The lines to log for a client line too long for the session (it refuses it; the Tap
+  /// keeps only its size and its last octets, `tail`, without the line end): "{N bytes}", and a
+  /// literal announced at its end is taken as one (not shown). In an LMTP body the octets count
+  /// toward the body.
+  std::vector<std::string> client_skipped(std::uint64_t octets, std::string_view tail);
 
   /// The lines to log for literal bytes sent after a client line that ended in {N} or {N+}
   /// (IMAP), or after LMTP "BDAT N" (RFC 3030 §2). A literal may come in several calls; its
@@ -82,7 +97,13 @@ class Redactor {
   std::string imap_login_piece(std::string_view piece);
   void announce_literal(std::string_view piece, bool redacted);
   std::vector<std::string> with_empty_literal(std::string line);
+  bool challenge(std::string_view line) const;
+  void imap_server_literal(std::string_view line);
 
+  // The rules are chosen so that no decision to show a client line depends on how the
+  // server's replies interleave with pipelined commands: a SASL response is told by its shape
+  // (no space), a message body by the line that starts it, a challenge by not being the
+  // literal continuation. Only a refused synchronising literal needs the order of replies.
   Protocol protocol_;
   bool bodies_;
   // IMAP: a command continues after a literal; these say where its next piece stands.
@@ -90,33 +111,36 @@ class Redactor {
   bool in_login_ = false;       // the current command is LOGIN
   int login_arg_ = 0;           // LOGIN arguments seen: 0 before the user name, 1 before the password
   bool redact_rest_ = false;    // the current command's remaining pieces and literals are redacted
-  std::string command_tag_;     // the current command's tag: its tagged reply ends it
-  // SASL exchange in progress: client lines are responses until the server ends it.
-  bool in_sasl_ = false;
-  std::string sasl_tag_;        // IMAP: the AUTHENTICATE command's tag
-  // A literal (IMAP) or BDAT chunk (LMTP) announced and not yet complete.
+  // IMAP: commands started and tagged replies seen; the command in progress is number
+  // current_command_, and its reply is the replies_ == current_command_ one.
+  std::uint64_t commands_ = 0;
+  std::uint64_t replies_ = 0;
+  std::uint64_t current_command_ = 0;
+  // A literal announced and not yet complete.
   bool literal_pending_ = false;
   bool literal_redacted_ = false;
+  bool literal_sync_ = true;
   std::uint64_t literal_size_ = 0;
   std::uint64_t literal_seen_ = 0;
   std::string client_partial_;  // with bodies: a literal's line not yet complete
   std::string server_partial_;
-  // LMTP DATA: waiting for 354, then inside the body counting its octets.
+  // LMTP: DATA sent and its 354 awaited; then inside the body, counting its octets.
   bool data_pending_ = false;
   bool in_body_ = false;
   std::uint64_t body_octets_ = 0;
-  // Server side: an IMAP literal being written, and its size.
+  // Server side: an IMAP literal being written, its size, and whether the next line continues
+  // the response that held it.
   std::uint64_t server_literal_size_ = 0;
   std::uint64_t server_literal_left_ = 0;
-  // POP3: for each command sent and not yet answered, whether its +OK starts a message body
-  // (RETR, TOP; RFC 1939 §7), kept in order for pipelining (RFC 2449 §6.6); then the body.
-  std::vector<bool> pop3_answers_;
+  bool server_after_literal_ = false;
+  // POP3: challenges not yet answered (RFC 5034 §4), and a message's lines being written.
+  std::uint32_t sasl_owed_ = 0;
   bool in_server_body_ = false;
+  std::uint64_t server_body_octets_ = 0;
   // A server line whose head came through server_piece(), and what its start made of it.
   enum class Head { shown, body, secret };
   bool server_continuing_ = false;
   Head server_head_ = Head::shown;
-  std::uint64_t server_body_octets_ = 0;
 };
 
 }  // namespace pillarbox::protolog

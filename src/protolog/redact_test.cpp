@@ -206,9 +206,6 @@ TEST(ProtologRedactImap, EmptyLiteralIsDoneWhenAnnounced) {
       {C, "a2 APPEND INBOX {0+}", {"a2 APPEND INBOX {0+}", "{0 bytes}"}},
       {C, "", {""}},
   });
-  run(Protocol::lmtp, false, {
-      {C, "BDAT 0 LAST", {"BDAT 0 LAST", "{0 bytes}"}},
-  });
 }
 
 TEST(ProtologRedactImap, AuthenticateWithoutTagIsNotAnExchange) {
@@ -314,10 +311,11 @@ TEST(ProtologRedactLmtp, RefusedDataHasNoBody) {
   });
 }
 
-TEST(ProtologRedactLmtp, BdatChunkSummarised) {
+TEST(ProtologRedactLmtp, BdatIsAnOrdinaryLine) {
+  // The server does not offer CHUNKING (RFC 3030) and refuses BDAT: what follows is commands.
   run(Protocol::lmtp, false, {
       {C, "BDAT 5 LAST", {"BDAT 5 LAST"}},
-      {L, "hello", {"{5 bytes}"}},
+      {S, "500 5.5.1 Unknown command", {"500 5.5.1 Unknown command"}},
       {C, "QUIT", {"QUIT"}},
   });
 }
@@ -327,6 +325,92 @@ TEST(ProtologRedactLmtp, NothingElseIsRedacted) {
       {C, "PASS x", {"PASS x"}},
       {S, "+ abc", {"+ abc"}},
   });
+}
+
+}  // namespace
+}  // namespace pillarbox::protolog
+
+namespace pillarbox::protolog {
+namespace {
+
+// The review's leak scenarios: each must hide the credential whatever the interleaving.
+
+TEST(ProtologRedactOrder, Pop3CommandPipelinedBeforeAuthDoesNotEndTheExchange) {
+  run(Protocol::pop3, false, {
+      {C, "CAPA", {"CAPA"}},
+      {C, "AUTH PLAIN", {"AUTH PLAIN"}},
+      {S, "+OK Capability list follows", {"+OK Capability list follows"}},
+      {S, "USER", {"USER"}},
+      {S, ".", {"."}},
+      {S, "+ ", {"+ "}},
+      {C, "AGFsaWNlAHMzY3JldA==", {R}},
+      {S, "+OK Logged in", {"+OK Logged in"}},
+  });
+}
+
+TEST(ProtologRedactOrder, ImapTagReusedByAPipelinedCommand) {
+  run(Protocol::imap, false, {
+      {C, "a NOOP", {"a NOOP"}},
+      {C, "a AUTHENTICATE PLAIN", {"a AUTHENTICATE PLAIN"}},
+      {S, "a OK NOOP completed", {"a OK NOOP completed"}},
+      {S, "+ ", {"+ "}},
+      {C, "AGFsaWNlAHMzY3JldA==", {R}},
+      {S, "a OK Logged in", {"a OK Logged in"}},
+  });
+  run(Protocol::imap, false, {
+      {C, "a NOOP", {"a NOOP"}},
+      {C, "a LOGIN alice {6}", {"a LOGIN alice {6}"}},
+      {S, "a OK NOOP completed", {"a OK NOOP completed"}},
+      {S, "+ Ready for literal data", {"+ Ready for literal data"}},
+      {L, "secret", {R}},
+      {C, "", {""}},
+  });
+}
+
+TEST(ProtologRedactOrder, LiteralWithLeadingZerosIsStillALiteral) {
+  run(Protocol::imap, false, {
+      {C, "a LOGIN alice {00000000000000000006}", {"a LOGIN alice {00000000000000000006}"}},
+      {L, "secret", {R}},
+      {C, "", {""}},
+      {S, "a OK Logged in", {"a OK Logged in"}},
+      {C, "b LOGIN alice {999999999999999999999999}", {"b LOGIN alice {999999999999999999999999}"}},
+      {S, "b NO [TOOBIG] Literal too big", {"b NO [TOOBIG] Literal too big"}},
+      {C, "c NOOP", {"c NOOP"}},
+  });
+}
+
+TEST(ProtologRedactOrder, CommandsPipelinedAfterSaslIrAreShownAndTheirLiteralsCounted) {
+  run(Protocol::imap, false, {
+      {C, "a AUTHENTICATE PLAIN AGFsaWNlAHMzY3JldA==", {"a AUTHENTICATE PLAIN " + R}},
+      {C, "b APPEND INBOX {5+}", {"b APPEND INBOX {5+}"}},
+      {S, "a OK Logged in", {"a OK Logged in"}},
+      {L, "hello", {"{5 bytes}"}},
+      {C, "", {""}},
+  });
+  run(Protocol::pop3, false, {
+      {C, "AUTH PLAIN AGFsaWNlAHMzY3JldA==", {"AUTH PLAIN " + R}},
+      {C, "RETR 1", {"RETR 1"}},
+      {S, "+OK Logged in", {"+OK Logged in"}},
+      {S, "+OK 7 octets", {"+OK 7 octets"}},
+      {S, "hello", {}},
+      {S, ".", {"{7 bytes}", "."}},
+  });
+}
+
+TEST(ProtologRedactOrder, StrayBase64IsNeverShown) {
+  // A SASL response sent out of turn, or any line that cannot be a command.
+  run(Protocol::imap, false, {{C, "AGFsaWNlAHMzY3JldA==", {R}}, {C, "*", {"*"}}});
+  run(Protocol::pop3, false, {
+      {C, "AGFsaWNlAHMzY3JldA==", {R}},
+      {C, "PAS s3cret", {"PAS " + R}},
+      {C, "QUIT", {"QUIT"}},
+  });
+}
+
+TEST(ProtologRedactOrder, SkippedLineAnnouncingALiteralHidesIt) {
+  Redactor r(Protocol::imap, true);
+  EXPECT_EQ(r.client_skipped(70000, "x {6+}"), (V{"{70000 bytes}"}));
+  EXPECT_EQ(r.client_literal("secret"), (V{R}));
 }
 
 }  // namespace

@@ -51,6 +51,7 @@ bool SessionLog::update(std::string_view account, std::string_view unread) {
 void SessionLog::set_tls(std::string_view description) {
   info_.tls = description;
   if (tap_) {
+    tap_->restart_after_tls();
     tap_->set_tls(description);
     log_bytes(false, {});
   }

@@ -3,9 +3,21 @@
 #include <algorithm>
 
 namespace pillarbox::protolog {
+namespace {
+
+// Octets of a skipped line's end kept to see a literal marker: "{" + 20 digits + "+}" fits.
+constexpr std::size_t kTail = 64;
+
+std::size_t line_end(std::string_view piece) { return piece.ends_with("\r\n") ? 2 : piece.ends_with('\n') ? 1 : 0; }
+
+}  // namespace
 
 Tap::Tap(TranscriptFile file, Protocol protocol, bool bodies, std::size_t max_line)
-    : file_(std::move(file)), redactor_(protocol, bodies), max_line_(std::max<std::size_t>(max_line, 64)) {}
+    : file_(std::move(file)),
+      protocol_(protocol),
+      bodies_(bodies),
+      redactor_(protocol, bodies),
+      max_line_(std::max<std::size_t>(max_line, 64)) {}
 
 void Tap::lines(char direction, const std::vector<std::string>& out, std::chrono::system_clock::time_point now) {
   for (const auto& l : out) file_.line(now, direction, l);
@@ -27,14 +39,21 @@ void Tap::feed(Side& side, char direction, std::string_view bytes, std::chrono::
     bytes.remove_prefix(piece.size());
     const bool complete = lf != std::string_view::npos;
     if (direction == 'C') {
-      if (side.overlong > 0 || side.partial.size() + piece.size() > max_line_) {
-        // Refused by the session anyway; only its size is logged, since a password may sit in
-        // any part of it.
+      // The framers' rule: a line is too long when its text, line end not counted, passes
+      // max_line (imap::Framer, session::LineFramer).
+      const std::size_t text = side.partial.size() + piece.size() - (complete ? line_end(piece) : 0);
+      if (side.overlong > 0 || text > max_line_ + (complete ? 0 : 1)) {
+        // Refused by the session; only its size is logged (a password may sit in any part of
+        // it) and its last octets kept, in case it announces a literal.
         side.overlong += side.partial.size() + piece.size();
+        side.tail += side.partial;
+        side.tail += piece;
+        if (side.tail.size() > kTail) side.tail.erase(0, side.tail.size() - kTail);
         side.partial.clear();
         if (complete) {
-          file_.line(now, direction, size_summary(side.overlong));
+          lines(direction, redactor_.client_skipped(side.overlong, strip_line_end(side.tail)), now);
           side.overlong = 0;
+          side.tail.clear();
         }
         continue;
       }
@@ -55,6 +74,16 @@ void Tap::feed(Side& side, char direction, std::string_view bytes, std::chrono::
     lines(direction, on_line(side.partial), now);
     side.partial.clear();
   }
+}
+
+void Tap::restart_after_tls() {
+  // RFC 3501 §6.2.1 / RFC 2595 §4: what came before the handshake and was not handled is
+  // discarded by the session, so the transcript's reading of it is too.
+  const std::uint64_t dropped = client_.partial.size() + client_.overlong;
+  client_ = Side{};
+  server_ = Side{};
+  redactor_ = Redactor(protocol_, bodies_);
+  if (dropped > 0) note(std::to_string(dropped) + " octets sent before TLS and not handled were discarded");
 }
 
 void Tap::client(std::string_view bytes, std::chrono::system_clock::time_point now) {

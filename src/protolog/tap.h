@@ -26,6 +26,11 @@ class Tap {
   /// Bytes written to the client, in order.
   void server(std::string_view bytes, std::chrono::system_clock::time_point now);
 
+  /// After STARTTLS/STLS: forgets what the client sent before the handshake and was not handled
+  /// (the session discards it too, so nothing sent in the clear can pass for part of a command
+  /// sent after it) and starts redaction afresh.
+  void restart_after_tls();
+
   /// Header lines for what became known mid-session (see TranscriptFile).
   void set_account(std::string_view account) { file_.set_account(account); }
   void set_tls(std::string_view description) { file_.set_tls(description); }
@@ -42,8 +47,9 @@ class Tap {
 
  private:
   struct Side {
-    std::string partial;       // an unfinished line
+    std::string partial;         // an unfinished line
     std::uint64_t overlong = 0;  // octets of a line over max_line, dropped so far
+    std::string tail;            // the last octets of that line
   };
   void lines(char direction, const std::vector<std::string>& out, std::chrono::system_clock::time_point now);
   template <class LineFn, class LiteralFn, class RemainingFn>
@@ -51,6 +57,8 @@ class Tap {
             LineFn on_line, LiteralFn on_literal, RemainingFn remaining);
 
   TranscriptFile file_;
+  Protocol protocol_;
+  bool bodies_;
   Redactor redactor_;
   std::size_t max_line_;
   Side client_;

@@ -51,10 +51,10 @@ using V = std::vector<std::string>;
 
 TEST_F(ProtologTap, ImapLiteralsAndPasswordsWhateverTheReadSizes) {
   const std::string client = "a1 LOGIN {5}\r\nalice {6}\r\ns3cret\r\na2 APPEND INBOX {11}\r\nHello\r\nBob\r\n";
-  const std::string server = "+ go\r\n+ go\r\na1 OK done\r\n* 1 FETCH (BODY[] {4}\r\nab\r\n)\r\na2 OK x\r\n";
+  const std::string server = "+ Ready for literal data\r\n+ Ready for literal data\r\na1 OK done\r\n* 1 FETCH (BODY[] {4}\r\nab\r\n)\r\na2 OK x\r\n";
   // After a literal the command goes on (" {6}"), and the CRLF that ends it shows as "C: ".
   const V want{"C: a1 LOGIN {5}", "C: {5 bytes}",  "C:  {6}",   "C: <redacted>", "C: ",
-               "C: a2 APPEND INBOX {11}", "C: {11 bytes}", "C: ", "S: + go", "S: + go", "S: a1 OK done",
+               "C: a2 APPEND INBOX {11}", "C: {11 bytes}", "C: ", "S: + Ready for literal data", "S: + Ready for literal data", "S: a1 OK done",
                "S: * 1 FETCH (BODY[] {4}", "S: {4 bytes}", "S: )", "S: a2 OK x"};
   for (std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{1000}}) {
     SCOPED_TRACE(chunk);
@@ -195,6 +195,32 @@ TEST_F(ProtologControl, CapStopsLoggingWhenOpenTranscriptsFillIt) {
   ASSERT_TRUE(next.active());
   next.server("* OK " + std::string(40, 'y') + "\r\n");
   EXPECT_TRUE(next.active());
+}
+
+}  // namespace
+}  // namespace pillarbox::protolog
+
+namespace pillarbox::protolog {
+namespace {
+
+TEST_F(ProtologTap, StarttlsDropsWhatCameBeforeTheHandshake) {
+  auto t = tap(Protocol::imap, false);
+  // A man in the middle appends a half command after STARTTLS, in the clear.
+  t->client("a STARTTLS\r\nx SELECT {26}\r\n", kT);
+  t->server("a OK Begin TLS\r\n", kT);
+  t->restart_after_tls();
+  t->client("b LOGIN alice s3cretpass\r\n", kT);
+  const V got = lines(*t);
+  EXPECT_EQ(got.back(), "C: b LOGIN alice <redacted>");
+  for (const auto& l : got) EXPECT_EQ(l.find("s3cretpass"), std::string::npos) << l;
+}
+
+TEST_F(ProtologTap, LineOfExactlyMaxLineIsKept) {
+  auto t = tap(Protocol::imap, false, 100);
+  const std::string text = "a LOGIN alice " + std::string(100 - 14, 'p');
+  ASSERT_EQ(text.size(), 100u);
+  t->client(text + "\r\n", kT);
+  EXPECT_EQ(lines(*t), (V{"C: a LOGIN alice " + std::string(kRedacted)}));
 }
 
 }  // namespace
