@@ -108,9 +108,11 @@ Result<std::string> control_request(const std::string& path, std::string_view li
   socket.connect(Local::endpoint(path), ec);
   if (ec == asio::error::access_denied)
     return make_error(Errc::no_perm, fmt::format("permission denied on the admin socket {}", path));
-  if (ec)
+  // Only "nobody listens" means the server is not running; callers may then work offline.
+  if (ec == asio::error::connection_refused || ec == std::errc::no_such_file_or_directory)
     return make_error(Errc::unavailable, fmt::format("the server is not running (no admin socket at {}: {})", path,
                                                      ec.message()));
+  if (ec) return make_error(Errc::io, fmt::format("admin socket {}: {}", path, ec.message()));
   std::string request(line);
   request += '\n';
   std::string answer;
@@ -131,7 +133,8 @@ Result<std::string> control_request(const std::string& path, std::string_view li
   // A server that accepts but never answers (stopped in a debugger, wedged) must not hang the
   // administrator's shell for ever.
   io.run_for(std::chrono::seconds(30));
-  if (!done) return make_error(Errc::unavailable, fmt::format("admin socket {}: no answer within 30 s", path));
+  // Errc::io, not unavailable: a server that is running but slow must not be taken for none.
+  if (!done) return make_error(Errc::io, fmt::format("admin socket {}: no answer within 30 s", path));
   if (ec && ec != asio::error::eof)
     return make_error(Errc::io, fmt::format("admin socket {}: {}", path, ec.message()));
   return answer;

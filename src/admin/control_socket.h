@@ -31,7 +31,9 @@ Status start_control_socket(asio::io_context& io, const std::string& path, Contr
 
 /// Client side: sends `line` to the server at `path` and returns its whole answer.
 /// Errc::unavailable with "the server is not running (no admin socket at PATH)" when nothing
-/// listens there; Errc::no_perm when the socket may not be used by this user.
+/// listens there (no socket file, or connection refused); Errc::no_perm when the socket may not
+/// be used by this user; Errc::io for anything else, a server that does not answer within 30 s
+/// included.
 Result<std::string> control_request(const std::string& path, std::string_view line);
 
 }  // namespace pillarbox::admin

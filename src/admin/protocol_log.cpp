@@ -119,8 +119,9 @@ std::string iso(std::chrono::system_clock::time_point t) {
 Result<std::string> since_bound(const std::string& text) {
   if (!text.empty() && std::all_of(text.begin(), text.end() - 1, is_digit) && text.size() >= 2 &&
       (text.back() == 'm' || text.back() == 'h' || text.back() == 'd') && text.size() < 10) {
-    const long n = std::stol(text.substr(0, text.size() - 1));
-    const long minutes = text.back() == 'm' ? n : text.back() == 'h' ? n * 60 : n * 1440;
+    // At most about 100 years back, so the arithmetic below stays far from overflow.
+    const long n = std::min(std::stol(text.substr(0, text.size() - 1)), 36500L * 1440);
+    const long minutes = std::min(text.back() == 'm' ? n : text.back() == 'h' ? n * 60 : n * 1440, 36500L * 1440);
     return iso(std::chrono::system_clock::now() - std::chrono::minutes(minutes));
   }
   const std::string shape = "dddd-dd-dd";
@@ -259,10 +260,10 @@ int run_list(const GlobalOptions& options, const Selection& s, const std::string
   for (const Transcript& t : list) {
     if (!s.user.empty() && !ascii::iequals(t.account, s.user)) continue;
     if (network) {
-      // The header's remote is "ip:port" or "[v6]:port".
+      // The header's remote is "ip:port", "[v6]:port", or a bare address (LMTP).
       std::string ip = t.remote;
       if (ip.starts_with('[')) ip = ip.substr(1, ip.find(']') - 1);
-      else if (ip.find(':') != std::string::npos) ip = ip.substr(0, ip.rfind(':'));
+      else if (std::count(ip.begin(), ip.end(), ':') == 1) ip = ip.substr(0, ip.rfind(':'));
       if (!network->contains(ip)) continue;
     }
     if (!bound.empty() && t.started < bound) continue;
@@ -329,6 +330,10 @@ int run_show(const GlobalOptions& options, const std::string& session, bool foll
     for (;;) {
       while (std::getline(in, line)) {
         if (in.eof()) {
+          if (!follow) {  // the last line, without its LF: shown as it is
+            show_line(line, as_test);
+            break;
+          }
           // A line still being written: go back and wait for the rest.
           in.clear();
           in.seekg(-static_cast<std::streamoff>(line.size()), std::ios::cur);
