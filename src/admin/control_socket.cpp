@@ -109,7 +109,7 @@ Result<std::string> control_request(const std::string& path, std::string_view li
   if (ec == asio::error::access_denied)
     return make_error(Errc::no_perm, fmt::format("permission denied on the admin socket {}", path));
   // Only "nobody listens" means the server is not running; callers may then work offline.
-  if (ec == asio::error::connection_refused || ec == std::errc::no_such_file_or_directory)
+  if (ec && (ec.value() == ECONNREFUSED || ec.value() == ENOENT))
     return make_error(Errc::unavailable, fmt::format("the server is not running (no admin socket at {}: {})", path,
                                                      ec.message()));
   if (ec) return make_error(Errc::io, fmt::format("admin socket {}: {}", path, ec.message()));
