@@ -41,7 +41,10 @@ void Tap::feed(Side& side, char direction, std::string_view bytes, std::chrono::
     if (direction == 'C') {
       // The framers' rule: a line is too long when its text, line end not counted, passes
       // max_line (imap::Framer, session::LineFramer).
-      const std::size_t text = side.partial.size() + piece.size() - (complete ? line_end(piece) : 0);
+      // (A CRLF may be split between two reads: the CR then ends `partial`.)
+      std::size_t end = complete ? line_end(piece) : 0;
+      if (piece == "\n" && side.partial.ends_with('\r')) end = 2;
+      const std::size_t text = side.partial.size() + piece.size() - end;
       if (side.overlong > 0 || text > max_line_ + (complete ? 0 : 1)) {
         // Refused by the session; only its size is logged (a password may sit in any part of
         // it) and its last octets kept, in case it announces a literal.

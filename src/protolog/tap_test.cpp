@@ -221,6 +221,12 @@ TEST_F(ProtologTap, LineOfExactlyMaxLineIsKept) {
   ASSERT_EQ(text.size(), 100u);
   t->client(text + "\r\n", kT);
   EXPECT_EQ(lines(*t), (V{"C: a LOGIN alice " + std::string(kRedacted)}));
+  // The same a byte at a time: the CRLF then comes in two reads (found by fuzz_protolog).
+  t.reset();
+  fs::remove(path_);
+  auto u = tap(Protocol::imap, false, 100);
+  for (char c : text + "\r\n") u->client(std::string_view(&c, 1), kT);
+  EXPECT_EQ(lines(*u), (V{"C: a LOGIN alice " + std::string(kRedacted)}));
 }
 
 }  // namespace
