@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -182,6 +183,24 @@ Result<std::string> selection_request(const Selection& s, bool on) {
   return request;
 }
 
+// Sends `request` to the running server and prints its answer; with no server running, runs
+// `offline` on the rules file's Control instead (exit status as for print_answer).
+int ask_or_offline(const config::Config& config, const std::string& request,
+                   const std::function<int(protolog::Control&)>& offline) {
+  auto answer = ask_server(config, request);
+  if (!answer) {
+    std::cerr << "pillarbox: " << answer.error().text << "\n";
+    return 1;
+  }
+  if (*answer) return print_answer(**answer);
+  protolog::Control control = make_protocol_log_control(config);
+  if (auto st = control.load(); !st) {
+    std::cerr << "pillarbox: " << st.error().text << "\n";
+    return 1;
+  }
+  return offline(control);
+}
+
 int run_on_off(const GlobalOptions& options, const Selection& s, bool on) {
   auto config = load_config(options);
   if (!config) {
@@ -193,20 +212,11 @@ int run_on_off(const GlobalOptions& options, const Selection& s, bool on) {
     std::cerr << "pillarbox: " << request.error().text << "\n";
     return 1;
   }
-  auto answer = ask_server(*config, *request);
-  if (!answer) {
-    std::cerr << "pillarbox: " << answer.error().text << "\n";
-    return 1;
-  }
-  if (*answer) return print_answer(**answer);
   // No server: the rules file is changed directly and read when the server starts.
-  protolog::Control control = make_protocol_log_control(*config);
-  if (auto st = control.load(); !st) {
-    std::cerr << "pillarbox: " << st.error().text << "\n";
-    return 1;
-  }
-  return print_answer(protocol_log_answer(control, std::string_view(*request).substr(4)) +
-                      "the server is not running; the rules apply when it starts\n");
+  return ask_or_offline(*config, *request, [&](protolog::Control& control) {
+    return print_answer(protocol_log_answer(control, std::string_view(*request).substr(4)) +
+                        "the server is not running; the rules apply when it starts\n");
+  });
 }
 
 int run_status(const GlobalOptions& options) {
@@ -215,19 +225,10 @@ int run_status(const GlobalOptions& options) {
     std::cerr << "pillarbox: " << config.error().text << "\n";
     return 1;
   }
-  auto answer = ask_server(*config, "log status");
-  if (!answer) {
-    std::cerr << "pillarbox: " << answer.error().text << "\n";
-    return 1;
-  }
-  if (*answer) return print_answer(**answer);
-  protolog::Control control = make_protocol_log_control(*config);
-  if (auto st = control.load(); !st) {
-    std::cerr << "pillarbox: " << st.error().text << "\n";
-    return 1;
-  }
-  std::cout << status_text(control, false);
-  return 0;
+  return ask_or_offline(*config, "log status", [](protolog::Control& control) {
+    std::cout << status_text(control, false);
+    return 0;
+  });
 }
 
 int run_list(const GlobalOptions& options, const Selection& s, const std::string& since) {

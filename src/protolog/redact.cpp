@@ -284,23 +284,27 @@ std::vector<std::string> Redactor::pop3_client(std::string_view line) {
 
 std::vector<std::string> Redactor::lmtp_client(std::string_view line) {
   const std::string_view s = strip_line_end(line);
-  if (in_body_) {
-    if (s == ".") {  // the end of the data (RFC 5321 §4.1.1.4)
-      in_body_ = false;
-      Lines out;
-      if (!bodies_) out.push_back(size_summary(body_octets_));
-      out.emplace_back(".");
-      return out;
-    }
-    // Octets as on the wire, dot-stuffing and line end included (CRLF when the caller strips it).
-    body_octets_ += line.size() + (line.ends_with('\n') ? 0 : 2);
-    if (bodies_) return {std::string(s)};
-    return {};
-  }
+  // The data ends with "." (RFC 5321 §4.1.1.4).
+  if (in_body_) return body_line(line, in_body_, body_octets_);
   // The body follows the server's 354 (the client waits for it, RFC 2920 §3.1); a DATA the
   // server refuses is followed by commands. (BDAT is not offered: it is an ordinary line.)
   data_pending_ = ascii::iequals(next_word(s).first, "DATA");
   return {std::string(s)};
+}
+
+std::vector<std::string> Redactor::body_line(std::string_view line, bool& in_body, std::uint64_t& octets) const {
+  const std::string_view s = strip_line_end(line);
+  if (s == ".") {
+    in_body = false;
+    Lines out;
+    if (!bodies_) out.push_back(size_summary(octets));
+    out.emplace_back(".");
+    return out;
+  }
+  // Octets as on the wire, dot-stuffing and line end included (CRLF when the caller strips it).
+  octets += line.size() + (line.ends_with('\n') ? 0 : 2);
+  if (bodies_) return {std::string(s)};
+  return {};
 }
 
 std::vector<std::string> Redactor::client_skipped(std::uint64_t octets, std::string_view tail) {
@@ -390,6 +394,7 @@ std::vector<std::string> Redactor::server_line(std::string_view line) {
     server_continuing_ = false;
     switch (server_head_) {
       case Head::body:
+        // The end of a long message line, never its "." terminator.
         server_body_octets_ += line.size() + (line.ends_with('\n') ? 0 : 2);
         return bodies_ ? Lines{std::string(s)} : Lines{};
       case Head::secret: return {"+ " + std::string(kRedacted)};
@@ -407,18 +412,8 @@ std::vector<std::string> Redactor::server_line(std::string_view line) {
       }
       return {std::string(s)};
     case Protocol::pop3:
-      if (in_server_body_) {
-        if (s == ".") {  // the end of a multi-line response (RFC 1939 §3)
-          in_server_body_ = false;
-          Lines out;
-          if (!bodies_) out.push_back(size_summary(server_body_octets_));
-          out.emplace_back(".");
-          return out;
-        }
-        server_body_octets_ += line.size() + (line.ends_with('\n') ? 0 : 2);
-        if (bodies_) return {std::string(s)};
-        return {};
-      }
+      // A multi-line response ends with "." (RFC 1939 §3).
+      if (in_server_body_) return body_line(line, in_server_body_, server_body_octets_);
       if (challenge(s)) {
         ++sasl_owed_;
         return {s.size() > 2 ? "+ " + std::string(kRedacted) : std::string(s)};

@@ -98,6 +98,9 @@ class Redactor {
   void announce_literal(std::string_view piece, bool redacted);
   std::vector<std::string> with_empty_literal(std::string line);
   bool challenge(std::string_view line) const;
+  /// One line of a dot-terminated message (LMTP DATA, POP3 RETR/TOP): counted into `octets`
+  /// and shown only with bodies; "." ends it (`in_body` cleared) after the "{N bytes}" summary.
+  std::vector<std::string> body_line(std::string_view line, bool& in_body, std::uint64_t& octets) const;
   void imap_server_literal(std::string_view line);
 
   // The rules are chosen so that no decision to show a client line depends on how the

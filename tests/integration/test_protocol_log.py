@@ -11,27 +11,19 @@ import os
 import poplib
 import re
 import smtplib
-import ssl
 import subprocess
 import sys
 import time
 import unittest
 
 from pbserver import PillarboxServer
-from test_sasl import Lines, ScramClient, imap_scram, b64
+from test_sasl import Lines, ScramClient, imap_scram, b64, tls_context as tls
 
 ALICE, BOB = "alice@example.org", "bob@example.org"
 # Distinctive, atom-safe passwords: any occurrence in a file is a leak, not a coincidence.
 ALICE_PW = "Zq7xTranscriptSecret"
 BOB_PW = "Wv3yOtherSecret"
 TIMEOUT = 30
-
-
-def tls():
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
 
 
 def transcripts(server):
