@@ -121,18 +121,32 @@ bool Session::plaintext_allowed() const {
 }
 
 std::string Session::capabilities() const {
-  // NAMESPACE (RFC 2342), CHILDREN (RFC 3348), ACL with the rights of RFC 4314 §2.1.1.
-  std::string caps = fmt::format("IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL {}", access::rights_capability());
+  // One capability per line, in the order they are shown; an extension is listed only once it
+  // is complete (SPEC "Protocols"). The transcripts assert this exact order.
+  std::vector<std::string_view> caps = {
+      "IMAP4rev1",
+      "LITERAL+",
+      "SASL-IR",
+      "NAMESPACE",  // RFC 2342
+      "CHILDREN",   // RFC 3348
+      "ACL",        // RFC 4314, with the rights of §2.1.1 below
+      access::rights_capability(),
+  };
+  std::string out;
+  for (auto c : caps) {
+    if (!out.empty()) out += ' ';
+    out += c;
+  }
   if (!account()) {
-    if (!stream_.is_tls() && context_.tls) caps += " STARTTLS";
-    if (plaintext_allowed()) caps += " AUTH=PLAIN";
-    else caps += " LOGINDISABLED";
+    if (!stream_.is_tls() && context_.tls) out += " STARTTLS";
+    if (plaintext_allowed()) out += " AUTH=PLAIN";
+    else out += " LOGINDISABLED";
     // SCRAM never shows the password, so it is offered where plaintext is not (as Dovecot does);
     // -PLUS needs the TLS channel to bind to (RFC 5802 §6).
-    caps += " AUTH=SCRAM-SHA-256";
-    if (stream_.is_tls()) caps += " AUTH=SCRAM-SHA-256-PLUS";
+    out += " AUTH=SCRAM-SHA-256";
+    if (stream_.is_tls()) out += " AUTH=SCRAM-SHA-256-PLUS";
   }
-  return caps;
+  return out;
 }
 
 void Session::touch() {
