@@ -1,5 +1,7 @@
 #include "admin/demo.h"
 
+#include "admin/provision.h"
+
 #include <fmt/format.h>
 
 #include <ctime>
@@ -62,7 +64,8 @@ std::vector<std::string> welcome_messages() {
 
 }  // namespace
 
-Result<std::pair<std::string, std::string>> prepare_demo(store::MailStore& store) {
+Result<std::pair<std::string, std::string>> prepare_demo(store::MailStore& store,
+                                                         const std::vector<config::MailboxTemplate>& mailboxes) {
   std::string password = random_password();
   auto hash = auth::hash_password(password);
   if (!hash) return hash.error();
@@ -71,6 +74,7 @@ Result<std::pair<std::string, std::string>> prepare_demo(store::MailStore& store
   if (!account) {
     auto id = dir.add_account(kAddress, *hash);
     if (!id) return id.error();
+    if (auto s = provision_mailboxes(store, *id, mailboxes); !s) return s.error();
     account = dir.find_account(kAddress);
     if (!account) return account.error();
   } else if (auto s = dir.set_password_hash(kAddress, *hash); !s) {

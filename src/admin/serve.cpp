@@ -81,7 +81,7 @@ int serve(const GlobalOptions& options, bool demo) {
   }
 
   if (demo) {
-    auto account = prepare_demo(**store);
+    auto account = prepare_demo(**store, config.mailboxes);
     if (!account) {
       std::cerr << "pillarbox: " << account.error().text << "\n";
       return 2;

@@ -4,6 +4,8 @@
 
 #include <iostream>
 
+#include "admin/context.h"
+#include "admin/provision.h"
 #include "auth/password.h"
 #include "auth/scram.h"
 #include "base/ascii.h"
@@ -103,7 +105,9 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, int& status) {
   static CLI::Option* add_hash = add->add_option("--password-hash", password_hash, kPasswordHashHelp)->excludes(add_stdin);
   add->add_option("--alias", aliases, "An alias for the account (repeatable): a name or name@domain");
   add->callback([&] {
-    status = run_with_store(options, [](store::MailStore& st) -> Status {
+    auto config = load_config(options);
+    const auto mailboxes = config ? config->mailboxes : std::vector<config::MailboxTemplate>{};
+    status = run_with_store(options, [&mailboxes](store::MailStore& st) -> Status {
       std::string a = ascii::lower(address);
       if (!valid_address(a))
         return make_error(Errc::invalid, fmt::format("\"{}\" is not a valid address (user@domain)", address));
@@ -115,6 +119,7 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, int& status) {
       if (!password) return password.error();
       auto id = st.directory().add_account(a, password->hash);
       if (!id) return about(a, id.error());
+      if (auto s = provision_mailboxes(st, *id, mailboxes); !s) return about(a, s);
       if (auto s = store_scram_secret(st.directory(), a, *password); !s) return s;
       std::cout << "added " << a << "\n";
       return add_aliases(st.directory(), a, aliases);

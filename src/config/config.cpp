@@ -68,6 +68,20 @@ class Reader {
     }
   }
 
+  /// The array of tables `key` at the top level, or null when absent (an error when it is
+  /// something else).
+  const toml::array* tables(std::string_view key) {
+    used_.insert(std::string(key));
+    const toml::node* node = root_.get(key);
+    if (!node) return nullptr;
+    const toml::array* arr = node->as_array();
+    if (!arr || !(arr->empty() || arr->is_array_of_tables())) {
+      fail("", key, "must be an array of tables ([[" + std::string(key) + "]])");
+      return nullptr;
+    }
+    return arr;
+  }
+
   const std::string& error() const { return error_; }
   void fail(std::string_view section, std::string_view key, std::string_view problem) {
     std::string name = section.empty() ? std::string(key) : fmt::format("{}.{}", section, key);
@@ -92,7 +106,47 @@ class Reader {
   std::string error_;
 };
 
+// [[mailboxes]]: name, special_use, auto.
+std::vector<MailboxTemplate> read_mailboxes(Reader& r, const toml::array& arr) {
+  std::vector<MailboxTemplate> out;
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    const std::string where = fmt::format("mailboxes[{}]", i);
+    const toml::table& t = *arr[i].as_table();
+    MailboxTemplate m;
+    std::string automatic = "subscribe";
+    for (const auto& [k, v] : t) {
+      const std::string_view key = k.str();
+      std::string* field = key == "name" ? &m.name : key == "special_use" ? &m.special_use : key == "auto" ? &automatic : nullptr;
+      if (!field) {
+        r.fail(where, key, "unknown key");
+      } else if (auto text = v.value<std::string>()) {
+        *field = *text;
+      } else {
+        r.fail(where, key, "must be a string");
+      }
+    }
+    if (automatic == "create") m.auto_create = MailboxTemplate::Auto::create;
+    else if (automatic == "subscribe") m.auto_create = MailboxTemplate::Auto::subscribe;
+    else if (automatic == "no") m.auto_create = MailboxTemplate::Auto::no;
+    else r.fail(where, "auto", "must be \"create\", \"subscribe\" or \"no\"");
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 }  // namespace
+
+std::vector<MailboxTemplate> default_mailboxes() {
+  std::vector<MailboxTemplate> out;
+  for (const char* name : {"Drafts", "Sent", "Trash", "Junk", "Archive"})
+    out.push_back(MailboxTemplate{name, std::string("\\") + name, MailboxTemplate::Auto::subscribe});
+  return out;
+}
+
+const std::vector<std::string>& special_use_attributes() {
+  static const std::vector<std::string> all{"\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash"};
+  return all;
+}
 
 std::string Config::in_data_dir(const std::string& path) const {
   if (path.empty() || path.front() == '/') return path;
@@ -169,6 +223,25 @@ Status validate(const Config& c) {
       auto ep = parse_endpoint(e);
       if (!ep) return bad(key, ep.error().text);
     }
+  }
+  std::set<std::string> names, uses;
+  for (std::size_t i = 0; i < c.mailboxes.size(); ++i) {
+    const MailboxTemplate& m = c.mailboxes[i];
+    const std::string key = fmt::format("mailboxes[{}]", i);
+    const bool bad_name = m.name.empty() || m.name.front() == '/' || m.name.back() == '/' ||
+                          m.name.find("//") != std::string::npos || m.name.find_first_of("*%\"\\") != std::string::npos ||
+                          std::any_of(m.name.begin(), m.name.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; });
+    if (bad_name) return bad(key + ".name", fmt::format("\"{}\" is not a mailbox name", m.name));
+    std::string upper = m.name.substr(0, 6);
+    for (auto& ch : upper) ch = static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+    if (upper == "INBOX" || upper == "INBOX/") return bad(key + ".name", "INBOX and its children cannot be listed here");
+    if (!names.insert(m.name).second) return bad(key + ".name", fmt::format("\"{}\" is listed twice", m.name));
+    if (m.special_use.empty()) continue;
+    const auto& known = special_use_attributes();
+    if (std::find(known.begin(), known.end(), m.special_use) == known.end())
+      return bad(key + ".special_use", fmt::format("\"{}\" is not one of \\All \\Archive \\Drafts \\Flagged \\Junk \\Sent \\Trash", m.special_use));
+    if (!uses.insert(m.special_use).second)
+      return bad(key + ".special_use", fmt::format("{} is given to two mailboxes", m.special_use));
   }
   return {};
 }
@@ -250,6 +323,7 @@ Result<Config> load(const std::string& path) {
   r.get("log", "protocol_log_max_mb", c.protocol_log_max_mb);
   r.get("server", "io_threads", c.io_threads);
   r.get("server", "name", c.server_name);
+  if (const toml::array* mailboxes = r.tables("mailboxes")) c.mailboxes = read_mailboxes(r, *mailboxes);
   r.check_unknown();
   if (!r.error().empty()) return make_error(Errc::invalid, r.error());
   if (auto st = validate(c); !st) return st.error();

@@ -30,6 +30,28 @@ struct Limits {
   std::uint32_t max_recipients = 1000;            ///< LMTP RCPT TO per transaction
 };
 
+/// A mailbox that new accounts get ([[mailboxes]] in the file; like Dovecot's mailbox settings
+/// in a namespace). docs/configuration.md gives the default set.
+struct MailboxTemplate {
+  /// What happens to it when an account is created (user add, --demo).
+  enum class Auto {
+    create,     ///< created
+    subscribe,  ///< created and subscribed
+    no,         ///< not created; the attribute goes to a mailbox the user creates with this name
+  };
+  std::string name;         ///< full mailbox name, '/'-delimited, never INBOX
+  std::string special_use;  ///< RFC 6154 attribute (\Sent, ...) or "" for none
+  Auto auto_create = Auto::subscribe;
+  bool operator==(const MailboxTemplate&) const = default;
+};
+
+/// Drafts, Sent, Trash, Junk and Archive with their RFC 6154 attributes, created and subscribed.
+std::vector<MailboxTemplate> default_mailboxes();
+
+/// The RFC 6154 §2 special-use attributes, in the RFC's order: \All \Archive \Drafts
+/// \Flagged \Junk \Sent \Trash.
+const std::vector<std::string>& special_use_attributes();
+
 struct Config {
   std::string source;      ///< the file it came from, or "(defaults)"
   std::string data_dir = "/var/lib/pillarbox";
@@ -61,6 +83,7 @@ struct Config {
   std::uint32_t io_threads = 0;      ///< 0: one per core (at most 4)
   std::uint32_t store_threads = 4;   ///< threads that run blocking store calls
   std::string server_name = "Pillarbox";
+  std::vector<MailboxTemplate> mailboxes = default_mailboxes();  ///< [[mailboxes]]
 
   /// hash_threads with 0 resolved: one per core, at most 4.
   unsigned hash_thread_count() const;

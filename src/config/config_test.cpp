@@ -149,6 +149,56 @@ TEST(Config, PasswordHashingKeys) {
   std::remove(path.c_str());
 }
 
+TEST(Config, Mailboxes) {
+  // The default: the five RFC 6154 mailboxes, created and subscribed.
+  auto path = write_temp("");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  ASSERT_EQ(c->mailboxes.size(), 5u);
+  EXPECT_EQ(c->mailboxes[1], (MailboxTemplate{"Sent", "\\Sent", MailboxTemplate::Auto::subscribe}));
+  std::remove(path.c_str());
+
+  path = write_temp(
+      "[[mailboxes]]\nname = \"Sent Items\"\nspecial_use = \"\\\\Sent\"\nauto = \"create\"\n"
+      "[[mailboxes]]\nname = \"Spam\"\nspecial_use = \"\\\\Junk\"\nauto = \"no\"\n"
+      "[[mailboxes]]\nname = \"Lists/Pillarbox\"\n");
+  c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  ASSERT_EQ(c->mailboxes.size(), 3u);
+  EXPECT_EQ(c->mailboxes[0], (MailboxTemplate{"Sent Items", "\\Sent", MailboxTemplate::Auto::create}));
+  EXPECT_EQ(c->mailboxes[1], (MailboxTemplate{"Spam", "\\Junk", MailboxTemplate::Auto::no}));
+  EXPECT_EQ(c->mailboxes[2], (MailboxTemplate{"Lists/Pillarbox", "", MailboxTemplate::Auto::subscribe}));
+  std::remove(path.c_str());
+
+  // An empty array: new accounts get only INBOX.
+  path = write_temp("mailboxes = []\n");
+  c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_TRUE(c->mailboxes.empty());
+  std::remove(path.c_str());
+
+  const std::pair<const char*, const char*> bad[] = {
+      {"[[mailboxes]]\nname = \"X\"\nauto = \"yes\"\n", "mailboxes[0].auto"},
+      {"[[mailboxes]]\nname = \"X\"\nspecial_use = \"\\\\Important\"\n", "mailboxes[0].special_use"},
+      {"[[mailboxes]]\nname = \"X\"\nspecial_use = \"\\\\Sent\"\n[[mailboxes]]\nname = \"Y\"\nspecial_use = \"\\\\Sent\"\n",
+       "mailboxes[1].special_use"},
+      {"[[mailboxes]]\nname = \"X\"\n[[mailboxes]]\nname = \"X\"\n", "mailboxes[1].name"},
+      {"[[mailboxes]]\nname = \"inbox\"\n", "mailboxes[0].name"},
+      {"[[mailboxes]]\nname = \"a//b\"\n", "mailboxes[0].name"},
+      {"[[mailboxes]]\nspecial_use = \"\\\\Sent\"\n", "mailboxes[0].name"},
+      {"[[mailboxes]]\nname = \"X\"\ncolour = \"red\"\n", "mailboxes[0].colour: unknown key"},
+      {"[[mailboxes]]\nname = 3\n", "mailboxes[0].name: must be a string"},
+      {"mailboxes = \"Sent\"\n", "mailboxes: must be an array of tables"},
+  };
+  for (const auto& [text, key] : bad) {
+    path = write_temp(text);
+    c = load(path);
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_NE(c.error().text.find(key), std::string::npos) << c.error().text;
+    std::remove(path.c_str());
+  }
+}
+
 TEST(Config, Endpoints) {
   auto ep = parse_endpoint("[::1]:993");
   ASSERT_TRUE(ep.ok());

@@ -162,7 +162,7 @@ Result<std::vector<VisibleMailbox>> visible_mailboxes(store::MailStore& store, c
   std::vector<VisibleMailbox> out;
   auto own = store.list_mailboxes(viewer.id);
   if (!own) return own.error();
-  for (const auto& m : *own) out.push_back(VisibleMailbox{m.name, m.id, access::Rights::all()});
+  for (const auto& m : *own) out.push_back(VisibleMailbox{m.name, m.id, access::Rights::all(), m.special_use});
   auto shared = store.list_shared(viewer.id, identifiers_for(viewer.address));
   if (!shared) return shared.error();
   const store::AccountId public_owner = store.public_account();
@@ -170,7 +170,7 @@ Result<std::vector<VisibleMailbox>> visible_mailboxes(store::MailStore& store, c
     const access::Rights rights = rights_from(viewer.address, m.entries);
     if (!rights.has('l')) continue;
     out.push_back(VisibleMailbox{visible_name(viewer, m.owner_address, m.owner == public_owner, m.info.name),
-                                 m.info.id, rights});
+                                 m.info.id, rights, {}});
   }
   return out;
 }

@@ -73,6 +73,7 @@ struct VisibleMailbox {
   std::string visible;
   store::MailboxId id = 0;
   access::Rights rights;
+  std::string special_use;  ///< RFC 6154 attribute of the viewer's own mailboxes; "" elsewhere
 };
 
 /// Every mailbox `viewer` may look up: its own (all rights) and others' and public ones whose ACL

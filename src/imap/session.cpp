@@ -131,6 +131,11 @@ std::string Session::capabilities() const {
       "CHILDREN",   // RFC 3348
       "ACL",        // RFC 4314, with the rights of §2.1.1 below
       access::rights_capability(),
+      "SPECIAL-USE",         // RFC 6154
+      "CREATE-SPECIAL-USE",  // RFC 6154 §3
+      "LIST-EXTENDED",       // RFC 5258
+      "LIST-STATUS",         // RFC 5819
+      "STATUS=SIZE",         // RFC 8438
   };
   std::string out;
   for (auto c : caps) {

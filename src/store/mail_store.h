@@ -85,7 +85,13 @@ class MailStore {
   /// One mailbox with current counts. Errc::not_found if absent.
   virtual Result<MailboxInfo> get_mailbox(AccountId account, std::string_view name) = 0;
   /// Creates a mailbox with a new UIDVALIDITY. Errc::already_exists if present.
-  virtual Result<MailboxInfo> create_mailbox(AccountId account, std::string_view name) = 0;
+  Result<MailboxInfo> create_mailbox(AccountId account, std::string_view name) {
+    return create_mailbox(account, name, {});
+  }
+  /// As above, with a special-use attribute (RFC 6154, e.g. \Sent; "" for none) set in the
+  /// same transaction. Errc::in_use when another mailbox of the account has that attribute
+  /// (the store keeps each at most once per account).
+  virtual Result<MailboxInfo> create_mailbox(AccountId account, std::string_view name, std::string_view special_use) = 0;
   /// Deletes a mailbox and its messages. Errc::not_found; Errc::no_perm for INBOX.
   virtual Status delete_mailbox(AccountId account, std::string_view name) = 0;
   /// Renames one mailbox (not its children: the IMAP layer renames each). Renaming INBOX
@@ -94,6 +100,9 @@ class MailStore {
   virtual Status rename_mailbox(AccountId account, std::string_view from, std::string_view to) = 0;
   /// Sets or clears the subscription of a name (which need not exist, RFC 3501 §6.3.6).
   virtual Status set_subscribed(AccountId account, std::string_view name, bool subscribed) = 0;
+  /// Sets a mailbox's special-use attribute (RFC 6154; "" clears it). Errc::not_found if the
+  /// mailbox is gone, Errc::in_use when another mailbox of its account has the attribute.
+  virtual Status set_special_use(MailboxId mailbox, std::string_view special_use) = 0;
   /// Subscribed names, ordered.
   virtual Result<std::vector<std::string>> list_subscriptions(AccountId account) = 0;
 

@@ -79,6 +79,7 @@ struct MailboxInfo {
   Uid first_unclaimed_recent = 1;    ///< UIDs >= this have not been \Recent to any session yet
   std::uint64_t size = 0;            ///< total served octets (RFC 8438 STATUS SIZE)
   bool subscribed = false;
+  std::string special_use;           ///< RFC 6154 attribute such as \Sent; "" for none
   std::vector<std::string> keywords; ///< keywords ever used here (for FLAGS/PERMANENTFLAGS)
 };
 

@@ -431,6 +431,43 @@ TEST_P(StoreConformance, Subscriptions) {
   }
 }
 
+TEST_P(StoreConformance, SpecialUseIsKeptOncePerAccount) {
+  auto sent = must(store().create_mailbox(account(), "Sent", "\\Sent"));
+  EXPECT_EQ(sent.special_use, "\\Sent");
+  EXPECT_EQ(mailbox("Sent").special_use, "\\Sent");
+  EXPECT_EQ(mailbox("INBOX").special_use, "");
+  // A second mailbox with the same use is refused and not created.
+  auto twice = store().create_mailbox(account(), "Sent Items", "\\Sent");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, Errc::in_use);
+  EXPECT_EQ(store().get_mailbox(account(), "Sent Items").error().code, Errc::not_found);
+  // Another account may use it.
+  AccountId other = must(store().directory().add_account("other@example.com", "h"));
+  must(store().create_mailbox(other, "Gesendet", "\\Sent"));
+  // set_special_use moves it only after the first holder lets go; setting it again is fine.
+  auto work = must(store().create_mailbox(account(), "Work"));
+  EXPECT_EQ(store().set_special_use(work.id, "\\Sent").error().code, Errc::in_use);
+  must(store().set_special_use(sent.id, "\\Sent"));
+  must(store().set_special_use(sent.id, ""));
+  must(store().set_special_use(work.id, "\\Sent"));
+  EXPECT_EQ(mailbox("Work").special_use, "\\Sent");
+  EXPECT_EQ(mailbox("Sent").special_use, "");
+  // RENAME keeps it (same mailbox); DELETE drops it, so the use is free again.
+  must(store().rename_mailbox(account(), "Work", "Outbox/Sent"));
+  EXPECT_EQ(mailbox("Outbox/Sent").special_use, "\\Sent");
+  auto all = must(store().list_mailboxes(account()));
+  int with_use = 0;
+  for (const auto& m : all) with_use += m.special_use.empty() ? 0 : 1;
+  EXPECT_EQ(with_use, 1);
+  must(store().delete_mailbox(account(), "Outbox/Sent"));
+  must(store().create_mailbox(account(), "Sent Items", "\\Sent"));
+  EXPECT_EQ(store().set_special_use(999999, "\\Junk").error().code, Errc::not_found);
+  if (backend_->persistent()) {
+    reopen();
+    EXPECT_EQ(mailbox("Sent Items").special_use, "\\Sent");
+  }
+}
+
 // --- Append, fetch ---------------------------------------------------------------------------
 
 TEST_P(StoreConformance, AppendAssignsAscendingUids) {

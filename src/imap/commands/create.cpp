@@ -1,5 +1,11 @@
-// RFC 3501 §6.3.3 CREATE
-//   create = "CREATE" SP mailbox
+// RFC 3501 §6.3.3 CREATE, with RFC 6154 §3 CREATE-SPECIAL-USE (create-param of RFC 4466)
+//   create = "CREATE" SP mailbox [SP "(" create-param *(SP create-param) ")"]
+//   create-param =/ "USE" SP "(" [use-attr *(SP use-attr)] ")"
+// A mailbox has at most one special use, and each use at most one mailbox per account; \All
+// and \Flagged name virtual mailboxes, which Pillarbox does not have. Such requests, and a use
+// outside one's own tree, get NO [USEATTR] (RFC 6154 §3). Without USE, a name that the
+// configuration's [[mailboxes]] gives a special use gets it when no other mailbox has it
+// (Dovecot does the same by name).
 // A trailing delimiter only says the client means to create children below it; missing
 // superiors are created too ("SHOULD create any superior hierarchical names").
 // In another account's tree or among public folders, RFC 4314 §4 asks for right 'k' on the
@@ -18,8 +24,8 @@ namespace {
 
 // Creates `name` in `owner`'s tree with `acl`; an existing one is fine when `may_exist`.
 Status create_one(store::MailStore& st, store::AccountId owner, const std::string& name,
-                  const std::vector<store::AclEntry>& acl, bool may_exist) {
-  auto made = st.create_mailbox(owner, name);
+                  const std::vector<store::AclEntry>& acl, bool may_exist, const std::string& special_use = {}) {
+  auto made = st.create_mailbox(owner, name, special_use);
   if (!made) {
     if (may_exist && made.error().code == Errc::already_exists) return {};
     return made.error();
@@ -31,12 +37,56 @@ Status create_one(store::MailStore& st, store::AccountId owner, const std::strin
   return {};
 }
 
+// The special uses a client may ask for (RFC 6154 §2), in their canonical spelling.
+constexpr std::string_view kCreatableUses[] = {"\\Archive", "\\Drafts", "\\Junk", "\\Sent", "\\Trash"};
+
+// Reads the optional create-params; `uses` gets the use-attrs as written.
+void create_params(Parser& p, std::vector<std::string>& uses) {
+  if (!p.skip_char(' ')) return;
+  p.expect('(');
+  while (p.ok()) {
+    std::string param = p.keyword();
+    if (!p.ok()) return;
+    if (param != "USE") {
+      p.fail("Unknown CREATE parameter " + param);
+      return;
+    }
+    p.space();
+    p.expect('(');
+    for (bool first = true; p.ok() && !p.skip_char(')'); first = false) {
+      if (!first) p.space();
+      if (!p.skip_char('\\')) {
+        p.fail("Expected a special-use attribute such as \\Sent");
+        return;
+      }
+      uses.push_back("\\" + p.atom());
+    }
+    if (!p.ok() || p.skip_char(')')) return;
+    p.space();
+  }
+}
+
+// The use in canonical spelling, or an error text for NO [USEATTR].
+Result<std::string> creatable_use(const std::vector<std::string>& uses) {
+  if (uses.empty()) return std::string();
+  if (uses.size() > 1) return make_error(Errc::invalid, "A mailbox has one special use at most");
+  for (auto use : kCreatableUses)
+    if (ascii::iequals(use, uses.front())) return std::string(use);
+  if (ascii::iequals(uses.front(), "\\All") || ascii::iequals(uses.front(), "\\Flagged"))
+    return make_error(Errc::invalid, uses.front() + " is for virtual mailboxes, which this server does not have");
+  return make_error(Errc::invalid, uses.front() + " is not a special use this server supports");
+}
+
 }  // namespace
 
 asio::awaitable<Reply> cmd_create(Session& s, Request& r) {
   std::string name = r.parser.mailbox();
+  std::vector<std::string> uses;
+  create_params(r.parser, uses);
   r.parser.end();
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
+  auto use = creatable_use(uses);
+  if (!use.ok()) co_return Reply::no("USEATTR", use.error().text);
   while (name.size() > 1 && name.back() == '/') name.pop_back();
   if (ascii::iequals(name, "INBOX")) co_return Reply::no("ALREADYEXISTS", "INBOX always exists");
   if (auto problem = invalid_mailbox_name(name)) co_return Reply::no("CANNOT", *problem);
@@ -62,20 +112,29 @@ asio::awaitable<Reply> cmd_create(Session& s, Request& r) {
   const std::string inner = target->name;
   // Superiors are made only in one's own tree: elsewhere the parent exists already (it gave 'k'),
   // and a level above it that is not a mailbox stays one.
-  const bool superiors = target->where == MailboxAccess::Where::personal;
-  auto call1 = [&st, owner, inner, superiors, acl = allowed->inherited_acl] {
-    for (std::size_t slash = inner.find('/'); superiors && slash != std::string::npos; slash = inner.find('/', slash + 1)) {
+  const bool personal = target->where == MailboxAccess::Where::personal;
+  if (!personal && !use->empty()) co_return Reply::no("USEATTR", "Special uses are for one's own mailboxes only");
+  std::string configured;
+  for (const auto& m : s.config().mailboxes)
+    if (personal && use->empty() && m.name == inner) configured = m.special_use;
+  auto call1 = [&st, owner, inner, personal, acl = allowed->inherited_acl, use = *use, configured] {
+    for (std::size_t slash = inner.find('/'); personal && slash != std::string::npos; slash = inner.find('/', slash + 1)) {
       std::string superior = inner.substr(0, slash);
       if (ascii::iequals(superior, "INBOX")) superior = "INBOX";
       Status made = create_one(st, owner, superior, acl, true);
       if (!made) return made;
     }
-    return create_one(st, owner, inner, acl, false);
+    if (!configured.empty()) {
+      Status made = create_one(st, owner, inner, acl, false, configured);
+      if (made || made.error().code != Errc::in_use) return made;  // else: in use, make it without
+    }
+    return create_one(st, owner, inner, acl, false, use);
   };
   auto made = co_await s.store_call(std::move(call1));
   if (!made.ok()) {
     // A mailbox this account may not look up can be in the way: it answers as any other.
     if (made.error().code == Errc::already_exists) co_return Reply::no("ALREADYEXISTS", "Mailbox already exists");
+    if (made.error().code == Errc::in_use) co_return Reply::no("USEATTR", made.error().text);
     co_return reply_for(s, made.error());
   }
   co_return Reply::ok("CREATE completed");

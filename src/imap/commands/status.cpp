@@ -1,32 +1,76 @@
-// RFC 3501 §6.3.10 STATUS
+// RFC 3501 §6.3.10 STATUS, with RFC 8438 STATUS=SIZE
 //   status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"
-//   status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN"
+//   status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN" / "SIZE"
+// The same items are LIST's RETURN (STATUS (...)) option (RFC 5819, commands/list.cpp).
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
 #include "imap/response.h"
 
 namespace pillarbox::imap {
+namespace {
+
+constexpr std::array<std::string_view, 6> kStatusItems{"MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE"};
+
+}  // namespace
+
+std::vector<std::string> parse_status_items(Parser& parser) {
+  std::vector<std::string> items;
+  parser.expect('(');
+  while (parser.ok()) {
+    std::string item = parser.keyword();
+    if (!parser.ok()) break;
+    if (std::find(kStatusItems.begin(), kStatusItems.end(), item) == kStatusItems.end()) {
+      parser.fail("Unknown STATUS item " + item);
+      break;
+    }
+    items.push_back(item);
+    if (parser.skip_char(')')) break;
+    parser.space();
+  }
+  return items;
+}
+
+Result<std::string> status_data(store::MailStore& st, const MailboxAccess& target, store::AccountId reader,
+                                const std::vector<std::string>& items) {
+  const store::MailboxInfo& info = *target.info;
+  auto wanted = [&](std::string_view item) { return std::find(items.begin(), items.end(), item) != items.end(); };
+  std::uint32_t unseen = info.unseen;
+  if (target.private_seen() && wanted("UNSEEN")) {
+    // The reader's own \Seen: its rows go with their messages, so the count is exact.
+    auto seen = st.private_seen(info.id, reader);
+    if (!seen) return seen.error();
+    unseen = info.messages - static_cast<std::uint32_t>(std::min<std::uint64_t>(seen->size(), info.messages));
+  }
+  std::uint32_t recent = 0;
+  if (wanted("RECENT") && info.first_unclaimed_recent < info.uid_next) {
+    // Messages not yet \Recent to any session (RFC 3501 §2.3.2).
+    auto messages = st.list_messages(info.id);
+    if (!messages) return messages.error();
+    for (const auto& m : *messages) recent += m.uid >= info.first_unclaimed_recent ? 1 : 0;
+  }
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ' ';
+    std::uint64_t value = item == "MESSAGES"      ? info.messages
+                          : item == "RECENT"      ? recent
+                          : item == "UIDNEXT"     ? info.uid_next
+                          : item == "UIDVALIDITY" ? info.uid_validity
+                          : item == "SIZE"        ? info.size  // RFC 8438 §3: the served octets
+                                                  : unseen;
+    out += fmt::format("{} {}", item, value);
+  }
+  return "(" + out + ")";
+}
 
 asio::awaitable<Reply> cmd_status(Session& s, Request& r) {
   std::string name = r.parser.mailbox();
   r.parser.space();
-  r.parser.expect('(');
-  std::vector<std::string> items;
-  while (r.parser.ok()) {
-    std::string item = r.parser.keyword();
-    if (!r.parser.ok()) break;
-    if (item != "MESSAGES" && item != "RECENT" && item != "UIDNEXT" && item != "UIDVALIDITY" && item != "UNSEEN") {
-      r.parser.fail("Unknown STATUS item " + item);
-      break;
-    }
-    items.push_back(item);
-    if (r.parser.skip_char(')')) break;
-    r.parser.space();
-  }
+  std::vector<std::string> items = parse_status_items(r.parser);
   r.parser.end();
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
   auto& st = s.store();
@@ -34,37 +78,10 @@ asio::awaitable<Reply> cmd_status(Session& s, Request& r) {
   if (!target.ok()) co_return reply_for(s, target.error());
   if (!target->exists()) co_return no_such_mailbox();
   if (!target->rights.has('r')) co_return no_right('r', "read its status");  // RFC 4314 §4
-  const store::MailboxInfo* info = &*target->info;
-  std::uint32_t unseen = info->unseen;
-  if (target->private_seen() && std::find(items.begin(), items.end(), "UNSEEN") != items.end()) {
-    // The reader's own \Seen: its rows go with their messages, so the count is exact.
-    auto call2 = [&st, id = info->id, reader = s.account()->id] { return st.private_seen(id, reader); };
-    auto seen = co_await s.store_call(std::move(call2));
-    if (!seen.ok()) co_return reply_for(s, seen.error());
-    unseen = info->messages - static_cast<std::uint32_t>(std::min<std::uint64_t>(seen->size(), info->messages));
-  }
-  std::uint32_t recent = 0;
-  for (const auto& item : items) {
-    if (item != "RECENT") continue;
-    // Messages not yet \Recent to any session (RFC 3501 §2.3.2).
-    if (info->first_unclaimed_recent < info->uid_next) {
-      auto call1 = [&st, id = info->id] { return st.list_messages(id); };
-      auto messages = co_await s.store_call(std::move(call1));
-      if (!messages.ok()) co_return reply_for(s, messages.error());
-      for (const auto& m : *messages) recent += m.uid >= info->first_unclaimed_recent ? 1 : 0;
-    }
-  }
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ' ';
-    std::uint64_t value = item == "MESSAGES"      ? info->messages
-                          : item == "RECENT"      ? recent
-                          : item == "UIDNEXT"     ? info->uid_next
-                          : item == "UIDVALIDITY" ? info->uid_validity
-                                                  : unseen;
-    out += fmt::format("{} {}", item, value);
-  }
-  s.untagged(fmt::format("STATUS {} ({})", mailbox_out(target->echo()), out));
+  auto call = [&st, t = *target, reader = s.account()->id, items] { return status_data(st, t, reader, items); };
+  auto data = co_await s.store_call(std::move(call));
+  if (!data.ok()) co_return reply_for(s, data.error());
+  s.untagged(fmt::format("STATUS {} {}", mailbox_out(target->echo()), *data));
   co_return Reply::ok("STATUS completed");
 }
 

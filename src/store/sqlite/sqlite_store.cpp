@@ -56,7 +56,7 @@ using sqlite::SqlError;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 constexpr std::size_t kReaders = 4;
 constexpr std::chrono::seconds kOrphanMinAge{600};
 constexpr std::uint64_t kMaxUid = 0xffffffffu;
@@ -211,6 +211,18 @@ UPDATE mailboxes SET name = substr(name, 1, 14) || ' (mailbox)' || substr(name, 
 UPDATE schema_version SET version = 5;
 )sql";
 
+// Version 6: special-use attributes (RFC 6154), one per mailbox ("" for none), each used at
+// most once per account. Existing personal mailboxes named like the default set (Drafts, Sent,
+// Trash, Junk, Archive: exact names, as Dovecot matches them) get its attribute.
+constexpr const char* kSchemaV6 = R"sql(
+ALTER TABLE mailboxes ADD COLUMN special_use TEXT NOT NULL DEFAULT '';
+UPDATE mailboxes SET special_use = '\' || name
+ WHERE name IN ('Drafts', 'Sent', 'Trash', 'Junk', 'Archive')
+   AND account_id IN (SELECT id FROM accounts WHERE kind = 0);
+CREATE UNIQUE INDEX mailboxes_special_use ON mailboxes (account_id, special_use) WHERE special_use != '';
+UPDATE schema_version SET version = 6;
+)sql";
+
 constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
 
 // --- small helpers ----------------------------------------------------------------------------
@@ -327,6 +339,7 @@ struct MailboxRow {
 
 class SqliteStore final : public MailStore, public Directory {
  public:
+  using MailStore::create_mailbox;
   SqliteStore(std::string db_path, std::unique_ptr<BlobStore> blobs, std::unique_ptr<Db> writer)
       : db_path_(std::move(db_path)), blobs_(std::move(blobs)), writer_(std::move(writer)) {}
 
@@ -595,7 +608,7 @@ class SqliteStore final : public MailStore, public Directory {
     });
   }
 
-  Result<MailboxInfo> create_mailbox(AccountId account, std::string_view name) override {
+  Result<MailboxInfo> create_mailbox(AccountId account, std::string_view name, std::string_view special_use) override {
     const std::string n = normalize(account, name);
     if (n.empty()) return make_error(Errc::invalid, "Empty mailbox name");
     return write_op("create_mailbox", [&]() -> Result<MailboxInfo> {
@@ -606,7 +619,11 @@ class SqliteStore final : public MailStore, public Directory {
       }
       if (find_mailbox(*writer_, account, n))
         return make_error(Errc::already_exists, "Mailbox already exists");
-      insert_mailbox(account, n);
+      if (auto holder = special_use_holder(*writer_, account, special_use))
+        return make_error(Errc::in_use, fmt::format("{} is already the use of {}", special_use, *holder));
+      const MailboxId id = insert_mailbox(account, n);
+      if (!special_use.empty())
+        writer_->prepare("UPDATE mailboxes SET special_use = ?2 WHERE id = ?1").bind_all(id, special_use).run();
       auto info = load_mailbox_info(*writer_, account, n);
       return std::move(*info);
     });
@@ -712,6 +729,17 @@ class SqliteStore final : public MailStore, public Directory {
             .bind_all(account, n)
             .run();
       }
+      return {};
+    });
+  }
+
+  Status set_special_use(MailboxId mailbox, std::string_view special_use) override {
+    return write_op("set_special_use", [&]() -> Status {
+      auto row = mailbox_by_id(*writer_, mailbox);
+      if (!row) return no_mailbox();
+      if (auto holder = special_use_holder(*writer_, row->account, special_use); holder && *holder != row->name)
+        return make_error(Errc::in_use, fmt::format("{} is already the use of {}", special_use, *holder));
+      writer_->prepare("UPDATE mailboxes SET special_use = ?2 WHERE id = ?1").bind_all(mailbox, special_use).run();
       return {};
     });
   }
@@ -1473,7 +1501,7 @@ class SqliteStore final : public MailStore, public Directory {
       "SELECT b.id, b.name, b.uid_validity, b.uid_next, b.highest_modseq, b.message_count,"
       " b.unseen_count, b.first_unclaimed_recent, b.total_size,"
       " EXISTS (SELECT 1 FROM subscriptions AS s WHERE s.account_id = b.account_id"
-      "         AND s.name = b.name)"
+      "         AND s.name = b.name), b.special_use"
       " FROM mailboxes AS b";
 
   static MailboxInfo read_mailbox_info(const Stmt& st) {
@@ -1488,6 +1516,7 @@ class SqliteStore final : public MailStore, public Directory {
     m.first_unclaimed_recent = static_cast<Uid>(st.int64(7));
     m.size = static_cast<std::uint64_t>(st.int64(8));
     m.subscribed = st.int64(9) != 0;
+    m.special_use = st.text(10);
     return m;
   }
 
@@ -1532,6 +1561,15 @@ class SqliteStore final : public MailStore, public Directory {
         " WHERE id = ?1");
     st.bind_all(id);
     return read_row(st);
+  }
+
+  // The name of the account's mailbox that has `special_use`; nullopt when none has it (or
+  // `special_use` is empty).
+  static std::optional<std::string> special_use_holder(Db& db, AccountId account, std::string_view special_use) {
+    if (special_use.empty()) return std::nullopt;
+    auto st = db.prepare("SELECT name FROM mailboxes WHERE account_id = ?1 AND special_use = ?2");
+    if (!st.bind_all(account, special_use).step()) return std::nullopt;
+    return st.text(0);
   }
 
   static bool mailbox_exists(Db& db, MailboxId id) {
@@ -1697,6 +1735,7 @@ void migrate(Db& db) {
   if (version < 3) db.exec(kSchemaV3);
   if (version < 4) db.exec(kSchemaV4);
   if (version < 5) db.exec(kSchemaV5);
+  if (version < 6) db.exec(kSchemaV6);
   tx.commit();
 }
 

@@ -70,14 +70,18 @@ TEST_F(SqliteStoreTest, LayoutAndPragmas) {
     return v;
   };
   EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(one("SELECT version FROM schema_version"), "5");
+  EXPECT_EQ(one("SELECT version FROM schema_version"), "6");
   EXPECT_EQ(one("SELECT count(*) FROM accounts WHERE kind = 1"), "1");
   sqlite3_close(db);
 }
 
+// Takes a new database back to before version 6 (special-use attributes).
+constexpr const char* kUndoVersion6 = "DROP INDEX mailboxes_special_use; ALTER TABLE mailboxes DROP COLUMN special_use;";
+
 // Takes a new database back to before version 5 (shared mailboxes and public folders).
 constexpr const char* kUndoVersion5 =
-    "DROP TABLE mailbox_addresses; DROP TRIGGER messages_private_seen_delete; DROP TABLE private_seen;"
+    "DROP INDEX mailboxes_special_use; ALTER TABLE mailboxes DROP COLUMN special_use;"
+    " DROP TABLE mailbox_addresses; DROP TRIGGER messages_private_seen_delete; DROP TABLE private_seen;"
     " DROP TABLE acl; DELETE FROM accounts WHERE kind = 1; ALTER TABLE accounts DROP COLUMN kind;"
     " DELETE FROM counters WHERE name = 'mailbox_id';";
 
@@ -114,6 +118,39 @@ TEST_F(SqliteStoreTest, MigrationToVersion5AddsThePublicFoldersOwner) {
   EXPECT_TRUE(store_->get_mailbox(*v, "Public Folders (mailbox)").ok());
   EXPECT_TRUE(store_->get_mailbox(*v, "Other usersX").ok());
   EXPECT_FALSE(store_->get_mailbox(*v, "other users/x").ok());
+}
+
+TEST_F(SqliteStoreTest, MigrationToVersion6GivesTheDefaultNamesTheirSpecialUse) {
+  auto v = store_->directory().add_account("v@site2.example", "h");
+  ASSERT_TRUE(v.ok());
+  for (const char* name : {"Sent", "Trash", "Drafts", "Junk", "Archive", "sent", "Trash/Old", "Spam"})
+    ASSERT_TRUE(store_->create_mailbox(*v, name).ok()) << name;
+  ASSERT_TRUE(store_->create_mailbox(store_->public_account(), "Sent").ok());
+  store_.reset();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, (std::string(kUndoVersion6) + "UPDATE schema_version SET version = 5;").c_str(),
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  open();
+  auto use = [&](AccountId a, const char* name) { return store_->get_mailbox(a, name)->special_use; };
+  EXPECT_EQ(use(*v, "Sent"), "\\Sent");
+  EXPECT_EQ(use(*v, "Trash"), "\\Trash");
+  EXPECT_EQ(use(*v, "Drafts"), "\\Drafts");
+  EXPECT_EQ(use(*v, "Junk"), "\\Junk");
+  EXPECT_EQ(use(*v, "Archive"), "\\Archive");
+  // Only the exact names, only personal mailboxes.
+  EXPECT_EQ(use(*v, "sent"), "");
+  EXPECT_EQ(use(*v, "Trash/Old"), "");
+  EXPECT_EQ(use(*v, "Spam"), "");
+  EXPECT_EQ(use(store_->public_account(), "Sent"), "");
+  // The once-per-account rule holds after the migration.
+  auto again = store_->create_mailbox(*v, "Sent 2", "\\Sent");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, Errc::in_use);
 }
 
 TEST_F(SqliteStoreTest, MigrationToVersion3AddsTheDomainsOfExistingAccounts) {
