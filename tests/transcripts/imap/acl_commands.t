@@ -185,9 +185,14 @@ C: a LOGIN dave@example.net secret
 S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL RIGHTS=texk SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED LIST-STATUS STATUS=SIZE] ...
 C: b1 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
 S: * LIST (\Noselect \HasChildren) "/" "Other users"
 S: * LIST (\Noselect \HasChildren) "/" "Other users/bob@example.org"
 S: * LIST (\HasNoChildren) "/" "Other users/bob@example.org/Shared"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: b1 OK ...
 C: b2 MYRIGHTS "Other users/bob@example.org/Shared"
 S: * MYRIGHTS "Other users/bob@example.org/Shared" lrsted
@@ -220,6 +225,11 @@ C: b1 MYRIGHTS "Other users/bob/Shared"
 S: b1 NO [NONEXISTENT] No such mailbox
 C: b2 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: b2 OK ...
 C: z LOGOUT
 S: * BYE ...

@@ -95,13 +95,18 @@ C: a LOGIN bob@example.org secret
 S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL RIGHTS=texk SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED LIST-STATUS STATUS=SIZE] ...
 C: b1 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
 S: * LIST (\HasNoChildren) "/" "Hidden"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
 S: * LIST (\HasNoChildren) "/" "Other"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
 S: * LIST (\HasChildren) "/" "Shared"
 S: * LIST (\HasChildren) "/" "Shared/Deep"
 S: * LIST (\HasNoChildren) "/" "Shared/Deep/er"
 S: * LIST (\HasNoChildren) "/" "Shared/Kid"
 S: * LIST (\HasNoChildren) "/" "Shared/New"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: b1 OK ...
 C: b2 GETACL Shared/Deep
 S: * ACL "Shared/Deep" bob@example.org lrswipkxteacd alice@example.org lkc

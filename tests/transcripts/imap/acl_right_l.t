@@ -24,9 +24,14 @@ S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL RIGHTS=tex
 # Listed, with the levels above it as \Noselect (RFC 3501 §6.3.8) and children counted (RFC 3348).
 C: b1 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
 S: * LIST (\Noselect \HasChildren) "/" "Other users"
 S: * LIST (\Noselect \HasChildren) "/" "Other users/bob"
 S: * LIST (\HasNoChildren) "/" "Other users/bob/Shared"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: b1 OK ...
 C: b2 LIST "Other users/" %
 S: * LIST (\Noselect \HasChildren) "/" "Other users/bob"
@@ -112,9 +117,14 @@ C: a LOGIN alice@example.org secret
 S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL RIGHTS=texk SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED LIST-STATUS STATUS=SIZE] ...
 C: b1 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
 S: * LIST (\Noselect \HasChildren) "/" "Other users"
 S: * LIST (\Noselect \HasChildren) "/" "Other users/bob"
 S: * LIST (\HasNoChildren) "/" "Other users/bob/Unlisted"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: b1 OK ...
 C: b2 MYRIGHTS "Other users/bob/Unlisted"
 S: * MYRIGHTS "Other users/bob/Unlisted" lrswipkxteacd

@@ -90,10 +90,15 @@ C: a LOGIN bob@example.org secret
 S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL RIGHTS=texk SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED LIST-STATUS STATUS=SIZE] ...
 C: b1 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
 S: * LIST (\HasChildren) "/" "Shared"
 S: * LIST (\HasNoChildren) "/" "Shared/Keep"
 S: * LIST (\Noselect \HasChildren) "/" "Shared/Old"
 S: * LIST (\HasNoChildren) "/" "Shared/Old/Private"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: b1 OK ...
 C: b2 CREATE Gone
 S: b2 OK ...

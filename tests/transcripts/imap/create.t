@@ -21,8 +21,13 @@ C: Lit1
 S: b8 OK ...
 C: b9 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
 S: * LIST (\HasNoChildren) "/" "Foo Bar"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
 S: * LIST (\HasNoChildren) "/" "Lit1"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: * LIST (\HasChildren) "/" "a"
 S: * LIST (\HasChildren) "/" "a/b"
 S: * LIST (\HasNoChildren) "/" "a/b/c"

@@ -35,12 +35,22 @@ C: c9 DELETE a/b/c
 S: c9 OK ...
 C: d1 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: * LIST (\HasNoChildren) "/" "a"
 S: d1 OK ...
 C: d2 CREATE a/b
 S: d2 OK ...
 C: d3 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: * LIST (\HasChildren) "/" "a"
 S: * LIST (\HasNoChildren) "/" "a/b"
 S: d3 OK ...

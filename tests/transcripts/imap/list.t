@@ -10,12 +10,17 @@ C: b3 CREATE ab
 S: b3 OK ...
 C: b4 CREATE "With Space"
 S: b4 OK ...
-C: b5 CREATE Trash
+C: b5 CREATE Work
 S: b5 OK ...
 C: c1 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
-S: * LIST (\HasNoChildren) "/" "Trash"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: * LIST (\HasNoChildren) "/" "With Space"
+S: * LIST (\HasNoChildren) "/" "Work"
 S: * LIST (\HasChildren) "/" "a"
 S: * LIST (\HasChildren) "/" "a/b"
 S: * LIST (\HasNoChildren) "/" "a/b/c"
@@ -24,8 +29,13 @@ S: * LIST (\HasNoChildren) "/" "ab"
 S: c1 OK ...
 C: c2 LIST "" %
 S: * LIST (\HasNoChildren) "/" "INBOX"
-S: * LIST (\HasNoChildren) "/" "Trash"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: * LIST (\HasNoChildren) "/" "With Space"
+S: * LIST (\HasNoChildren) "/" "Work"
 S: * LIST (\HasChildren) "/" "a"
 S: * LIST (\HasNoChildren) "/" "ab"
 S: c2 OK ...
@@ -72,7 +82,7 @@ S: * LIST (\HasNoChildren) "/" "With Space"
 S: d5 OK ...
 C: d6 LIST "" {5+}
 C: Tras%
-S: * LIST (\HasNoChildren) "/" "Trash"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: d6 OK ...
 C: d7 LIST ""
 S: d7 BAD ...

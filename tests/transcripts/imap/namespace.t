@@ -24,13 +24,23 @@ C: b2 NAMESPACE extra
 S: b2 BAD ...
 C: c1 LIST "" %
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
 S: * LIST (\Noselect \HasChildren) "/" "Other users"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: c1 OK ...
 C: c2 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
 S: * LIST (\Noselect \HasChildren) "/" "Other users"
 S: * LIST (\Noselect \HasChildren) "/" "Other users/bob"
 S: * LIST (\HasNoChildren) "/" "Other users/bob/Shared"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: c2 OK ...
 C: c3 LIST "" "Other users"
 S: * LIST (\Noselect \HasChildren) "/" "Other users"
@@ -124,12 +134,17 @@ C: f15 CREATE "Mine/Other users"
 S: f15 OK ...
 C: f16 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
 S: * LIST (\HasChildren) "/" "Mine"
 S: * LIST (\HasNoChildren) "/" "Mine/Other users"
 S: * LIST (\Noselect \HasChildren) "/" "Other users"
 S: * LIST (\Noselect \HasChildren) "/" "Other users/bob"
 S: * LIST (\HasNoChildren) "/" "Other users/bob/Shared"
 S: * LIST (\HasNoChildren) "/" "Public FoldersX"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: f16 OK ...
 C: z LOGOUT
 S: * BYE ...

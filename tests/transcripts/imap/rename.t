@@ -16,7 +16,12 @@ C: c1 RENAME owatagusiam zowie
 S: c1 OK ...
 C: c2 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
 S: * LIST (\HasNoChildren) "/" "Foo Bar"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: * LIST (\HasChildren) "/" "zowie"
 S: * LIST (\HasNoChildren) "/" "zowie/blurdybloop"
 S: c2 OK ...
@@ -31,7 +36,12 @@ C: c6 RENAME zowie/blurdybloop x/y/z
 S: c6 OK ...
 C: c7 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
 S: * LIST (\HasNoChildren) "/" "Foo Bar"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: * LIST (\HasChildren) "/" "x"
 S: * LIST (\HasChildren) "/" "x/y"
 S: * LIST (\HasNoChildren) "/" "x/y/z"
@@ -61,8 +71,13 @@ S: * STATUS "old-mail" (MESSAGES 2)
 S: d6 OK ...
 C: d7 LIST "" *
 S: * LIST (\HasChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
 S: * LIST (\HasNoChildren) "/" "Foo Bar"
 S: * LIST (\HasNoChildren) "/" "INBOX/child"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: * LIST (\HasNoChildren) "/" "old-mail"
 S: * LIST (\HasChildren) "/" "x"
 S: * LIST (\HasChildren) "/" "x/y"

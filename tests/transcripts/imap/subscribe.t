@@ -12,6 +12,11 @@ C: c2 SUBSCRIBE #news.comp.mail.mime
 S: c2 OK ...
 C: c3 LSUB "" *
 S: * LSUB () "/" "#news.comp.mail.mime"
+S: * LSUB () "/" "Archive"
+S: * LSUB () "/" "Drafts"
+S: * LSUB () "/" "Junk"
+S: * LSUB () "/" "Sent"
+S: * LSUB () "/" "Trash"
 S: * LSUB () "/" "news/comp/mail/misc"
 S: c3 OK ...
 C: c4 LSUB "" news/%
@@ -27,15 +32,30 @@ C: d1 UNSUBSCRIBE news/comp/mail/misc
 S: d1 OK ...
 C: d2 LSUB "" *
 S: * LSUB () "/" "#news.comp.mail.mime"
+S: * LSUB () "/" "Archive"
+S: * LSUB () "/" "Drafts"
+S: * LSUB () "/" "Junk"
+S: * LSUB () "/" "Sent"
+S: * LSUB () "/" "Trash"
 S: d2 OK ...
 C: d3 SUBSCRIBE INBOX
 S: d3 OK ...
 C: d4 LSUB "" *
 S: * LSUB () "/" "INBOX"
 S: * LSUB () "/" "#news.comp.mail.mime"
+S: * LSUB () "/" "Archive"
+S: * LSUB () "/" "Drafts"
+S: * LSUB () "/" "Junk"
+S: * LSUB () "/" "Sent"
+S: * LSUB () "/" "Trash"
 S: d4 OK ...
 C: d5 LIST "" *
 S: * LIST (\HasNoChildren) "/" "INBOX"
+S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+S: * LIST (\HasNoChildren \Junk) "/" "Junk"
+S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+S: * LIST (\HasNoChildren \Trash) "/" "Trash"
 S: * LIST (\HasChildren) "/" "news"
 S: * LIST (\HasChildren) "/" "news/comp"
 S: * LIST (\HasChildren) "/" "news/comp/mail"
@@ -46,6 +66,11 @@ C: d6 UNSUBSCRIBE "#news.comp.mail.mime"
 S: d6 OK ...
 C: d7 LSUB "" *
 S: * LSUB () "/" "INBOX"
+S: * LSUB () "/" "Archive"
+S: * LSUB () "/" "Drafts"
+S: * LSUB () "/" "Junk"
+S: * LSUB () "/" "Sent"
+S: * LSUB () "/" "Trash"
 S: d7 OK ...
 C: d8 LOGOUT
 S: * BYE ...
