@@ -33,6 +33,10 @@ PATTERNS = ("*", "%", "Other users/*", "Other users/%", "Other users/bob/*", "Pu
 # Answers for a name that does not exist (RFC 5530 codes; the texts are the server's fixed ones).
 NONEXISTENT = "NO [NONEXISTENT] No such mailbox"
 TRYCREATE = "NO [TRYCREATE] Mailbox does not exist"
+# alice's own mailboxes besides INBOX, as LIST shows them: the defaults of a new account and Mine.
+OWN = ['* LIST (\\HasNoChildren \\Archive) "/" "Archive"', '* LIST (\\HasNoChildren \\Drafts) "/" "Drafts"',
+       '* LIST (\\HasNoChildren \\Junk) "/" "Junk"', '* LIST (\\HasNoChildren) "/" "Mine"',
+       '* LIST (\\HasNoChildren \\Sent) "/" "Sent"', '* LIST (\\HasNoChildren \\Trash) "/" "Trash"']
 
 
 class Imap:
@@ -117,7 +121,9 @@ def probe(srv, name, rename_from=()):
         commands += [f"RENAME {q(source)} {n}", f"RENAME {q(source)} {child}"]
     commands += [
         f"SUBSCRIBE {n}",
-        f'lsub "" {n}',          # subscribed: the one answer that may name it
+        f'lsub "" {n}',          # subscribed: the answers that may name it (\NonExistent)
+        f'list (subscribed) "" {n} return (status (messages) children)',
+        'list (subscribed recursivematch) "" "%"',  # "Other users" gets CHILDINFO
         f"UNSUBSCRIBE {n}",
         f"unsubscribe {n}",      # again, now that it is not subscribed
         f"APPEND {n} (\\Seen \\Flagged) <literal>",
@@ -140,6 +146,10 @@ def probe(srv, name, rename_from=()):
     for pattern in PATTERNS + ("<N>", "<N>*", "<N>/*", "<N>%"):
         commands += [f'LIST "" {q(pattern)}', f'LSUB "" {q(pattern)}']
     commands += ['LIST "<N>/" *', 'LIST "<N>/" %', f'LIST {n} ""']
+    # LIST-EXTENDED, LIST-STATUS and SPECIAL-USE forms (RFC 5258, 5819, 6154).
+    commands += [f'LIST "" ({n} "<N>/*" "Other users/*") RETURN (STATUS (MESSAGES UNSEEN SIZE) SUBSCRIBED CHILDREN SPECIAL-USE)',
+                 'LIST (SUBSCRIBED RECURSIVEMATCH) "" "*" RETURN (STATUS (MESSAGES))',
+                 'LIST (SPECIAL-USE RECURSIVEMATCH) "" "Other users/*"']
     assert len(set(commands)) == len(commands)
     c = Imap(srv.imap_port, ALICE)
     out = {}
@@ -205,12 +215,12 @@ class AclLeak(unittest.TestCase):
         for label, answer in expected.items():
             with self.subTest(hidden=hidden, missing=missing, command=label):
                 self.assertEqual(seen[label], answer)
-                if label == 'lsub "" "<N>"':
+                if label == 'lsub "" "<N>"' or label.startswith("list (subscribed"):
                     continue
                 untagged, status = raw[label]
                 for word in forbidden:
                     for line in untagged + [status]:
-                        self.assertNotIn(word, line)
+                        self.assertNotIn(word, line.replace("\\Subscribed", ""))
         return expected
 
     def test_no_entry_for_alice(self):
@@ -231,9 +241,10 @@ class AclLeak(unittest.TestCase):
                     self.assertTrue(status.startswith("NO [CANNOT] "), status)
                 elif label.startswith(("SUBSCRIBE", "UNSUBSCRIBE")):
                     self.assertEqual((untagged, status), ([], "OK " + label.split()[0] + " completed"))
-        self.assertEqual(answers['LIST "" "*"'][0], ['* LIST (\\HasNoChildren) "/" "INBOX"',
-                                                     '* LIST (\\HasNoChildren) "/" "Mine"'])
+        self.assertEqual(answers['LIST "" "*"'][0], ['* LIST (\\HasNoChildren) "/" "INBOX"', *OWN])
         self.assertEqual(answers['lsub "" "<N>"'][0], ['* LSUB () "/" "<N>"'])
+        self.assertEqual(answers['list (subscribed) "" "<N>" return (status (messages) children)'][0],
+                         ['* LIST (\\NonExistent \\Subscribed) "/" "<N>"'])
         self.assertEqual(answers['LSUB "" "<N>"'][0], [])
         # Below the hidden mailbox, bob's INBOX, bob's level itself, the full-address form.
         self.assert_same("Other users/bob/Secret/Sub", "Other users/bob/Nothing/Sub", forbidden)
@@ -277,11 +288,12 @@ class AclLeak(unittest.TestCase):
                                        rename_from=("Other users/bob/Open",))
             self.assertEqual(answers['LIST "" "*"'][0], [
                 '* LIST (\\HasNoChildren) "/" "INBOX"',
-                '* LIST (\\HasNoChildren) "/" "Mine"',
+                *OWN[:4],
                 '* LIST (\\Noselect \\HasChildren) "/" "Other users"',
                 '* LIST (\\Noselect \\HasChildren) "/" "Other users/bob"',
                 # Hidden is not counted as a child.
                 '* LIST (\\HasNoChildren) "/" "Other users/bob/Open"',
+                *OWN[4:],
             ])
             self.assert_same("Other users/bob/Secret/Sub", "Other users/bob/Nothing/Sub", forbidden,
                              rename_from=("Other users/bob/Open",))

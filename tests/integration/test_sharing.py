@@ -58,6 +58,16 @@ class Client:
         self.c.logout()
 
 
+# The mailboxes every new account has (config [[mailboxes]] default, RFC 6154 attributes).
+DEFAULTS = {name: f'(\\HasNoChildren \\{name}) "/" "{name}"' for name in ("Archive", "Drafts", "Junk", "Sent", "Trash")}
+
+
+def with_defaults(lines):
+    """`lines` (INBOX first) with the default mailboxes in their place in LIST's name order."""
+    rest = sorted(lines[1:] + list(DEFAULTS.values()), key=lambda l: l.split('"/" ')[1])
+    return lines[:1] + rest
+
+
 class Sharing(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -130,6 +140,7 @@ class Sharing(unittest.TestCase):
             ],
         }
         for who, lines in expected.items():
+            lines = with_defaults(lines)
             with self.subTest(who=who):
                 c = Client(self.srv, who)
                 self.assertEqual(c.list("*"), lines)
@@ -138,7 +149,8 @@ class Sharing(unittest.TestCase):
         a = Client(self.srv, ALICE)
         self.assertEqual(a.list("Other users/%"), ['(\\Noselect \\HasChildren) "/" "Other users/bob"'])
         self.assertEqual(a.list("%", '"Other users/bob/"'), ['(\\HasNoChildren) "/" "Other users/bob/Project"'])
-        self.assertEqual(a.list("*Archive*"), [])
+        # Her own Archive only: the public one gives her no rights.
+        self.assertEqual(a.list("*Archive*"), [DEFAULTS["Archive"]])
         self.assertEqual(a.list("*Docs*"), [])
         a.logout()
 
@@ -216,8 +228,13 @@ class Sharing(unittest.TestCase):
             self.assertEqual(a.run("SUBSCRIBE", f'"{name}"')[0], "OK")
         self.assertEqual(a.list("*", command="LSUB"), [
             '() "/" "INBOX"',
+            '() "/" "Archive"',
+            '() "/" "Drafts"',
+            '() "/" "Junk"',
             '() "/" "Other users/bob/Project"',
             '() "/" "Public Folders/News"',
+            '() "/" "Sent"',
+            '() "/" "Trash"',
         ])
         self.assertEqual(a.list("Public Folders/%", command="LSUB"), ['() "/" "Public Folders/News"'])
         # A client that shows only subscriptions can open what it lists.
@@ -225,7 +242,7 @@ class Sharing(unittest.TestCase):
             name = line.split('"/" ')[1].strip('"')
             self.assertEqual(a.run("EXAMINE", f'"{name}"')[0], "OK", name)
         self.assertEqual(a.run("UNSUBSCRIBE", '"Public Folders/News"')[0], "OK")
-        self.assertEqual(len(a.list("*", command="LSUB")), 2)
+        self.assertEqual(len(a.list("*", command="LSUB")), 7)
         a.logout()
 
 
@@ -253,6 +270,48 @@ class PublicFolderDelivery(unittest.TestCase):
             '(\\HasNoChildren) "/" "Public Folders/Lists/Announce"',
         ])
         c.logout()
+
+
+class ListStatusAcrossNamespaces(unittest.TestCase):
+    """LIST-STATUS (RFC 5819) and SPECIAL-USE (RFC 6154) on other users' and public mailboxes:
+    STATUS only where the reader has "r" (RFC 4314), no special use on anyone else's mailbox."""
+
+    def setUp(self):
+        self.srv = PillarboxServer()
+        for who in (BOB, ALICE):
+            self.srv.add_user(who, PW)
+        self.srv.cli("public", "create", "News")
+        self.srv.cli("acl", "set", "Public Folders/News", "anyone", "lr")
+        self.srv.start()
+        bob = Client(self.srv, BOB)
+        bob.c.append("Sent", None, None, message("sent by bob"))
+        assert bob.run("SETACL", "Sent", ALICE, "lr")[0] == "OK"
+        assert bob.run("CREATE", "Peek")[0] == "OK"
+        assert bob.run("SETACL", "Peek", ALICE, "l")[0] == "OK"
+        bob.logout()
+
+    def tearDown(self):
+        self.srv.__exit__(None, None, None)
+
+    def test_status_follows_rights_and_special_use_stays_personal(self):
+        a = Client(self.srv, ALICE)
+        typ, text, untagged = a.run("LIST", '""', '("Other users/*" "Public Folders/*")',
+                                    "RETURN", "(STATUS (MESSAGES UNSEEN) SPECIAL-USE)")
+        self.assertEqual(typ, "OK", text)
+        self.assertEqual([l.decode() for l in untagged["LIST"]], [
+            '(\\Noselect \\HasChildren) "/" "Other users/bob"',
+            '(\\HasNoChildren) "/" "Other users/bob/Peek"',
+            '(\\HasNoChildren) "/" "Other users/bob/Sent"',
+            '(\\HasNoChildren) "/" "Public Folders/News"',
+        ])
+        self.assertEqual([l.decode() for l in untagged["STATUS"]], [
+            '"Other users/bob/Sent" (MESSAGES 1 UNSEEN 1)',
+            '"Public Folders/News" (MESSAGES 0 UNSEEN 0)',
+        ])
+        typ, text, untagged = a.run("LIST", "(SPECIAL-USE)", '""', '"*"')
+        self.assertEqual(typ, "OK", text)
+        self.assertEqual([l.decode() for l in untagged["LIST"]], sorted(DEFAULTS.values()))
+        a.logout()
 
 
 class CurlOnShared(unittest.TestCase):
