@@ -3,10 +3,12 @@
 namespace pillarbox::admin {
 namespace {
 
-// Creates `name`; an existing mailbox of that name is fine.
+// Creates `name`; an existing mailbox of that name is fine, and so is a special use another
+// mailbox has already (the new one is made without it).
 Status create_if_missing(store::MailStore& store, store::AccountId account, const std::string& name,
                          const std::string& special_use) {
   auto made = store.create_mailbox(account, name, special_use);
+  if (!made && made.error().code == Errc::in_use) made = store.create_mailbox(account, name);
   if (!made && made.error().code != Errc::already_exists) return made.error();
   return {};
 }

@@ -144,5 +144,43 @@ class Cli(unittest.TestCase):
         self.assertEqual(ok.returncode, 0)
 
 
+class DefaultMailboxes(unittest.TestCase):
+    """[[mailboxes]] decides what `user add` makes (docs/configuration.md "Default mailboxes")."""
+
+    def test_configured_set(self):
+        srv = PillarboxServer(extra_config=(
+            '[[mailboxes]]\nname = "Sent Items"\nspecial_use = "\\\\Sent"\nauto = "create"\n'
+            '[[mailboxes]]\nname = "Lists/Pillarbox"\n'
+            '[[mailboxes]]\nname = "Spam"\nspecial_use = "\\\\Junk"\nauto = "no"\n'))
+        try:
+            srv.add_user("carol@example.org", "pw")
+            srv.start()
+            c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+            c.login("carol@example.org", "pw")
+            typ, data = c._simple_command("LIST", '""', '"*"', "RETURN", "(SUBSCRIBED)")
+            self.assertEqual(typ, "OK")
+            self.assertEqual(c.untagged_responses.pop("LIST"), [
+                b'(\\HasNoChildren) "/" "INBOX"',
+                b'(\\HasChildren) "/" "Lists"',
+                b'(\\Subscribed \\HasNoChildren) "/" "Lists/Pillarbox"',
+                b'(\\HasNoChildren \\Sent) "/" "Sent Items"',
+            ])
+            # auto = "no": not made, but the name brings its use when the user makes it.
+            self.assertEqual(c.create("Spam")[0], "OK")
+            self.assertEqual(c.list('""', "Spam")[1], [b'(\\HasNoChildren \\Junk) "/" "Spam"'])
+            c.logout()
+        finally:
+            srv.__exit__(None, None, None)
+
+    def test_bad_set_stops_user_add(self):
+        srv = PillarboxServer(extra_config='[[mailboxes]]\nname = "X"\nspecial_use = "\\\\Important"\n')
+        try:
+            r = srv.cli("user", "add", "dave@example.org", "--password-stdin", input=b"pw\n", check=False)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn(b"mailboxes[0].special_use", r.stderr)
+        finally:
+            srv.__exit__(None, None, None)
+
+
 if __name__ == "__main__":
     unittest.main()
