@@ -99,7 +99,7 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, int& status) {
   static std::vector<std::string> aliases;
   static std::string alias;
 
-  auto* add = user->add_subcommand("add", "Create an account with an INBOX");
+  auto* add = user->add_subcommand("add", "Create an account with an INBOX and the configured [[mailboxes]] (Drafts, Sent, Trash, Junk, Archive)");
   add->add_option("ADDRESS", address, "Full address, user@domain")->required();
   auto* add_stdin = add->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
   static CLI::Option* add_hash = add->add_option("--password-hash", password_hash, kPasswordHashHelp)->excludes(add_stdin);
