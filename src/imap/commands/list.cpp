@@ -12,6 +12,9 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
