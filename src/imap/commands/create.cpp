@@ -117,7 +117,14 @@ asio::awaitable<Reply> cmd_create(Session& s, Request& r) {
   std::string configured;
   for (const auto& m : s.config().mailboxes)
     if (personal && use->empty() && m.name == inner) configured = m.special_use;
-  auto call1 = [&st, owner, inner, personal, acl = allowed->inherited_acl, use = *use, configured] {
+  auto call1 = [&st, owner, inner, personal, acl = allowed->inherited_acl, use = *use, configured]() -> Status {
+    if (!use.empty()) {
+      // RFC 6154 §3: a CREATE that fails on its use makes nothing, so no superiors either.
+      auto all = st.list_mailboxes(owner);
+      if (!all) return all.error();
+      for (const auto& m : *all)
+        if (m.special_use == use) return make_error(Errc::in_use, fmt::format("{} is already the use of {}", use, m.name));
+    }
     for (std::size_t slash = inner.find('/'); personal && slash != std::string::npos; slash = inner.find('/', slash + 1)) {
       std::string superior = inner.substr(0, slash);
       if (ascii::iequals(superior, "INBOX")) superior = "INBOX";
