@@ -210,6 +210,8 @@ void parse_command(std::string_view command) {
         (void)m.body_structure(true);
       }
     }
+  } else if (name == "COMPRESS") {
+    (void)p.atom();
   } else if (name == "FETCH") {
     const auto set = p.sequence_set();
     p.space();
@@ -222,6 +224,13 @@ void parse_command(std::string_view command) {
         if (a.kind == imap::FetchAttribute::Kind::body_section) {
           FUZZ_CHECK(!a.response_name.empty());
           (void)sample_message().section(a.section);
+        }
+        if (a.kind == imap::FetchAttribute::Kind::binary_section || a.kind == imap::FetchAttribute::Kind::binary_size) {
+          // RFC 3516: part numbers only; decoded content is never longer than the message.
+          FUZZ_CHECK(a.response_name.starts_with("BINARY"));
+          FUZZ_CHECK(a.section.text == mail::Section::Text::none);
+          const auto decoded = sample_message().binary(a.section.part);
+          FUZZ_CHECK(decoded.data.size() <= sample_message().bytes().size());
         }
       }
     }

@@ -182,6 +182,9 @@ Status validate(const Config& c) {
   if (l.max_connections_per_ip < 1) return bad("limits.max_connections_per_ip", "must be at least 1");
   if (l.max_bad_commands < 1) return bad("limits.max_bad_commands", "must be at least 1");
   if (l.max_output_buffer_octets < 4096) return bad("limits.max_output_buffer_octets", "must be at least 4096");
+  if (l.compress_window_bits < 9 || l.compress_window_bits > 15)
+    return bad("limits.compress_window_bits", "must be 9..15");
+  if (l.compress_mem_level < 1 || l.compress_mem_level > 9) return bad("limits.compress_mem_level", "must be 1..9");
   if (c.failure_delay_max_ms < c.failure_delay_ms)
     return bad("auth.failure_delay_max_ms", "must be at least auth.failure_delay_ms");
   if (c.failure_delay_max_ms > 600000) return bad("auth.failure_delay_max_ms", "must be at most 600000 (10 minutes)");
@@ -312,6 +315,8 @@ Result<Config> load(const std::string& path) {
   r.get("limits", "max_output_buffer_octets", l.max_output_buffer_octets);
   r.get("limits", "max_message_octets", l.max_message_octets);
   r.get("limits", "max_recipients", l.max_recipients);
+  r.get("limits", "compress_window_bits", l.compress_window_bits);
+  r.get("limits", "compress_mem_level", l.compress_mem_level);
   r.get("store", "backend", c.store_backend);
   r.get("store", "url", c.store_url);
   r.get("store", "threads", c.store_threads);

@@ -28,6 +28,11 @@ struct Limits {
   std::uint64_t max_output_buffer_octets = 262144; ///< response bytes buffered before a write
   std::uint64_t max_message_octets = 67108864;    ///< one delivered message (LMTP SIZE, deliver)
   std::uint32_t max_recipients = 1000;            ///< LMTP RCPT TO per transaction
+  /// IMAP COMPRESS=DEFLATE (RFC 4978): the server's deflate window is 2^bits octets (9..15;
+  /// zlib holds 4 times that) and its hash memory 2^(mem_level+9) octets (1..9). Smaller
+  /// values cost compression ratio, not correctness; inflating always uses 32 KiB.
+  std::uint32_t compress_window_bits = 12;
+  std::uint32_t compress_mem_level = 5;
 };
 
 /// A mailbox that new accounts get ([[mailboxes]] in the file; like Dovecot's mailbox settings

@@ -66,6 +66,37 @@ TEST(Config, ErrorsNameFileKeyAndProblem) {
   std::remove(path.c_str());
 }
 
+TEST(Config, CompressKeys) {
+  auto path = write_temp("");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->limits.compress_window_bits, 12u);
+  EXPECT_EQ(c->limits.compress_mem_level, 5u);
+  std::remove(path.c_str());
+
+  path = write_temp("[limits]\ncompress_window_bits = 15\ncompress_mem_level = 9\n");
+  c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->limits.compress_window_bits, 15u);
+  EXPECT_EQ(c->limits.compress_mem_level, 9u);
+  std::remove(path.c_str());
+
+  for (const char* text : {"[limits]\ncompress_window_bits = 8\n", "[limits]\ncompress_window_bits = 16\n"}) {
+    path = write_temp(text);
+    c = load(path);
+    ASSERT_FALSE(c.ok());
+    EXPECT_NE(c.error().text.find("limits.compress_window_bits"), std::string::npos);
+    std::remove(path.c_str());
+  }
+  for (const char* text : {"[limits]\ncompress_mem_level = 0\n", "[limits]\ncompress_mem_level = 10\n"}) {
+    path = write_temp(text);
+    c = load(path);
+    ASSERT_FALSE(c.ok());
+    EXPECT_NE(c.error().text.find("limits.compress_mem_level"), std::string::npos);
+    std::remove(path.c_str());
+  }
+}
+
 TEST(Config, LogFormat) {
   auto path = write_temp("");
   auto c = load(path);

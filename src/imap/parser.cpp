@@ -656,14 +656,51 @@ void Parser::section(FetchAttribute& att) {
     return;
   }
   att.response_name = "BODY[" + spec + "]";
-  if (skip_char('<')) {
-    att.partial_origin = number();
-    expect('.');
-    att.partial_octets = nz_number();
-    expect('>');
-    if (!ok()) return;
-    att.response_name += "<" + std::to_string(*att.partial_origin) + ">";
+  partial(att);
+}
+
+void Parser::partial(FetchAttribute& att) {
+  if (!skip_char('<')) return;
+  att.partial_origin = number();
+  expect('.');
+  att.partial_octets = nz_number();
+  expect('>');
+  if (!ok()) return;
+  att.response_name += "<" + std::to_string(*att.partial_origin) + ">";
+}
+
+void Parser::section_binary(FetchAttribute& att, bool size) {
+  if (!skip_char('[')) {
+    fail(size ? "Expected [ after BINARY.SIZE" : "Expected [ after BINARY");
+    return;
   }
+  std::string spec;
+  while (is_digit(peek())) {
+    const std::uint32_t part = number();
+    if (!ok()) return;
+    if (part == 0) {
+      fail("Zero in section part number");
+      return;
+    }
+    if (att.section.part.size() >= 100) {
+      fail("Section part number too deep");
+      return;
+    }
+    att.section.part.push_back(part);
+    if (!spec.empty()) spec += '.';
+    spec += std::to_string(part);
+    if (!skip_char('.')) break;
+    if (!is_digit(peek())) {
+      fail("Expected part number");  // BINARY takes part numbers only, no HEADER/TEXT/MIME
+      return;
+    }
+  }
+  if (!skip_char(']')) {
+    fail(at_end() ? "Missing ]" : "BINARY takes part numbers only");
+    return;
+  }
+  att.response_name = (size ? "BINARY.SIZE[" : "BINARY[") + spec + "]";
+  if (!size) partial(att);
 }
 
 void Parser::fetch_att(bool allow_macro, std::vector<FetchAttribute>& out) {
@@ -727,6 +764,13 @@ void Parser::fetch_att(bool allow_macro, std::vector<FetchAttribute>& out) {
     att.kind = Kind::body_section;
     att.peek = name == "BODY.PEEK";
     section(att);
+    if (ok()) out.push_back(std::move(att));
+  } else if (name == "BINARY" || name == "BINARY.PEEK" || name == "BINARY.SIZE") {
+    // RFC 3516 §4.2.
+    FetchAttribute att;
+    att.kind = name == "BINARY.SIZE" ? Kind::binary_size : Kind::binary_section;
+    att.peek = name != "BINARY";
+    section_binary(att, att.kind == Kind::binary_size);
     if (ok()) out.push_back(std::move(att));
   } else {
     fail("Unknown fetch attribute");

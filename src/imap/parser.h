@@ -106,6 +106,11 @@ class Parser {
   int fixed_digits(int count);
   void fetch_att(bool allow_macro, std::vector<FetchAttribute>& out);
   void section(FetchAttribute& att);
+  /// section-binary = "[" [section-part] "]" and, unless `size`, an optional <partial>
+  /// (RFC 3516 §4.2, RFC 4466 §2.1 grammar).
+  void section_binary(FetchAttribute& att, bool size);
+  /// <origin.octets> after a section, echoed as "<origin>" in att.response_name.
+  void partial(FetchAttribute& att);
   std::string header_field_name();
   void atom_error(std::size_t start);
   bool atom_ends_well();

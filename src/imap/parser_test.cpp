@@ -478,6 +478,29 @@ TEST(Parser, FetchSectionDetails) {
   EXPECT_EQ(fetch("BODY[HEADER]")[0].section.text, mail::Section::Text::header);
 }
 
+TEST(Parser, FetchBinary) {
+  // RFC 3516 §4.2: BINARY[part]<partial>, BINARY.PEEK[...], BINARY.SIZE[part].
+  using K = FetchAttribute::Kind;
+  auto a = fetch("BINARY[1.2]<5.10>")[0];
+  EXPECT_EQ(a.kind, K::binary_section);
+  EXPECT_FALSE(a.peek);
+  EXPECT_EQ(a.section.part, (std::vector<std::uint32_t>{1, 2}));
+  EXPECT_EQ(a.partial_origin, std::optional<std::uint32_t>(5));
+  EXPECT_EQ(a.partial_octets, 10u);
+  EXPECT_EQ(a.response_name, "BINARY[1.2]<5>");
+  auto b = fetch("binary.peek[]")[0];
+  EXPECT_EQ(b.kind, K::binary_section);
+  EXPECT_TRUE(b.peek);
+  EXPECT_TRUE(b.section.part.empty());
+  EXPECT_EQ(b.response_name, "BINARY[]");
+  auto c = fetch("BINARY.SIZE[3]")[0];
+  EXPECT_EQ(c.kind, K::binary_size);
+  EXPECT_EQ(c.section.part, (std::vector<std::uint32_t>{3}));
+  EXPECT_EQ(c.response_name, "BINARY.SIZE[3]");
+  EXPECT_EQ(names(fetch("(UID BINARY.PEEK[1] BINARY.SIZE[1] BODY.PEEK[1.MIME])")),
+            "UID BINARY[1] BINARY.SIZE[1] BODY[1.MIME]");
+}
+
 TEST(Parser, FetchListMixed) {
   EXPECT_EQ(names(fetch("(UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)] BODY[]<0.1024> RFC822.SIZE)")),
             "UID FLAGS BODY[HEADER.FIELDS (SUBJECT)] BODY[]<0> RFC822.SIZE");
@@ -851,7 +874,12 @@ const std::vector<Hostile>& hostile_inputs() {
       {"a FETCH 1 (FLAGS ALL)", "Unknown fetch attribute"},
       {"a FETCH 1 (FAST)", "Unknown fetch attribute"},
       {"a FETCH 1 RFC822.PEEK", "Unknown fetch attribute"},
-      {"a FETCH 1 BINARY[1]", "Unknown fetch attribute"},
+      {"a FETCH 1 BINARY.FOO[1]", "Unknown fetch attribute"},
+      {"a FETCH 1 BINARY[1.TEXT]", "Expected part number"},
+      {"a FETCH 1 BINARY[HEADER]", "BINARY takes part numbers only"},
+      {"a FETCH 1 BINARY[0]", "Zero in section part number"},
+      {"a FETCH 1 BINARY.SIZE[1]<0.5>", "Unexpected text at end of command"},
+      {"a FETCH 1 BINARY", "Expected [ after BINARY"},
       {"a FETCH 1 FLAGS-X", "Unknown fetch attribute"},
       {"a FETCH 1 BODY.PEEK", "Expected [ after BODY.PEEK"},
       {"a FETCH 1 BODY[FOO]", "Unknown section text"},

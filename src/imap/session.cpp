@@ -135,8 +135,11 @@ std::string Session::capabilities() const {
       "CREATE-SPECIAL-USE",  // RFC 6154 §3
       "LIST-EXTENDED",       // RFC 5258
       "LIST-STATUS",         // RFC 5819
+      "BINARY",              // RFC 3516
       "STATUS=SIZE",         // RFC 8438
   };
+  // RFC 4978 §3: after login (Dovecot does the same) and only while not yet compressing.
+  if (account() && !stream_.is_compressed()) caps.push_back("COMPRESS=DEFLATE");
   std::string out;
   for (auto c : caps) {
     if (!out.empty()) out += ' ';
@@ -207,6 +210,26 @@ asio::awaitable<bool> Session::start_tls() {
   co_return true;
 }
 
+asio::awaitable<bool> Session::start_compression() {
+  co_await flush();
+  if (closed_) co_return false;
+  const net::CompressSettings settings{static_cast<int>(config().limits.compress_window_bits),
+                                       static_cast<int>(config().limits.compress_mem_level)};
+  // The framer stopped right after the COMPRESS line; the rest was sent after the client saw
+  // the OK (RFC 4978 §3), so it is compressed.
+  const std::string rest = in_.substr(in_pos_);
+  in_.clear();
+  in_pos_ = 0;
+  if (auto ec = stream_.start_compression(rest, settings)) {
+    session::log_compress_error(stream_, id_, "imap", ec.message());
+    closed_ = true;
+    stream_.close();
+    co_return false;
+  }
+  session::log_compress_start(stream_, id_, "imap");
+  co_return true;
+}
+
 asio::awaitable<std::optional<std::string>> Session::next_command() {
   for (;;) {
     while (in_pos_ < in_.size()) {
@@ -259,6 +282,11 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
     traffic_.received(n);
     if (ec || n == 0) {
       in_.clear();
+      if (ec.category() == net::compress_category()) {
+        // Garbage or a broken DEFLATE stream: nothing more can be read (RFC 4978 §4).
+        session::log_compress_error(stream_, id_, "imap", ec.message());
+        compress_failed_ = true;
+      }
       co_return std::nullopt;
     }
     if (protocol_log_) {
@@ -493,7 +521,8 @@ asio::awaitable<void> Session::run() {
     }
     co_await flush();
     if (!ending_ && !closed_) {
-      if (idle_.expired()) co_await say_bye("Autologout; idle for too long");
+      if (compress_failed_) co_await say_bye("Compressed data could not be read");
+      else if (idle_.expired()) co_await say_bye("Autologout; idle for too long");
       else if (shutting_down_ && end_reason_ == session::EndReason::kicked)
         co_await say_bye("Disconnected by the administrator");
       else if (shutting_down_) co_await say_bye("Server shutting down");
@@ -507,11 +536,11 @@ asio::awaitable<void> Session::run() {
   registration_.reset();
   protocol_log_.reset();  // closes the transcript now, not when the last reference goes
   if (started) {
-    const std::string_view end = admission.refusal != session::Refusal::none
-                                     ? "refused"
-                                     : session::end_name(too_many_bad, ending_, idle_.expired(), shutting_down_,
-                                                         end_reason_);
-    session::log_end("logout", id_, "imap", account() ? account()->address : "", traffic_, end);
+    const std::string_view end = admission.refusal != session::Refusal::none ? "refused"
+                                 : compress_failed_                           ? "compress_error"
+                                 : session::end_name(too_many_bad, ending_, idle_.expired(), shutting_down_,
+                                                     end_reason_);
+    session::log_end("logout", id_, "imap", account() ? account()->address : "", traffic_, end, &stream_);
   }
 }
 

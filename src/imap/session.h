@@ -136,6 +136,10 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   bool plaintext_allowed() const;
   /// Upgrades to TLS after "OK Begin TLS" was written (STARTTLS).
   asio::awaitable<bool> start_tls();
+  /// Starts DEFLATE after "OK DEFLATE active" was queued (COMPRESS, RFC 4978 §3): writes that
+  /// answer uncompressed, then compresses both ways; what the client sent after the command is
+  /// compressed data. False (the session ends) when zlib has no memory.
+  asio::awaitable<bool> start_compression();
   /// Ends the session after the current command (LOGOUT).
   void end_after_reply() { ending_ = true; }
   const std::string& id() const { return id_; }
@@ -171,6 +175,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   bool shutting_down_ = false;
   session::EndReason end_reason_ = session::EndReason::shutdown;
   bool closed_ = false;
+  bool compress_failed_ = false;   // the client's compressed data was broken
   std::uint32_t bad_in_a_row_ = 0;
   metrics::Traffic traffic_{"imap"};
   metrics::Histogram* store_timing_ = nullptr;   // the running command's store latency

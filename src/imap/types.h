@@ -36,10 +36,12 @@ struct FetchAttribute {
     bodystructure,
     uid,
     body_section,    ///< BODY[section]<partial> or BODY.PEEK[...]
+    binary_section,  ///< BINARY[part]<partial> or BINARY.PEEK[...] (RFC 3516 §4.2)
+    binary_size,     ///< BINARY.SIZE[part] (RFC 3516 §4.2)
   };
   Kind kind = Kind::flags;
-  mail::Section section;                ///< for body_section
-  bool peek = false;                    ///< BODY.PEEK: does not set \Seen
+  mail::Section section;                ///< for body_section; binary_*: only `part`
+  bool peek = false;                    ///< BODY.PEEK, BINARY.PEEK: does not set \Seen
   std::optional<std::uint32_t> partial_origin;   ///< <origin.octets>
   std::uint32_t partial_octets = 0;
   /// The name to echo in the response, e.g. "BODY[HEADER.FIELDS (FROM TO)]<0>" (RFC 3501

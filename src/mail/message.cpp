@@ -4,6 +4,7 @@
 
 #include "base/ascii.h"
 #include "mail/address.h"
+#include "mail/decode.h"
 #include "mail/imap_text.h"
 #include "mail/part.h"
 
@@ -241,10 +242,11 @@ std::string Message::body_structure(bool extensible) const {
   return out;
 }
 
-std::optional<std::string> Message::section(const Section& section) const {
+const Part* Message::locate(const std::vector<std::uint32_t>& part, bool& found) const {
+  found = false;
   const Part* cur = nullptr;  // nullptr: the message itself, before any part number
-  for (const std::uint32_t n : section.part) {
-    if (n == 0) return std::nullopt;
+  for (const std::uint32_t n : part) {
+    if (n == 0) return nullptr;
     // Within a message (the top level, or the one inside a message/rfc822 part) a multipart
     // body has numbered parts, and any other body is part 1 (RFC 3501 §6.4.5).
     const Part* msg = cur == nullptr                     ? root_.get()
@@ -252,14 +254,36 @@ std::optional<std::string> Message::section(const Section& section) const {
                                                          : nullptr;
     const Part* container = msg != nullptr ? msg : cur;
     if (container->kind == Part::Kind::multipart) {
-      if (n > container->children.size()) return std::nullopt;
+      if (n > container->children.size()) return nullptr;
       cur = &container->children[n - 1];
     } else if (msg != nullptr && n == 1) {
       cur = msg;
     } else {
-      return std::nullopt;
+      return nullptr;
     }
   }
+  found = true;
+  return cur;
+}
+
+Message::Binary Message::binary(const std::vector<std::uint32_t>& part) const {
+  bool found = false;
+  const Part* cur = locate(part, found);
+  if (!found) return {Binary::Status::missing, {}};
+  if (cur == nullptr) return {Binary::Status::ok, bytes()};
+  if (cur->kind != Part::Kind::leaf || !cur->encoding) return {Binary::Status::ok, std::string(cur->body)};
+  const std::string encoding = ascii::lower(ascii::trim(unfold(*cur->encoding)));
+  if (encoding == "base64") return {Binary::Status::ok, decode_base64(cur->body)};
+  if (encoding == "quoted-printable") return {Binary::Status::ok, decode_quoted_printable(cur->body)};
+  if (encoding.empty() || encoding == "7bit" || encoding == "8bit" || encoding == "binary")
+    return {Binary::Status::ok, std::string(cur->body)};
+  return {Binary::Status::unknown_cte, {}};
+}
+
+std::optional<std::string> Message::section(const Section& section) const {
+  bool found = false;
+  const Part* cur = locate(section.part, found);
+  if (!found) return std::nullopt;
   using Text = Section::Text;
   if (section.text == Text::none) {
     if (cur == nullptr) return bytes();

@@ -48,6 +48,24 @@ class Message {
   /// does not exist in this message (the caller answers NIL).
   std::optional<std::string> section(const Section& section) const;
 
+  /// The result of binary(): the decoded content, or why there is none.
+  struct Binary {
+    enum class Status {
+      ok,
+      missing,      ///< the part does not exist (BINARY answers NIL)
+      unknown_cte,  ///< a Content-Transfer-Encoding this server cannot decode (NO [UNKNOWN-CTE])
+    };
+    Status status = Status::ok;
+    std::string data;
+  };
+  /// RFC 3516 §4.2 BINARY[part] (before any <origin.octets> cut): the part's body with its
+  /// Content-Transfer-Encoding removed. base64 and quoted-printable are decoded; 7bit, 8bit,
+  /// binary and none are the body as is. A multipart or message/rfc822 part has only those
+  /// identity encodings (RFC 2045 §6.4), so its body comes as is. An empty `part` (BINARY[])
+  /// is the whole message unchanged: a message has no encoding of its own, only its body has,
+  /// and that body is BINARY[1] of a single-part message.
+  Binary binary(const std::vector<std::uint32_t>& part) const;
+
   // --- search support (RFC 3501 §6.4.4); needles are UTF-8, matched case-insensitively ---
   /// True if some header field `name` exists whose unfolded, RFC 2047-decoded value contains
   /// `needle` (an empty needle matches any present field). Top-level header only.
@@ -70,6 +88,10 @@ class Message {
   std::string body_text() const;
 
  private:
+  /// The part a section's part numbers name (RFC 3501 §6.4.5); nullptr for none given (the
+  /// message itself). `found` false when there is no such part.
+  const Part* locate(const std::vector<std::uint32_t>& part, bool& found) const;
+
   std::shared_ptr<const std::string> bytes_;
   std::unique_ptr<Part> root_;
 };

@@ -185,8 +185,8 @@ const CommandMetrics::Series& CommandMetrics::find(std::string_view name) const 
 }
 
 Traffic::Traffic(std::string_view protocol) {
-  static const PerProtocol in = make_per_protocol("pillarbox_received_bytes_total", "Bytes read from clients.");
-  static const PerProtocol out = make_per_protocol("pillarbox_sent_bytes_total", "Bytes written to clients.");
+  static const PerProtocol in = make_per_protocol("pillarbox_received_bytes_total", "Protocol bytes read from clients (after TLS and decompression).");
+  static const PerProtocol out = make_per_protocol("pillarbox_sent_bytes_total", "Protocol bytes written to clients (before compression and TLS).");
   const std::size_t i = protocol_index(protocol);
   in_ = in[i];
   out_ = out[i];

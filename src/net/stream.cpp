@@ -11,6 +11,13 @@
 #include <asio/write.hpp>
 
 namespace pillarbox::net {
+namespace {
+
+// Octets read from the connection per read while compressed: each read inflates to at most
+// what the caller's buffer holds, so this only bounds what one wakeup takes from the socket.
+constexpr std::size_t kCompressedReadChunk = 4096;
+
+}  // namespace
 
 Stream::Stream(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {
   std::error_code ec;
@@ -33,18 +40,63 @@ Stream::Stream(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {
 
 Stream::~Stream() = default;
 
-asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer, std::error_code& ec) {
+asio::awaitable<std::size_t> Stream::raw_read_some(asio::mutable_buffer buffer, std::error_code& ec) {
   ec.clear();
   auto token = asio::redirect_error(asio::use_awaitable, ec);
   if (tls_) co_return co_await tls_->async_read_some(buffer, token);
   co_return co_await socket_.async_read_some(buffer, token);
 }
 
-asio::awaitable<void> Stream::write(std::string_view data, std::error_code& ec) {
+asio::awaitable<void> Stream::raw_write(std::string_view data, std::error_code& ec) {
   ec.clear();
   auto token = asio::redirect_error(asio::use_awaitable, ec);
   if (tls_) co_await asio::async_write(*tls_, asio::buffer(data), token);
   else co_await asio::async_write(socket_, asio::buffer(data), token);
+}
+
+asio::awaitable<std::size_t> Stream::read_some(asio::mutable_buffer buffer, std::error_code& ec) {
+  if (!deflate_) co_return co_await raw_read_some(buffer, ec);
+  ec.clear();
+  for (;;) {
+    if (!deflate_->wants_input()) {
+      const std::size_t n = deflate_->inflate(static_cast<char*>(buffer.data()), buffer.size(), ec);
+      if (n > 0 || ec) co_return n;
+      continue;
+    }
+    std::string chunk(kCompressedReadChunk, '\0');
+    const std::size_t n = co_await raw_read_some(asio::buffer(chunk), ec);
+    if (ec || n == 0) co_return 0;
+    chunk.resize(n);
+    compressed_in_ += n;
+    deflate_->give_input(std::move(chunk));
+  }
+}
+
+asio::awaitable<void> Stream::write(std::string_view data, std::error_code& ec) {
+  if (!deflate_) co_return co_await raw_write(data, ec);
+  // Each write ends with a sync flush (RFC 4978 §4): the client can read all of it at once.
+  deflate_->deflate_begin(data);
+  for (bool done = false; !done;) {
+    const std::string_view piece = deflate_->deflate_next(done, ec);
+    if (ec) co_return;
+    if (piece.empty()) continue;
+    compressed_out_ += piece.size();
+    co_await raw_write(piece, ec);
+    if (ec) co_return;
+  }
+  deflate_->release_output();
+}
+
+std::error_code Stream::start_compression(std::string_view already_read, const CompressSettings& settings) {
+  std::error_code ec;
+  auto d = Deflate::create(settings, ec);
+  if (!d) return ec;
+  if (!already_read.empty()) {
+    d->give_input(std::string(already_read));
+    compressed_in_ += already_read.size();
+  }
+  deflate_ = std::move(d);
+  return {};
 }
 
 asio::awaitable<void> Stream::start_tls(asio::ssl::context& context, std::error_code& ec) {

@@ -1,6 +1,8 @@
 // A connection's byte stream: plain TCP that can turn into TLS (implicit TLS at accept, or
-// STARTTLS/STLS later). Reads hand over whatever bytes are available (for TLS: what OpenSSL has
-// already decrypted), so the framer sees every byte exactly once however records are split.
+// STARTTLS/STLS later), and then into DEFLATE compression (IMAP COMPRESS, RFC 4978) on top of
+// either. Reads hand over whatever bytes are available (for TLS: what OpenSSL has already
+// decrypted; compressed: what zlib could inflate), so the framer sees every byte exactly once
+// however records are split. Callers only ever see protocol bytes.
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -8,10 +10,13 @@
 #include <asio/ssl/context.hpp>
 #include <asio/ssl/stream.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
+
+#include "net/deflate.h"
 
 namespace pillarbox::net {
 
@@ -30,6 +35,20 @@ class Stream {
   asio::awaitable<void> start_tls(asio::ssl::context& context, std::error_code& ec);
 
   bool is_tls() const { return tls_ != nullptr; }
+
+  /// Starts DEFLATE in both directions (RFC 4978 §3), inside TLS when TLS is up. Bytes read
+  /// afterwards are inflated; every write() is deflated and ends with a sync flush (RFC 4978
+  /// §4: nothing the server sends is held back). `already_read`: bytes the caller read from
+  /// the connection after the COMPRESS command and did not use; they are compressed data and
+  /// are inflated first. Errors: zlib could not allocate its state (CompressError::no_memory).
+  std::error_code start_compression(std::string_view already_read, const CompressSettings& settings);
+  bool is_compressed() const { return deflate_ != nullptr; }
+  /// Bytes of zlib state (both directions) this stream holds now; 0 uncompressed.
+  std::size_t compression_memory() const { return deflate_ ? deflate_->memory() : 0; }
+  /// Octets read from / written to the connection after compression started (what the
+  /// compressed stream costs on the wire, before TLS); 0 uncompressed.
+  std::uint64_t compressed_in() const { return compressed_in_; }
+  std::uint64_t compressed_out() const { return compressed_out_; }
   /// "TLSv1.3 TLS_AES_256_GCM_SHA384" once TLS is up, "" before.
   std::string tls_description() const;
   /// Channel binding "tls-exporter" (RFC 9266 §2): 32 bytes exported with the label
@@ -57,8 +76,14 @@ class Stream {
   asio::any_io_executor get_executor() { return socket_.get_executor(); }
 
  private:
+  asio::awaitable<std::size_t> raw_read_some(asio::mutable_buffer buffer, std::error_code& ec);
+  asio::awaitable<void> raw_write(std::string_view data, std::error_code& ec);
+
   asio::ip::tcp::socket socket_;
   std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
+  std::unique_ptr<Deflate> deflate_;
+  std::uint64_t compressed_in_ = 0;
+  std::uint64_t compressed_out_ = 0;
   std::string remote_address_;
   std::string local_address_;
   std::uint16_t remote_port_ = 0;

@@ -19,7 +19,9 @@ std::pair<std::string_view, std::string_view> next_word(std::string_view s) {
 }
 
 // Where a literal marker {N} or {N+} (RFC 9051 §4.3, RFC 7888) that ends `piece` starts. Read
-// as imap::Framer reads it: any number of digits (leading zeros too).
+// as imap::Framer reads it: any number of digits (leading zeros too). A literal8 "~{N}" (RFC
+// 3516 §4.2, from the client in APPEND, from the server in FETCH BINARY) is the same marker
+// after a "~", and its octets are counted off the same way.
 std::optional<std::size_t> literal_start(std::string_view piece) {
   if (!piece.ends_with('}')) return std::nullopt;
   const auto open = piece.rfind('{');
@@ -73,7 +75,8 @@ std::optional<std::size_t> quoted_end(std::string_view s, std::size_t pos) {
 std::string redacted_keeping_marker(std::string_view rest) {
   if (rest.empty()) return {};
   std::string out(kRedacted);
-  if (const auto open = literal_start(rest)) {
+  if (auto open = literal_start(rest)) {
+    if (*open > 0 && rest[*open - 1] == '~') --*open;  // a literal8 keeps its "~"
     if (*open == 0) return std::string(rest);  // nothing but the marker
     out += ' ';
     out += rest.substr(*open);

@@ -76,6 +76,38 @@ TEST(ProtologRedactImap, LoginLiteralPassword) {
   });
 }
 
+// RFC 3516 §4.4: APPEND takes a literal8, "~{N}", whose octets may hold NUL.
+TEST(ProtologRedactImap, Literal8AppendIsCountedOffLikeALiteral) {
+  using namespace std::string_literals;
+  run(Protocol::imap, false, {
+      {C, "a1 APPEND INBOX ~{5}", {"a1 APPEND INBOX ~{5}"}},
+      {L, "a\0b"s, {}},
+      {L, "\0c"s, {"{5 bytes}"}},
+      {C, "", {""}},
+      {C, "a2 APPEND INBOX (\\Seen) ~{3+}", {"a2 APPEND INBOX (\\Seen) ~{3+}"}},
+      {L, "\0\0\0"s, {"{3 bytes}"}},
+      {C, "", {""}},
+      {C, "a3 NOOP", {"a3 NOOP"}},
+  });
+  run(Protocol::imap, true, {
+      {C, "a1 APPEND INBOX ~{6}", {"a1 APPEND INBOX ~{6}"}},
+      {L, "x\0\r\ny\0"s, {"x\0"s, "y\0"s}},
+      {C, "", {""}},
+  });
+}
+
+// LOGIN takes no literal8 (the parser refuses it), but a password sent as one is still hidden.
+TEST(ProtologRedactImap, Literal8PasswordIsRedacted) {
+  for (bool bodies : {false, true}) {
+    run(Protocol::imap, bodies, {
+        {C, "a1 LOGIN alice ~{6}", {"a1 LOGIN alice ~{6}"}},
+        {L, "s3cret", {R}},
+        {C, "", {""}},
+        {C, "a2 NOOP", {"a2 NOOP"}},
+    });
+  }
+}
+
 TEST(ProtologRedactImap, LoginLiteralUserAndNonSyncPassword) {
   run(Protocol::imap, true, {  // bodies or not, the password stays hidden
       {C, "a1 LOGIN {5+}", {"a1 LOGIN {5+}"}},

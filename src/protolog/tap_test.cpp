@@ -43,6 +43,21 @@ class ProtologTap : public ::testing::Test {
     return out;
   }
 
+  // An IMAP session without bodies: the client's bytes, then the server's, each in reads of
+  // every size in `chunks`, give `want`.
+  void expect_in_any_reads(std::string_view client, std::string_view server, const std::vector<std::string>& want,
+                           std::initializer_list<std::size_t> chunks) {
+    for (std::size_t chunk : chunks) {
+      SCOPED_TRACE(chunk);
+      auto t = tap(Protocol::imap, false);
+      for (std::size_t i = 0; i < client.size(); i += chunk) t->client(client.substr(i, chunk), kT);
+      for (std::size_t i = 0; i < server.size(); i += chunk) t->server(server.substr(i, chunk), kT);
+      EXPECT_EQ(lines(*t), want);
+      t.reset();
+      fs::remove(path_);
+    }
+  }
+
   fs::path root_;
   fs::path path_;
 };
@@ -56,15 +71,7 @@ TEST_F(ProtologTap, ImapLiteralsAndPasswordsWhateverTheReadSizes) {
   const V want{"C: a1 LOGIN {5}", "C: {5 bytes}",  "C:  {6}",   "C: <redacted>", "C: ",
                "C: a2 APPEND INBOX {11}", "C: {11 bytes}", "C: ", "S: + Ready for literal data", "S: + Ready for literal data", "S: a1 OK done",
                "S: * 1 FETCH (BODY[] {4}", "S: {4 bytes}", "S: )", "S: a2 OK x"};
-  for (std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{1000}}) {
-    SCOPED_TRACE(chunk);
-    auto t = tap(Protocol::imap, false);
-    for (std::size_t i = 0; i < client.size(); i += chunk) t->client(std::string_view(client).substr(i, chunk), kT);
-    for (std::size_t i = 0; i < server.size(); i += chunk) t->server(std::string_view(server).substr(i, chunk), kT);
-    EXPECT_EQ(lines(*t), want);
-    t.reset();
-    fs::remove(path_);
-  }
+  expect_in_any_reads(client, server, want, {1, 3, 1000});
 }
 
 TEST_F(ProtologTap, BodiesShowLiteralsButNeverPasswords) {
@@ -72,6 +79,25 @@ TEST_F(ProtologTap, BodiesShowLiteralsButNeverPasswords) {
   t->client("a1 LOGIN alice {6}\r\ns3cret\r\na2 APPEND INBOX {8}\r\nHi\r\nYo\r\n\r\n", kT);
   EXPECT_EQ(lines(*t), (V{"C: a1 LOGIN alice {6}", "C: <redacted>", "C: ", "C: a2 APPEND INBOX {8}", "C: Hi",
                           "C: Yo", "C: "}));
+}
+
+// RFC 3516: literal8 ("~{N}") from the client (APPEND) and from the server (FETCH BINARY) is
+// counted off like a literal, NUL octets and all, however the reads split it.
+TEST_F(ProtologTap, Literal8BothWays) {
+  using namespace std::string_literals;
+  const std::string client = "a1 APPEND INBOX ~{7}\r\nab\0\r\n\0c\r\na2 FETCH 1 BINARY[1]\r\n"s;
+  const std::string server = "+ Ready for literal data\r\na1 OK done\r\n* 1 FETCH (BINARY[1] ~{4}\r\n\0\r\n\0)\r\na2 OK x\r\n"s;
+  const V want{"C: a1 APPEND INBOX ~{7}", "C: {7 bytes}", "C: ",  "C: a2 FETCH 1 BINARY[1]",
+               "S: + Ready for literal data", "S: a1 OK done",  "S: * 1 FETCH (BINARY[1] ~{4}",
+               "S: {4 bytes}", "S: )", "S: a2 OK x"};
+  expect_in_any_reads(client, server, want, {1, 5, 1000});
+  // With bodies the octets are shown, NUL escaped.
+  auto t = tap(Protocol::imap, true);
+  t->client(client, kT);
+  t->server(server, kT);
+  EXPECT_EQ(lines(*t), (V{"C: a1 APPEND INBOX ~{7}", "C: ab\\x00", "C: \\x00c", "C: ", "C: a2 FETCH 1 BINARY[1]",
+                          "S: + Ready for literal data", "S: a1 OK done", "S: * 1 FETCH (BINARY[1] ~{4}", "S: \\x00",
+                          "S: \\x00", "S: )", "S: a2 OK x"}));
 }
 
 TEST_F(ProtologTap, OverlongClientLineIsOnlyCounted) {

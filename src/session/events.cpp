@@ -55,11 +55,29 @@ void log_login_failure(const net::Stream& stream, std::string_view session_id, s
 }
 
 void log_end(std::string_view event, std::string_view session_id, std::string_view protocol, std::string_view account,
-             const metrics::Traffic& traffic, std::string_view end) {
-  log::event(log::Level::info, event,
-             {{"session", session_id}, {"protocol", protocol}, {"account", account}, {"end", end},
-              {"bytes_in", traffic.bytes_in()}, {"bytes_out", traffic.bytes_out()},
-              {"duration_ms", traffic.duration_ms()}});
+             const metrics::Traffic& traffic, std::string_view end, const net::Stream* stream) {
+  std::vector<log::Field> fields{{"session", session_id},          {"protocol", protocol},
+                                 {"account", account},             {"end", end},
+                                 {"bytes_in", traffic.bytes_in()}, {"bytes_out", traffic.bytes_out()}};
+  if (stream && stream->is_compressed()) {
+    fields.emplace_back("compressed_in", stream->compressed_in());
+    fields.emplace_back("compressed_out", stream->compressed_out());
+  }
+  fields.emplace_back("duration_ms", traffic.duration_ms());
+  log::event(log::Level::info, event, fields);
+}
+
+void log_compress_start(const net::Stream& stream, std::string_view session_id, std::string_view protocol) {
+  log::event(log::Level::info, "compress",
+             {{"session", session_id}, {"protocol", protocol}, {"remote", stream.remote_address()},
+              {"algorithm", "deflate"}, {"memory", stream.compression_memory()}});
+}
+
+void log_compress_error(const net::Stream& stream, std::string_view session_id, std::string_view protocol,
+                        std::string_view error) {
+  log::event(log::Level::warn, "compress_error",
+             {{"session", session_id}, {"protocol", protocol}, {"remote", stream.remote_address()},
+              {"error", log::loggable(error)}});
 }
 
 void log_store_error(std::string_view session_id, std::string_view protocol, std::string_view operation,

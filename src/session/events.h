@@ -45,10 +45,20 @@ void log_login_failure(const net::Stream& stream, std::string_view session_id, s
                        const LoginFailure& failure);
 
 /// event=logout (IMAP, POP3) or event=disconnect (LMTP): session, protocol, account ("" before
-/// login), bytes_in, bytes_out, duration_ms from `traffic`, and `end`: how it ended (logout,
-/// quit, disconnect, timeout, shutdown, kicked, bad_commands, refused, error).
+/// login), bytes_in, bytes_out (protocol octets, before compression and TLS), duration_ms from
+/// `traffic`, and `end`: how it ended (logout, quit, disconnect, timeout, shutdown, kicked,
+/// bad_commands, refused, error, compress_error). With `stream` compressed (IMAP COMPRESS,
+/// RFC 4978) also compressed_in and compressed_out: the octets that went over the connection.
 void log_end(std::string_view event, std::string_view session_id, std::string_view protocol, std::string_view account,
-             const metrics::Traffic& traffic, std::string_view end);
+             const metrics::Traffic& traffic, std::string_view end, const net::Stream* stream = nullptr);
+
+/// event=compress: a session started DEFLATE compression (RFC 4978), with the zlib memory it
+/// holds (octets).
+void log_compress_start(const net::Stream& stream, std::string_view session_id, std::string_view protocol);
+/// event=compress_error: the client's compressed data could not be read (`error`); the session
+/// ends.
+void log_compress_error(const net::Stream& stream, std::string_view session_id, std::string_view protocol,
+                        std::string_view error);
 
 /// event=store_error and pillarbox_store_errors_total: a store call of a session failed.
 /// `operation`: what was asked (the command, or e.g. "changes_since"); the error's code, text,

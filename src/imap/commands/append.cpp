@@ -2,10 +2,14 @@
 //   append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal
 // The message bytes are kept exactly as received. A missing mailbox gets [TRYCREATE].
 // RFC 4314 §4: needs right 'i' on the target; flags need s, t or w or are dropped.
+// RFC 3516 §4.4: the message may be a literal8 ("~{N}"), NUL octets and all; it is stored as
+// is. Messages are served with each bare LF made CRLF (mail::to_crlf), which would change
+// binary content, so a literal8 holding a bare LF gets NO [UNKNOWN-CTE] instead.
 #include <fmt/format.h>
 
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
+#include "mail/message.h"
 
 namespace pillarbox::imap {
 
@@ -24,10 +28,13 @@ asio::awaitable<Reply> cmd_append(Session& s, Request& r) {
     message.internal_date_tz = when.tz_minutes;
     p.space();
   }
-  if (p.ok()) message.content = p.append_data();
+  bool literal8 = false;
+  if (p.ok()) message.content = p.append_data(&literal8);
   p.end();
   if (!p.ok()) co_return Reply::bad(p.error());
   if (message.content.empty()) co_return Reply::no("CANNOT", "Empty messages cannot be appended");
+  if (literal8 && mail::crlf_size(message.content) != message.content.size())
+    co_return Reply::no("UNKNOWN-CTE", "Binary content with a bare LF cannot be stored unchanged");
 
   auto& st = s.store();
   auto target = co_await resolve(s, name);

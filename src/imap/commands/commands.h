@@ -43,6 +43,7 @@ asio::awaitable<Reply> cmd_capability(Session&, Request&);
 asio::awaitable<Reply> cmd_noop(Session&, Request&);
 asio::awaitable<Reply> cmd_logout(Session&, Request&);
 asio::awaitable<Reply> cmd_starttls(Session&, Request&);
+asio::awaitable<Reply> cmd_compress(Session&, Request&);
 asio::awaitable<Reply> cmd_login(Session&, Request&);
 asio::awaitable<Reply> cmd_authenticate(Session&, Request&);
 asio::awaitable<Reply> cmd_select(Session&, Request&);   // SELECT and EXAMINE

@@ -4,7 +4,10 @@
 // The store is asked once per batch of UIDs for exactly what the items need; ENVELOPE and
 // BODYSTRUCTURE come precomputed from the store, sections are cut from the served bytes.
 // BODY[...] and RFC822/RFC822.TEXT set \Seen (not BODY.PEEK, not RFC822.HEADER) and then
-// FLAGS is reported too (§6.4.5).
+// FLAGS is reported too (§6.4.5). BINARY[part] (RFC 3516 §4.2) sets \Seen like BODY[...];
+// BINARY.PEEK and BINARY.SIZE do not. Decoded content holding NUL goes out as a literal8
+// ("~{N}", §4.3); other content as an ordinary literal. A part whose encoding cannot be
+// decoded fails the whole FETCH with NO [UNKNOWN-CTE] (§4.3) before its message's response.
 #include <fmt/format.h>
 
 #include "imap/commands/commands.h"
@@ -18,6 +21,13 @@ namespace {
 void append_literal(std::string& out, std::string_view data) {
   out += fmt::format("{{{}}}\r\n", data.size());
   out += data;
+}
+
+// RFC 3516 §4.3: a literal8 only when the data needs one (it holds NUL), so a client can tell
+// from the form alone whether NUL is there.
+void append_binary(std::string& out, std::string_view data) {
+  if (data.find('\0') != std::string_view::npos) out += '~';
+  append_literal(out, data);
 }
 
 std::string_view cut(std::string_view data, const FetchAttribute& a) {
@@ -51,7 +61,9 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
       case K::rfc822:
       case K::rfc822_text: needs.content = true; sets_seen = true; break;
       case K::rfc822_header: needs.content = true; break;
-      case K::body_section: needs.content = true; sets_seen = sets_seen || !a.peek; break;
+      case K::body_section:
+      case K::binary_section: needs.content = true; sets_seen = sets_seen || !a.peek; break;
+      case K::binary_size: needs.content = true; break;
       case K::uid: has_uid = true; break;
       case K::flags: has_flags = true; break;
       default: break;
@@ -105,6 +117,7 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
       std::optional<mail::Message> parsed;
       std::string out = fmt::format("* {} FETCH (", seq);
       bool first = true;
+      bool unknown_cte = false;
       for (const auto& a : atts) {
         if (!first) out += ' ';
         first = false;
@@ -147,8 +160,32 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
             else append_literal(out, cut(*bytes, a));
             break;
           }
+          case K::binary_section:
+          case K::binary_size: {
+            out += a.response_name + " ";
+            if (!f.content) {
+              out += a.kind == K::binary_size ? "0" : "NIL";
+              break;
+            }
+            if (!parsed) parsed.emplace(f.content);
+            const mail::Message::Binary decoded = parsed->binary(a.section.part);
+            using Status = mail::Message::Binary::Status;
+            if (decoded.status == Status::unknown_cte) {
+              unknown_cte = true;
+            } else if (a.kind == K::binary_size) {
+              // A part that does not exist has no content: size 0 (the grammar has no NIL here).
+              out += std::to_string(decoded.data.size());
+            } else if (decoded.status == Status::missing) {
+              out += "NIL";
+            } else {
+              append_binary(out, cut(decoded.data, a));
+            }
+            break;
+          }
         }
+        if (unknown_cte) break;
       }
+      if (unknown_cte) co_return Reply::no("UNKNOWN-CTE", "Cannot decode the part's Content-Transfer-Encoding");
       out += ")\r\n";
       s.write(out);
       co_await s.flush_if_full();

@@ -39,6 +39,7 @@ constexpr std::array kCommands = {
     CommandSpec{"DELETEACL", kLoggedIn, true, cmd_deleteacl, false},
     CommandSpec{"LISTRIGHTS", kLoggedIn, true, cmd_listrights, false},
     CommandSpec{"MYRIGHTS", kLoggedIn, true, cmd_myrights, false},
+    CommandSpec{"COMPRESS", kLoggedIn, true, cmd_compress, false},
 };
 
 }  // namespace
