@@ -94,6 +94,38 @@ TEST(Message, SimpleSections) {
   EXPECT_EQ(m.section(part({}, Section::Text::mime)), std::nullopt);
 }
 
+// RFC 3516 §4.2 BINARY[part]: the content with its transfer encoding removed.
+TEST(Message, BinaryDecodesTransferEncodings) {
+  using namespace std::string_literals;
+  using Status = Message::Binary::Status;
+  const Message m = parse(
+      "Subject: b\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=x\n\n"
+      "--x\nContent-Transfer-Encoding: Quoted-Printable\n\na=3Db=\nc=00\n"
+      "--x\nContent-Type: application/octet-stream\nContent-Transfer-Encoding:  base64 \n\nAAEC\n/w==\n"
+      "--x\nContent-Transfer-Encoding: 8bit\n\ncaf\xc3\xa9\n"
+      "--x\nContent-Transfer-Encoding: x-uuencode\n\nbegin\n"
+      "--x\nContent-Type: message/rfc822\n\nSubject: in\nContent-Transfer-Encoding: base64\n\naW4=\n"
+      "--x--\n");
+  auto bin = [&m](std::vector<std::uint32_t> part) { return m.binary(part); };
+  EXPECT_EQ(bin({1}).data, "a=bc\0"s);
+  EXPECT_EQ(bin({2}).data, "\0\1\2\xff"s);
+  EXPECT_EQ(bin({3}).data, "caf\xc3\xa9");
+  EXPECT_EQ(bin({4}).status, Status::unknown_cte);
+  EXPECT_EQ(bin({5}).data, "Subject: in\r\nContent-Transfer-Encoding: base64\r\n\r\naW4=");  // as is
+  EXPECT_EQ(bin({5, 1}).data, "in");
+  EXPECT_EQ(bin({}).data, m.bytes());  // the whole message unchanged
+  EXPECT_EQ(bin({}).status, Status::ok);
+  EXPECT_EQ(bin({6}).status, Status::missing);
+  EXPECT_EQ(bin({1, 1}).status, Status::missing);
+  EXPECT_EQ(bin({0}).status, Status::missing);
+  // A single-part message: part 1 is its body, decoded.
+  const Message one = parse("Content-Transfer-Encoding: base64\n\nVHdvIQ==\n");
+  EXPECT_EQ(one.binary({1}).data, "Two!");
+  EXPECT_EQ(one.binary({}).data, one.bytes());
+  const Message plain = parse("Subject: x\n\nno encoding\n");
+  EXPECT_EQ(plain.binary({1}).data, "no encoding\r\n");
+}
+
 TEST(Message, TextSearchLooksAtPartHeaders) {
   // RFC 3501 §6.4.4: TEXT is "the header or body", and a part's MIME header is in the body.
   const Message m = parse(
