@@ -50,6 +50,13 @@ class Compress(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.stop()
 
+    def compressed(self):
+        """A logged-in session on the plain port with COMPRESS active."""
+        c = RawImap.connect(self.server.imap_port)
+        login(c, USER, PASSWORD)
+        self.assertEqual(c.compress(), b"z1 OK DEFLATE active")
+        return c
+
     def conversation(self, c):
         """The same checks whatever the transport below: c is logged in."""
         caps = c.command("c0 CAPABILITY")
@@ -113,9 +120,7 @@ class Compress(unittest.TestCase):
 
     def test_large_fetch(self):
         big = message(3 * 1024 * 1024, seed=5)
-        c = RawImap.connect(self.server.imap_port)
-        login(c, USER, PASSWORD)
-        self.assertEqual(c.compress(), b"z1 OK DEFLATE active")
+        c = self.compressed()
         c.command("cr CREATE Big")
         c.send(f"p1 APPEND Big {{{len(big)}+}}\r\n".encode() + big + b"\r\n")
         self.assertTrue(tagged(c.read_until_tagged("p1")).startswith(b"p1 OK"))
@@ -131,9 +136,7 @@ class Compress(unittest.TestCase):
         c.close()
 
     def test_pipelined_and_byte_by_byte(self):
-        c = RawImap.connect(self.server.imap_port)
-        login(c, USER, PASSWORD)
-        c.compress()
+        c = self.compressed()
         c.command("cr CREATE Pipe")
         append(c, b"Subject: one\r\n\r\nbody one\r\n", "p1", "Pipe")
         # Several commands in one compressed write, a literal among them.
@@ -183,9 +186,7 @@ class Compress(unittest.TestCase):
         c.close()
 
     def test_logout_line_counts_both(self):
-        c = RawImap.connect(self.server.imap_port)
-        login(c, USER, PASSWORD)
-        c.compress()
+        c = self.compressed()
         c.command("s EXAMINE INBOX")
         c.command("f FETCH 1:* (BODY.PEEK[])")
         c.command("l LOGOUT")
