@@ -8,6 +8,7 @@
 #include <asio/thread_pool.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,6 +68,12 @@ struct Request {
   std::string name;
   bool uid = false;
   Parser& parser;
+};
+
+/// Extensions a client turns on for the rest of the connection (RFC 5161 ENABLE), as bits.
+enum Extension : std::uint32_t {
+  kCondstore = 1u << 0,  ///< RFC 7162 §3.1: also on after any CONDSTORE-enabling command
+  kQresync = 1u << 1,    ///< RFC 7162 §3.2: only by ENABLE; implies kCondstore
 };
 
 class Session : public session::Closeable, public std::enable_shared_from_this<Session> {
@@ -130,6 +137,11 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   /// `allow_expunge`, RFC 3501 §7.4.1), EXISTS, RECENT, FETCH FLAGS, FLAGS.
   asio::awaitable<void> sync(bool allow_expunge);
 
+  /// True when `ext` is on for this connection (ENABLE, or a CONDSTORE-enabling command).
+  bool enabled(Extension ext) const { return (extensions_ & ext) != 0; }
+  /// Turns extensions on (bits of Extension) for the rest of the connection.
+  void enable(std::uint32_t extensions) { extensions_ |= extensions; }
+
   /// The CAPABILITY list for the current state, without "CAPABILITY" itself.
   std::string capabilities() const;
   /// True when LOGIN / AUTHENTICATE PLAIN may be used now (RFC 3501 §6.2.3, [auth] config).
@@ -175,6 +187,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   metrics::Traffic traffic_{"imap"};
   metrics::Histogram* store_timing_ = nullptr;   // the running command's store latency
   std::string_view command_name_ = "other";
+  std::uint32_t extensions_ = 0;   // bits of Extension
 };
 
 /// Starts listening on `endpoint` ("host:port") and serving IMAP; with `implicit_tls` every
