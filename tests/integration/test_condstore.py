@@ -33,9 +33,9 @@ class CondstoreQresync(unittest.TestCase):
         for cap in ("ENABLE", "CONDSTORE", "QRESYNC"):
             self.assertIn(cap, c.capabilities)
         if qresync:
-            typ, data = c.enable("QRESYNC")
+            typ, _ = c.enable("QRESYNC")
             self.assertEqual(typ, "OK")
-            self.assertEqual(data, [b"QRESYNC"])
+            self.assertEqual(c.response("ENABLED")[1], [b"QRESYNC"])
         return c
 
     def fill(self, mailbox, count):
@@ -63,6 +63,7 @@ class CondstoreQresync(unittest.TestCase):
     def select_qresync(self, c, mailbox, uidvalidity, modseq, known):
         typ, data = c._simple_command("SELECT", f"{mailbox} (QRESYNC ({uidvalidity} {modseq} {known}))")
         self.assertEqual(typ, "OK", data)
+        c.state = "SELECTED"  # imaplib's select() cannot send the QRESYNC parameter
         return c.response("VANISHED")[1], self.fetches(c)
 
     def test_offline_client_resynchronises(self):
@@ -93,7 +94,8 @@ class CondstoreQresync(unittest.TestCase):
         self.assertTrue(all(m > modseq for _, m in changed.values()))
         self.assertEqual(a.response("EXISTS")[1][-1], b"5")
         new_modseq = int(a.response("HIGHESTMODSEQ")[1][0])
-        self.assertEqual(new_modseq, max(m for _, m in changed.values()))
+        # The expunge and the new message came after the flag changes, each with its own.
+        self.assertGreater(new_modseq, max(m for _, m in changed.values()))
         # The new message is beyond the UIDs the client knew; it asks for it separately.
         typ, data = a.uid("FETCH", "7:*", "(FLAGS)")
         self.assertEqual(typ, "OK")
