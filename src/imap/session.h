@@ -133,8 +133,9 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   /// Reads the next line from the client for a continuation (AUTHENTICATE), after flushing;
   /// nullopt when the connection ended.
   asio::awaitable<std::optional<std::string>> read_continuation();
-  /// Announces what changed in the selected mailbox since the last sync: EXPUNGE (only when
-  /// `allow_expunge`, RFC 3501 §7.4.1), EXISTS, RECENT, FETCH FLAGS, FLAGS.
+  /// Announces what changed in the selected mailbox since the last sync: EXPUNGE, or VANISHED
+  /// once QRESYNC is on (only when `allow_expunge`, RFC 3501 §7.4.1), EXISTS, RECENT, FETCH
+  /// FLAGS (with UID and MODSEQ once CONDSTORE is on), FLAGS.
   asio::awaitable<void> sync(bool allow_expunge);
 
   /// True when `ext` is on for this connection (ENABLE, or a CONDSTORE-enabling command).
@@ -163,6 +164,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   asio::awaitable<void> watchdog();
   /// Between commands: lets a `pillarbox log on|off` or a login start or stop the transcript.
   asio::awaitable<void> protocol_log_boundary();
+  /// The one place that tells the client of expunges (pending_expunges): one EXPUNGE per
+  /// message, or a single VANISHED line once QRESYNC is on (RFC 7162 §3.2.10).
   void announce_expunges(SelectedMailbox& sel);
   void touch();
 
