@@ -103,17 +103,15 @@ asio::awaitable<Reply> cmd_store(Session& s, Request& r) {
     if (!silent) s.untagged(flags_update(s, *sel, m.uid, m.flags, sel->modseq_at(seq), r.uid));
     else if (s.enabled(kCondstore)) s.untagged(fmt::format("{} FETCH (UID {} MODSEQ ({}))", seq, m.uid, sel->modseq_at(seq)));
   }
-  co_await s.flush_if_full();
-  if (!done->shared.not_modified.empty()) {
-    store::UidSet modified;  // RFC 7162 §3.1.3: sequence numbers unless UID STORE
-    const store::UidSet failed = sel->known(done->shared.not_modified);
-    for (const auto& range : failed.ranges()) {
-      for (std::uint64_t u = range.first; u <= range.last; ++u)
-        modified.add(r.uid ? static_cast<store::Uid>(u) : sel->seq_of(static_cast<store::Uid>(u)));
-    }
-    if (!modified.empty())
-      co_return Reply::ok("Conditional STORE failed for some messages", "MODIFIED " + modified.to_string());
+  store::UidSet modified;  // RFC 7162 §3.1.3: sequence numbers unless UID STORE
+  const store::UidSet failed = sel->known(done->shared.not_modified);
+  for (const auto& range : failed.ranges()) {
+    for (std::uint64_t u = range.first; u <= range.last; ++u)
+      modified.add(r.uid ? static_cast<store::Uid>(u) : sel->seq_of(static_cast<store::Uid>(u)));
   }
+  co_await s.flush_if_full();
+  if (!modified.empty())
+    co_return Reply::ok("Conditional STORE failed for some messages", "MODIFIED " + modified.to_string());
   co_return Reply::ok("STORE completed");
 }
 
