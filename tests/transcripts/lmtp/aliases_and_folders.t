@@ -59,6 +59,7 @@ S:
 S: )
 S: c OK ...
 C: d EXAMINE INBOX
+S: * OK [CLOSED] ...
 S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
 S: * 3 EXISTS
 S: * 3 RECENT
