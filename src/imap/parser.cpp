@@ -203,6 +203,12 @@ std::uint32_t Parser::number() {
   return static_cast<std::uint32_t>(digits(std::numeric_limits<std::uint32_t>::max(), "Number"));
 }
 
+std::uint64_t Parser::mod_sequence(bool allow_zero) {
+  const std::uint64_t n = number64();
+  if (ok() && n == 0 && !allow_zero) fail("Mod-sequence must not be zero");
+  return n;
+}
+
 std::uint32_t Parser::nz_number() {
   const std::uint32_t n = number();
   if (ok() && n == 0) fail("Zero where a non-zero number is required");
@@ -372,6 +378,10 @@ std::uint32_t Parser::seq_number() {
 SequenceSet Parser::sequence_set() {
   SequenceSet set;
   if (!ok()) return set;
+  if (skip_char('$')) {  // RFC 5182 §2.1: seq-last-command, alone
+    set.saved = true;
+    return set;
+  }
   do {
     SequenceSet::Range range;
     range.first = seq_number();
@@ -751,6 +761,8 @@ void Parser::fetch_att(bool allow_macro, std::vector<FetchAttribute>& out) {
     simple(Kind::bodystructure, "BODYSTRUCTURE");
   } else if (name == "UID") {
     simple(Kind::uid, "UID");
+  } else if (name == "MODSEQ") {
+    simple(Kind::modseq, "MODSEQ");
   } else if (name == "BODY" || name == "BODY.PEEK") {
     if (peek() != '[') {
       if (name == "BODY") {
@@ -848,7 +860,7 @@ SearchKey Parser::search_key(int depth) {
       if (!ok()) return {};
     }
   }
-  if (is_digit(c) || c == '*') {
+  if (is_digit(c) || c == '*' || c == '$') {
     key.kind = SearchKey::Kind::sequence_set;
     key.set = sequence_set();
     if (!ok()) return {};

@@ -56,6 +56,8 @@ class Parser {
   std::uint32_t nz_number();
   /// number64 (RFC 9051): fits in 63 bits.
   std::uint64_t number64();
+  /// mod-sequence-value (RFC 7162 §7): 1 to 2^63-1; with `allow_zero`, mod-sequence-valzer.
+  std::uint64_t mod_sequence(bool allow_zero);
   /// quoted / literal.
   std::string string(StringKind* kind = nullptr);
   /// astring = 1*ASTRING-CHAR / string.
@@ -68,7 +70,8 @@ class Parser {
   std::string list_mailbox();
 
   // --- structures ---------------------------------------------------------------------------
-  /// sequence-set, with "*" as kStar. Numbers must be non-zero.
+  /// sequence-set, with "*" as kStar, or "$" (RFC 5182 seq-last-command) as SequenceSet::saved.
+  /// Numbers must be non-zero.
   SequenceSet sequence_set();
   /// flag-list = "(" [flag *(SP flag)] ")". System flags become bits; keywords are kept;
   /// \Recent and unknown \Extension flags are errors (RFC 3501 §9 flag).

@@ -286,8 +286,37 @@ TEST(Parser, SequenceSetStopsBeforeSpace) {
   EXPECT_EQ(s.resolve(5).to_string(), "1:2");
 }
 
+TEST(Parser, SequenceSetSaved) {
+  // RFC 5182 §2.1: "$" stands alone for the saved search result.
+  Parser p("$ FLAGS");
+  SequenceSet s = p.sequence_set();
+  ASSERT_TRUE(p.ok()) << p.error();
+  EXPECT_TRUE(s.saved);
+  EXPECT_TRUE(s.ranges.empty());
+  EXPECT_EQ(p.rest(), " FLAGS");
+  Parser q("$,1");  // not part of a set: the caller finds ",1" where it expects SP
+  q.sequence_set();
+  EXPECT_EQ(q.rest(), ",1");
+}
+
+TEST(Parser, ModSequence) {
+  Parser p("1 9223372036854775807 0");
+  EXPECT_EQ(p.mod_sequence(false), 1u);
+  p.space();
+  EXPECT_EQ(p.mod_sequence(false), 9223372036854775807ull);
+  p.space();
+  EXPECT_EQ(p.mod_sequence(true), 0u);  // mod-sequence-valzer (UNCHANGEDSINCE, SEARCH MODSEQ)
+  EXPECT_TRUE(p.ok());
+  Parser q("0");
+  q.mod_sequence(false);
+  EXPECT_EQ(q.error(), "Mod-sequence must not be zero");
+  Parser r("9223372036854775808");
+  r.mod_sequence(true);
+  EXPECT_FALSE(r.ok());
+}
+
 TEST(Parser, SequenceSetErrors) {
-  for (const std::string& bad : std::vector<std::string>{"", "0", "1:", ":3", "1,,2", ",1", "1,", "1:0", "4294967296", "$", "-1",
+  for (const std::string& bad : std::vector<std::string>{"", "0", "1:", ":3", "1,,2", ",1", "1,", "1:0", "4294967296", "1,$", "1:$", "-1",
                           "1:18446744073709551616", "a"}) {
     Parser p(bad);
     p.sequence_set();
@@ -427,6 +456,8 @@ TEST(Parser, FetchSimpleItems) {
   EXPECT_EQ(names(atts),
             "ENVELOPE FLAGS INTERNALDATE RFC822 RFC822.HEADER RFC822.SIZE RFC822.TEXT BODY BODYSTRUCTURE UID");
   EXPECT_EQ(names(fetch("uid")), "UID");
+  EXPECT_EQ(fetch("modseq").at(0).kind, K::modseq);  // RFC 7162 §3.1.4
+  EXPECT_EQ(names(fetch("(FLAGS MODSEQ)")), "FLAGS MODSEQ");
 }
 
 TEST(Parser, FetchSections) {
@@ -596,6 +627,10 @@ TEST(Parser, SearchSets) {
   SearchKey u = search("UID 5:7");
   EXPECT_EQ(u.kind, SearchKey::Kind::uid_set);
   EXPECT_EQ(u.set.resolve(9).to_string(), "5:7");
+  EXPECT_TRUE(search("$").set.saved);  // RFC 5182 §2.1
+  EXPECT_EQ(search("$").kind, SearchKey::Kind::sequence_set);
+  EXPECT_TRUE(search("UID $").set.saved);
+  EXPECT_FALSE(search("1:2").set.saved);
 }
 
 TEST(Parser, SearchBoolean) {
@@ -820,7 +855,7 @@ const std::vector<Hostile>& hostile_inputs() {
       {"a FETCH 1, FLAGS", "Expected number or *"},
       {"a FETCH 1:*:3 FLAGS", "Expected SP"},
       {"a FETCH -1 FLAGS", "Expected number or *"},
-      {"a FETCH $ FLAGS", "Expected number or *"},
+      {"a FETCH $1 FLAGS", "Expected SP"},  // "$" (RFC 5182) stands alone
       {"a UID FETCH 1.5 FLAGS", "Expected SP"},
       {"a FETCH 4294967296 FLAGS", "Number too large"},
       {"a FETCH 1:18446744073709551616 FLAGS", "Number too large"},

@@ -32,6 +32,9 @@ class SelectedMailbox {
   store::UidSet recent;             ///< this session's \Recent messages
   store::UidSet pending_expunges;   ///< expunged by others, not yet announced (§7.4.1 rules)
   std::vector<std::string> keywords;  ///< announced in FLAGS
+  /// The last SEARCH RETURN (SAVE) result as UIDs (RFC 5182 "$"); empty before any. It lives
+  /// as long as the selection; expunged messages drop out when resolved (known()).
+  store::UidSet saved_search;
   /// Set by the change bus (store thread) when the mailbox changed; cleared by sync.
   std::shared_ptr<std::atomic<bool>> dirty = std::make_shared<std::atomic<bool>>(true);
   std::unique_ptr<store::Subscription> subscription;

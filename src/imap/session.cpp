@@ -127,6 +127,7 @@ std::string Session::capabilities() const {
       "IMAP4rev1",
       "LITERAL+",
       "SASL-IR",
+      "ENABLE",     // RFC 5161
       "NAMESPACE",  // RFC 2342
       "CHILDREN",   // RFC 3348
       "ACL",        // RFC 4314, with the rights of §2.1.1 below
@@ -135,6 +136,10 @@ std::string Session::capabilities() const {
       "CREATE-SPECIAL-USE",  // RFC 6154 §3
       "LIST-EXTENDED",       // RFC 5258
       "LIST-STATUS",         // RFC 5819
+      "ESEARCH",    // RFC 4731
+      "SEARCHRES",  // RFC 5182
+      "CONDSTORE",  // RFC 7162 §3.1
+      "QRESYNC",    // RFC 7162 §3.2
       "BINARY",              // RFC 3516
       "STATUS=SIZE",         // RFC 8438
   };
@@ -347,6 +352,7 @@ asio::awaitable<void> Session::execute(std::string command) {
     if (!(spec->states & state_bit)) {
       if (state_bit == kNotAuthenticated) reply = Reply::bad(fmt::format("{} is not allowed before login", name));
       else if (spec->states == kNotAuthenticated) reply = Reply::bad(fmt::format("{}: already authenticated", name));
+      else if (state_bit == kSelected) reply = Reply::bad(fmt::format("{} is not allowed while a mailbox is selected", name));
       else reply = Reply::bad(fmt::format("{} needs a selected mailbox", name));
     } else {
       if (!p.at_end()) {
@@ -372,6 +378,22 @@ asio::awaitable<void> Session::execute(std::string command) {
 }
 
 void Session::announce_expunges(SelectedMailbox& sel) {
+  if (enabled(kQresync)) {
+    // RFC 7162 §3.2.10: once QRESYNC is on, VANISHED (UIDs, one line) replaces EXPUNGE.
+    store::UidSet gone;
+    for (const auto& r : sel.pending_expunges.ranges()) {
+      for (std::uint64_t u = r.first; u <= r.last; ++u) {
+        if (auto seq = sel.seq_of(static_cast<store::Uid>(u))) {
+          gone.add(static_cast<store::Uid>(u));
+          sel.erase(seq);
+        }
+      }
+    }
+    sel.recent = sel.known(sel.recent);
+    if (!gone.empty()) untagged("VANISHED " + gone.to_string());
+    sel.pending_expunges = {};
+    return;
+  }
   for (const auto& r : sel.pending_expunges.ranges()) {
     for (std::uint64_t u = r.first; u <= r.last; ++u) {
       if (auto seq = sel.seq_of(static_cast<store::Uid>(u))) {
@@ -467,10 +489,8 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
     sel = selected();
     if (!sel || !fetched.ok()) co_return;
     for (const auto& f : *fetched) {
-      if (auto seq = sel->seq_of(f.meta.uid)) {
-        untagged(fmt::format("{} FETCH (UID {} FLAGS {})", seq, f.meta.uid,
-                             flags_out(sel->view(f.meta.flags, f.meta.uid), sel->recent.contains(f.meta.uid))));
-      }
+      const std::string line = flags_update(*this, *sel, f.meta.uid, f.meta.flags, f.meta.modseq, true);
+      if (!line.empty()) untagged(line);
     }
   }
 }

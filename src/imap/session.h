@@ -8,6 +8,7 @@
 #include <asio/thread_pool.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,6 +70,12 @@ struct Request {
   Parser& parser;
 };
 
+/// Extensions a client turns on for the rest of the connection (RFC 5161 ENABLE), as bits.
+enum Extension : std::uint32_t {
+  kCondstore = 1u << 0,  ///< RFC 7162 §3.1: also on after any CONDSTORE-enabling command
+  kQresync = 1u << 1,    ///< RFC 7162 §3.2: only by ENABLE; implies kCondstore
+};
+
 class Session : public session::Closeable, public std::enable_shared_from_this<Session> {
  public:
   struct NotAuthenticated {};
@@ -126,9 +133,15 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   /// Reads the next line from the client for a continuation (AUTHENTICATE), after flushing;
   /// nullopt when the connection ended.
   asio::awaitable<std::optional<std::string>> read_continuation();
-  /// Announces what changed in the selected mailbox since the last sync: EXPUNGE (only when
-  /// `allow_expunge`, RFC 3501 §7.4.1), EXISTS, RECENT, FETCH FLAGS, FLAGS.
+  /// Announces what changed in the selected mailbox since the last sync: EXPUNGE, or VANISHED
+  /// once QRESYNC is on (only when `allow_expunge`, RFC 3501 §7.4.1), EXISTS, RECENT, FETCH
+  /// FLAGS (with UID and MODSEQ once CONDSTORE is on), FLAGS.
   asio::awaitable<void> sync(bool allow_expunge);
+
+  /// True when `ext` is on for this connection (ENABLE, or a CONDSTORE-enabling command).
+  bool enabled(Extension ext) const { return (extensions_ & ext) != 0; }
+  /// Turns extensions on (bits of Extension) for the rest of the connection.
+  void enable(std::uint32_t extensions) { extensions_ |= extensions; }
 
   /// The CAPABILITY list for the current state, without "CAPABILITY" itself.
   std::string capabilities() const;
@@ -155,6 +168,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   asio::awaitable<void> watchdog();
   /// Between commands: lets a `pillarbox log on|off` or a login start or stop the transcript.
   asio::awaitable<void> protocol_log_boundary();
+  /// The one place that tells the client of expunges (pending_expunges): one EXPUNGE per
+  /// message, or a single VANISHED line once QRESYNC is on (RFC 7162 §3.2.10).
   void announce_expunges(SelectedMailbox& sel);
   void touch();
 
@@ -180,6 +195,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   metrics::Traffic traffic_{"imap"};
   metrics::Histogram* store_timing_ = nullptr;   // the running command's store latency
   std::string_view command_name_ = "other";
+  std::uint32_t extensions_ = 0;   // bits of Extension
 };
 
 /// Starts listening on `endpoint` ("host:port") and serving IMAP; with `implicit_tls` every

@@ -22,6 +22,8 @@ struct SequenceSet {
     std::uint32_t last = 0;
   };
   std::vector<Range> ranges;
+  /// "$": the saved search result (RFC 5182 §2.1), UIDs in every command; `ranges` is empty.
+  bool saved = false;
   /// Resolves against `largest` (the highest sequence number or UID in use; 0 for an empty
   /// mailbox): "*" becomes `largest`, each range is ordered, and numbers above `largest` are
   /// kept (the caller filters to what exists).
@@ -35,6 +37,7 @@ struct FetchAttribute {
     body,            ///< BODY without a section: the non-extensible BODYSTRUCTURE
     bodystructure,
     uid,
+    modseq,          ///< RFC 7162 §3.1.4 MODSEQ
     body_section,    ///< BODY[section]<partial> or BODY.PEEK[...]
     binary_section,  ///< BINARY[part]<partial> or BINARY.PEEK[...] (RFC 3516 §4.2)
     binary_size,     ///< BINARY.SIZE[part] (RFC 3516 §4.2)

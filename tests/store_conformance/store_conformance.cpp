@@ -921,6 +921,32 @@ TEST_P(StoreConformance, ChangesSince) {
   }
 }
 
+// RFC 7162 §3.2.5.1 / §3.2.6: VANISHED (EARLIER) needs the mod-sequence of each expunge, and
+// CHANGEDSINCE/UNCHANGEDSINCE need a STORE that changes nothing to leave mod-sequences alone.
+TEST_P(StoreConformance, ExpungeHasItsOwnModSeqAndNoOpStoresNone) {
+  MailboxId inbox = mailbox_id("INBOX");
+  append(inbox, {make_message("1", "1\r\n"), make_message("2", "2\r\n"), make_message("3", "3\r\n")});
+  must(store().store_flags(inbox, uid_set({{1, 2}}), StoreMode::add, flags_of(kDeleted)));
+  const ModSeq before = mailbox("INBOX").highest_modseq;
+  EXPECT_EQ(must(store().expunge(inbox, std::nullopt)), (std::vector<Uid>{1, 2}));
+  const ModSeq expunged_at = mailbox("INBOX").highest_modseq;
+  EXPECT_EQ(expunged_at, before + 1);
+  EXPECT_EQ(must(store().changes_since(inbox, before)).expunged, (std::vector<Uid>{1, 2}));
+  EXPECT_TRUE(must(store().changes_since(inbox, expunged_at)).expunged.empty());
+  // Adding a flag message 3 already has changes nothing, mod-sequences included.
+  must(store().store_flags(inbox, uid_set({{3, 3}}), StoreMode::add, flags_of(kSeen)));
+  const ModSeq seen_at = mailbox("INBOX").highest_modseq;
+  auto again = must(store().store_flags(inbox, uid_set({{3, 3}}), StoreMode::add, flags_of(kSeen), seen_at));
+  ASSERT_EQ(again.updated.size(), 1u);
+  EXPECT_EQ(again.updated[0].modseq, seen_at);
+  EXPECT_TRUE(again.not_modified.empty());
+  EXPECT_EQ(mailbox("INBOX").highest_modseq, seen_at);
+  // UNCHANGEDSINCE 0 fails for every message: each has a mod-sequence of at least 1.
+  auto none = must(store().store_flags(inbox, uid_set({{3, 3}}), StoreMode::add, flags_of(kFlagged), ModSeq{0}));
+  EXPECT_EQ(none.not_modified, uid_set({{3, 3}}));
+  EXPECT_TRUE(none.updated.empty());
+}
+
 TEST_P(StoreConformance, ClaimRecentIsGivenOnce) {
   MailboxId inbox = mailbox_id("INBOX");
   EXPECT_EQ(must(store().claim_recent(inbox)), 1u);  // nothing to claim: 1 == uid_next

@@ -40,6 +40,7 @@ const metrics::CommandMetrics& command_metrics();
 
 // One handler per command; each lives in commands/<name>.cpp.
 asio::awaitable<Reply> cmd_capability(Session&, Request&);
+asio::awaitable<Reply> cmd_enable(Session&, Request&);
 asio::awaitable<Reply> cmd_noop(Session&, Request&);
 asio::awaitable<Reply> cmd_logout(Session&, Request&);
 asio::awaitable<Reply> cmd_starttls(Session&, Request&);

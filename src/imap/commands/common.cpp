@@ -4,6 +4,7 @@
 
 #include "access/names.h"
 #include "base/log.h"
+#include "imap/response.h"
 #include "session/events.h"
 
 namespace pillarbox::imap {
@@ -77,12 +78,13 @@ std::string permanent_flags(const SelectedMailbox& mailbox) {
 std::optional<std::string> invalid_mailbox_name(std::string_view name) { return access::mailbox_name_problem(name); }
 
 store::UidSet resolve_set(const SelectedMailbox& mailbox, const SequenceSet& set, bool uid) {
+  if (set.saved) return mailbox.known(mailbox.saved_search);  // RFC 5182 §2.1: UIDs either way
   if (uid) return mailbox.known(set.resolve(mailbox.max_uid()));
   return mailbox.uids_of_sequence(set.resolve(mailbox.exists()));
 }
 
 std::optional<std::string> invalid_sequence(const SelectedMailbox& mailbox, const SequenceSet& set, bool uid) {
-  if (uid) return std::nullopt;
+  if (uid || set.saved) return std::nullopt;  // "$" names what is left of the saved result
   for (const auto& r : set.ranges) {
     // "1:*" on an empty mailbox names nothing rather than something invalid: clients send it
     // to mean "everything there is" (RFC 9051 §6.4.4 note on "*" in an empty mailbox).
@@ -91,6 +93,19 @@ std::optional<std::string> invalid_sequence(const SelectedMailbox& mailbox, cons
     if (hi == 0 || hi > mailbox.exists()) return "Invalid message sequence number";
   }
   return std::nullopt;
+}
+
+std::string flags_update(const Session& session, const SelectedMailbox& mailbox, store::Uid uid,
+                         const store::Flags& stored, store::ModSeq modseq, bool with_uid) {
+  const std::uint32_t seq = mailbox.seq_of(uid);
+  if (!seq) return {};
+  const bool condstore = session.enabled(kCondstore);
+  std::string line = fmt::format("{} FETCH (", seq);
+  if (with_uid || condstore) line += fmt::format("UID {} ", uid);
+  line += "FLAGS " + flags_out(mailbox.view(stored, uid), mailbox.recent.contains(uid));
+  if (condstore) line += fmt::format(" MODSEQ ({})", modseq);
+  line += ')';
+  return line;
 }
 
 std::vector<store::UidSet> split(const store::UidSet& set, std::uint64_t max) {

@@ -49,11 +49,19 @@ Result<std::string> status_data(store::MailStore& store, const MailboxAccess& ta
                                 const std::vector<std::string>& items);
 
 /// The UIDs a sequence set stands for in the selected mailbox, restricted to messages the
-/// session knows: message sequence numbers unless `uid`, then UIDs ("*" is the largest).
+/// session knows: message sequence numbers unless `uid`, then UIDs ("*" is the largest); "$"
+/// is the saved search result (RFC 5182) in both forms.
 store::UidSet resolve_set(const SelectedMailbox& mailbox, const SequenceSet& set, bool uid);
 /// For commands that take message sequence numbers: an error text when `set` names a number
 /// past the last message (RFC 9051 §6.4: BAD for an invalid sequence number), else nullopt.
 std::optional<std::string> invalid_sequence(const SelectedMailbox& mailbox, const SequenceSet& set, bool uid);
+/// The untagged "n FETCH (UID u FLAGS (...) MODSEQ (m))" line (without "* ") that tells the
+/// client of message `uid`'s flags (`stored`, shown through the session's view). UID is
+/// included when `with_uid` or CONDSTORE is on, MODSEQ when CONDSTORE is on (RFC 7162 §3.1:
+/// every later FETCH response caused by STORE, an implicit \Seen or another session).
+/// Empty when the session no longer knows `uid`.
+std::string flags_update(const Session& session, const SelectedMailbox& mailbox, store::Uid uid,
+                         const store::Flags& stored, store::ModSeq modseq, bool with_uid);
 /// Splits `set` into consecutive pieces of at most `max` UIDs (batches for the store).
 std::vector<store::UidSet> split(const store::UidSet& set, std::uint64_t max);
 

@@ -8,7 +8,15 @@
 // BINARY.PEEK and BINARY.SIZE do not. Decoded content holding NUL goes out as a literal8
 // ("~{N}", §4.3); other content as an ordinary literal. A part whose encoding cannot be
 // decoded fails the whole FETCH with NO [UNKNOWN-CTE] (§4.3) before its message's response.
+// RFC 7162: fetch =/ ... [SP "(" fetch-modifier *(SP fetch-modifier) ")"]
+//   fetch-modifier = "CHANGEDSINCE" SP mod-sequence-value / "VANISHED"
+// MODSEQ and CHANGEDSINCE turn CONDSTORE on (§3.1); CHANGEDSINCE shows only messages whose
+// mod-sequence is above it and implies MODSEQ (§3.1.4.1). VANISHED (UID FETCH with CHANGEDSINCE,
+// after ENABLE QRESYNC, §3.2.6) first lists, as VANISHED (EARLIER), the UIDs of the set expunged
+// since then. Once CONDSTORE is on, a FETCH that sets \Seen reports UID and MODSEQ too.
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
@@ -43,12 +51,50 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
   SequenceSet set = p.sequence_set();
   p.space();
   std::vector<FetchAttribute> atts = p.fetch_attributes();
+  std::optional<store::ModSeq> changed_since;
+  bool vanished = false;
+  if (p.ok() && !p.at_end()) {
+    p.space();
+    p.expect('(');
+    while (p.ok()) {
+      const std::string modifier = p.keyword();
+      if (!p.ok()) break;
+      if (modifier == "CHANGEDSINCE") {
+        p.space();
+        changed_since = p.mod_sequence(false);
+      } else if (modifier == "VANISHED") {
+        vanished = true;
+      } else {
+        p.fail("Unknown FETCH modifier " + modifier);
+      }
+      if (p.skip_char(')')) break;
+      p.space();
+    }
+  }
   p.end();
   if (!p.ok()) co_return Reply::bad(p.error());
+  if (vanished && !r.uid) co_return Reply::bad("VANISHED needs UID FETCH");
+  if (vanished && !s.enabled(kQresync)) co_return Reply::bad("VANISHED needs ENABLE QRESYNC first");
+  if (vanished && !changed_since) co_return Reply::bad("VANISHED needs CHANGEDSINCE");
   SelectedMailbox* sel = s.selected();
   if (auto problem = invalid_sequence(*sel, set, r.uid)) co_return Reply::bad(*problem);
 
   using K = FetchAttribute::Kind;
+  auto has = [&atts](K kind) {
+    return std::any_of(atts.begin(), atts.end(), [kind](const FetchAttribute& a) { return a.kind == kind; });
+  };
+  auto add = [&atts](K kind) {
+    FetchAttribute a;
+    a.kind = kind;
+    atts.push_back(a);
+  };
+  auto add_uid = [&atts] {
+    FetchAttribute uid;
+    uid.kind = K::uid;
+    atts.insert(atts.begin(), uid);
+  };
+  if (changed_since && !has(K::modseq)) add(K::modseq);
+  if (has(K::modseq)) s.enable(kCondstore);
   store::FetchNeeds needs;
   bool sets_seen = false;
   bool has_uid = false;
@@ -70,17 +116,13 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
     }
   }
   // RFC 3501 §6.4.8: UID FETCH always reports UID.
-  if (r.uid && !has_uid) {
-    FetchAttribute uid;
-    uid.kind = K::uid;
-    atts.insert(atts.begin(), uid);
-  }
+  if (r.uid && !has_uid) add_uid();
   // RFC 4314 §4: the implicit \Seen needs right 's'; without it FETCH still works, unmarked.
   sets_seen = sets_seen && !sel->examined && sel->may_set_seen();
-  if (sets_seen && !has_flags) {
-    FetchAttribute flags;
-    flags.kind = K::flags;
-    atts.push_back(flags);
+  if (sets_seen && !has_flags) add(K::flags);
+  if (sets_seen && s.enabled(kCondstore)) {  // RFC 7162 §3.1: the \Seen change shows UID and MODSEQ
+    if (!has(K::uid)) add_uid();
+    if (!has(K::modseq)) add(K::modseq);
   }
 
   store::UidSet uids = resolve_set(*sel, set, r.uid);
@@ -103,6 +145,23 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
     }
   }
 
+  if (vanished) {
+    // RFC 7162 §3.2.6: the set's UIDs expunged after CHANGEDSINCE; UIDs this session still
+    // knows are left to the VANISHED that announces them.
+    auto call2 = [&st, id, since = *changed_since] { return st.changes_since(id, since); };
+    auto changes = co_await s.store_call(std::move(call2));
+    if (!changes.ok()) co_return reply_for(s, changes.error());
+    sel = s.selected();
+    if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
+    const store::UidSet asked =
+        set.saved ? sel->saved_search : set.resolve(std::max(changes->uid_next - 1, sel->max_uid()));
+    store::UidSet gone;
+    for (auto uid : changes->expunged) {
+      if (asked.contains(uid) && !sel->seq_of(uid)) gone.add(uid);
+    }
+    if (!gone.empty()) s.untagged("VANISHED (EARLIER) " + gone.to_string());
+  }
+
   // Content batches stay small so memory per session stays bounded on big messages.
   const std::uint64_t batch = needs.content ? 64 : 1000;
   for (const auto& chunk : split(uids, batch)) {
@@ -114,6 +173,7 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
     for (const auto& f : *fetched) {
       std::uint32_t seq = sel->seq_of(f.meta.uid);
       if (!seq) continue;
+      if (changed_since && std::max(f.meta.modseq, sel->modseq_at(seq)) <= *changed_since) continue;
       std::optional<mail::Message> parsed;
       std::string out = fmt::format("* {} FETCH (", seq);
       bool first = true;
@@ -123,6 +183,7 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
         first = false;
         switch (a.kind) {
           case K::uid: out += fmt::format("UID {}", f.meta.uid); break;
+          case K::modseq: out += fmt::format("MODSEQ ({})", std::max(f.meta.modseq, sel->modseq_at(seq))); break;
           case K::flags:
             out += "FLAGS " + flags_out(sel->view(f.meta.flags, f.meta.uid), sel->recent.contains(f.meta.uid));
             break;

@@ -5,6 +5,15 @@
 // OK [UIDVALIDITY]; tagged OK [READ-WRITE] or [READ-ONLY].
 // RFC 4314 §4: SELECT and EXAMINE need right 'r'; §5.2: READ-ONLY when the rights allow no change
 // anyone else would see (none of i, e, w, t; \Seen of a shared mailbox is the reader's own).
+// RFC 7162: select = "SELECT" SP mailbox [SP "(" select-param *(SP select-param) ")"]
+//   select-param = "CONDSTORE" / "QRESYNC" SP "(" uidvalidity SP mod-sequence-value
+//                  [SP known-uids] [SP seq-match-data] ")"
+//   seq-match-data = "(" known-sequence-set SP known-uid-set ")"
+// Every mailbox has mod-sequences, so OK [HIGHESTMODSEQ] is always sent (§3.1.2.1) and
+// NOMODSEQ never. Closing a selected mailbox this way sends OK [CLOSED] first (§3.2.11).
+// With QRESYNC and a matching UIDVALIDITY, VANISHED (EARLIER) and FETCH report what changed
+// since the client's mod-sequence among its known UIDs (§3.2.5). The store keeps every
+// expunge's mod-sequence, so seq-match-data is checked for syntax and otherwise not needed.
 #include <fmt/format.h>
 
 #include "imap/commands/commands.h"
@@ -20,13 +29,81 @@ bool rights_allow_changes(const MailboxAccess& access) {
   return r.has('i') || r.has('e') || r.has('w') || r.has('t') || (!access.private_seen() && r.has('s'));
 }
 
+struct Qresync {
+  std::uint32_t uid_validity = 0;
+  store::ModSeq modseq = 0;
+  std::optional<SequenceSet> known_uids;
+};
+
+struct SelectParams {
+  bool condstore = false;
+  std::optional<Qresync> qresync;
+};
+
+// The optional "(" select-param ... ")" after the mailbox name.
+SelectParams select_params(Parser& p) {
+  SelectParams out;
+  if (p.at_end()) return out;
+  p.space();
+  p.expect('(');
+  for (;;) {
+    const std::string name = p.keyword();
+    if (!p.ok()) return out;
+    if (name == "CONDSTORE") {
+      out.condstore = true;
+    } else if (name == "QRESYNC") {
+      Qresync q;
+      p.space();
+      p.expect('(');
+      q.uid_validity = p.nz_number();
+      p.space();
+      q.modseq = p.mod_sequence(false);
+      if (p.ok() && !p.skip_char(')')) {
+        p.space();
+        if (p.skip_char('(')) {  // seq-match-data without known-uids
+          p.fail("known-uids must come before seq-match-data");
+          return out;
+        }
+        q.known_uids = p.sequence_set();
+        if (p.ok() && q.known_uids->saved) p.fail("\"$\" is not a set of known UIDs");
+        if (p.ok() && !p.skip_char(')')) {
+          p.space();
+          p.expect('(');
+          const SequenceSet seqs = p.sequence_set();
+          p.space();
+          const SequenceSet uids = p.sequence_set();
+          p.expect(')');
+          p.expect(')');
+          if (p.ok() && (seqs.saved || uids.saved || seqs.resolve(0).size() != uids.resolve(0).size()))
+            p.fail("seq-match-data needs as many sequence numbers as UIDs");
+        }
+      }
+      out.qresync = q;
+    } else {
+      p.fail("Unknown SELECT parameter " + name);
+      return out;
+    }
+    if (p.skip_char(')')) break;
+    p.space();
+    if (!p.ok()) return out;
+  }
+  p.end();
+  return out;
+}
+
 }  // namespace
 
 asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
   std::string name = r.parser.mailbox();
+  const SelectParams params = select_params(r.parser);
   r.parser.end();
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
-  // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1), so deselect first.
+  // RFC 7162 §3.2.5: QRESYNC only after ENABLE QRESYNC.
+  if (params.qresync && !s.enabled(kQresync)) co_return Reply::bad("QRESYNC needs ENABLE QRESYNC first");
+  if (params.condstore) s.enable(kCondstore);  // §3.1.8: a CONDSTORE-enabling command
+  // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1), so deselect first; the
+  // client hears where the old mailbox's responses end (RFC 7162 §3.2.11).
+  if (s.selected()) s.untagged("OK [CLOSED] Previous mailbox closed");
   s.deselect();
   store::Account account = *s.account();
   auto& st = s.store();
@@ -39,14 +116,23 @@ asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
   // The counters first, then the messages: a change in between shows up again at the first
   // sync (its MODSEQ is above the one read here) and is recognised as already known.
   const bool private_seen = target->private_seen();
-  auto call1 = [&st, id = info.id, reader = account.id, private_seen] {
+  // QRESYNC resynchronises only a client whose UIDs are still valid (RFC 7162 §3.2.5).
+  std::optional<store::ModSeq> resync_since;
+  if (params.qresync && params.qresync->uid_validity == info.uid_validity) resync_since = params.qresync->modseq;
+  auto call1 = [&st, id = info.id, reader = account.id, private_seen, resync_since] {
     struct Loaded {
       std::vector<store::MessageMeta> messages;
       store::UidSet seen;
+      std::vector<store::Uid> vanished;
     };
     auto messages = st.list_messages(id);
     if (!messages) return Result<Loaded>(messages.error());
-    Loaded out{std::move(*messages), {}};
+    Loaded out{std::move(*messages), {}, {}};
+    if (resync_since) {
+      auto changes = st.changes_since(id, *resync_since);
+      if (!changes) return Result<Loaded>(changes.error());
+      out.vanished = std::move(changes->expunged);
+    }
     if (private_seen) {
       auto seen = st.private_seen(id, reader);
       if (!seen) return Result<Loaded>(seen.error());
@@ -100,7 +186,27 @@ asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
   else s.untagged(fmt::format("OK [PERMANENTFLAGS ({})] Flags permitted", permanent_flags(*mailbox)));
   s.untagged(fmt::format("OK [UIDVALIDITY {}] UIDs valid", info.uid_validity));
   s.untagged(fmt::format("OK [UIDNEXT {}] Predicted next UID", std::max(info.uid_next, mailbox_max_uid + 1)));
-  s.set_state(Session::Selected{account, std::move(mailbox)});
+  s.untagged(fmt::format("OK [HIGHESTMODSEQ {}] Highest", info.highest_modseq));
+  if (resync_since) {
+    // RFC 7162 §3.2.5.1: first what vanished, then the flags of what changed, both among the
+    // client's known UIDs (all when it named none; "*" reaches the last UID ever given).
+    const store::UidSet known =
+        params.qresync->known_uids ? params.qresync->known_uids->resolve(std::max(info.uid_next - 1, mailbox_max_uid)) : store::UidSet{};
+    const bool everything = !params.qresync->known_uids;
+    store::UidSet vanished;
+    for (auto uid : loaded->vanished) {
+      if (everything || known.contains(uid)) vanished.add(uid);
+    }
+    if (!vanished.empty()) s.untagged("VANISHED (EARLIER) " + vanished.to_string());
+    s.set_state(Session::Selected{account, std::move(mailbox)});
+    SelectedMailbox* sel = s.selected();
+    for (const auto& m : loaded->messages) {
+      if (m.modseq <= *resync_since || !(everything || known.contains(m.uid))) continue;
+      s.untagged(flags_update(s, *sel, m.uid, m.flags, m.modseq, true));
+    }
+  } else {
+    s.set_state(Session::Selected{account, std::move(mailbox)});
+  }
   co_return Reply::ok(r.name == "EXAMINE" ? "EXAMINE completed" : "SELECT completed", read_only ? "READ-ONLY" : "READ-WRITE");
 }
 

@@ -1,6 +1,7 @@
 // RFC 3501 §6.3.10 STATUS, with RFC 8438 STATUS=SIZE
 //   status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"
 //   status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN" / "SIZE"
+//                / "HIGHESTMODSEQ"   (RFC 7162 §3.1.6; in STATUS a CONDSTORE-enabling command)
 // The same items are LIST's RETURN (STATUS (...)) option (RFC 5819, commands/list.cpp).
 #include <fmt/format.h>
 
@@ -14,7 +15,8 @@
 namespace pillarbox::imap {
 namespace {
 
-constexpr std::array<std::string_view, 6> kStatusItems{"MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE"};
+constexpr std::array<std::string_view, 7> kStatusItems{"MESSAGES", "RECENT",        "UIDNEXT", "UIDVALIDITY",
+                                                       "UNSEEN",   "SIZE", "HIGHESTMODSEQ"};
 
 }  // namespace
 
@@ -61,6 +63,7 @@ Result<std::string> status_data(store::MailStore& st, const MailboxAccess& targe
                           : item == "UIDNEXT"     ? info.uid_next
                           : item == "UIDVALIDITY" ? info.uid_validity
                           : item == "SIZE"        ? info.size  // RFC 8438 §3: the served octets
+                          : item == "HIGHESTMODSEQ" ? info.highest_modseq
                                                   : unseen;
     out += fmt::format("{} {}", item, value);
   }
@@ -73,6 +76,7 @@ asio::awaitable<Reply> cmd_status(Session& s, Request& r) {
   std::vector<std::string> items = parse_status_items(r.parser);
   r.parser.end();
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
+  if (std::find(items.begin(), items.end(), "HIGHESTMODSEQ") != items.end()) s.enable(kCondstore);
   auto& st = s.store();
   auto target = co_await resolve(s, name);
   if (!target.ok()) co_return reply_for(s, target.error());

@@ -2,6 +2,11 @@
 //   store = "STORE" SP sequence-set SP store-att-flags
 //   store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))
 // Unless .SILENT, an untagged FETCH with the new FLAGS follows for every message in the set.
+// RFC 7162 §3.1.3: store =/ "STORE" SP sequence-set SP "(" "UNCHANGEDSINCE" SP
+//   mod-sequence-valzer ")" SP store-att-flags -- a CONDSTORE-enabling command. Messages whose
+// mod-sequence is above it are left alone and named in OK [MODIFIED set] (sequence numbers,
+// UIDs for UID STORE). Once CONDSTORE is on, every FETCH here carries UID and MODSEQ, and
+// .SILENT still reports each message's new MODSEQ (without FLAGS).
 #include <fmt/format.h>
 
 #include "imap/commands/commands.h"
@@ -14,6 +19,15 @@ asio::awaitable<Reply> cmd_store(Session& s, Request& r) {
   Parser& p = r.parser;
   SequenceSet set = p.sequence_set();
   p.space();
+  std::optional<store::ModSeq> unchanged_since;
+  if (p.skip_char('(')) {
+    const std::string modifier = p.keyword();
+    if (p.ok() && modifier != "UNCHANGEDSINCE") p.fail("Unknown STORE modifier " + modifier);
+    p.space();
+    unchanged_since = p.mod_sequence(true);
+    p.expect(')');
+    p.space();
+  }
   std::string item = p.keyword();
   p.space();
   store::Flags flags = p.store_flags();
@@ -28,6 +42,7 @@ asio::awaitable<Reply> cmd_store(Session& s, Request& r) {
   bool silent = false;
   if (base == "FLAGS.SILENT") silent = true;
   else if (base != "FLAGS") co_return Reply::bad("Expected FLAGS, +FLAGS or -FLAGS");
+  if (unchanged_since) s.enable(kCondstore);
   SelectedMailbox* sel = s.selected();
   if (auto problem = invalid_sequence(*sel, set, r.uid)) co_return Reply::bad(*problem);
   if (sel->examined) co_return Reply::no("READ-ONLY", "Mailbox is read-only");
@@ -52,16 +67,23 @@ asio::awaitable<Reply> cmd_store(Session& s, Request& r) {
     store::StoreResult shared;
     store::StoreResult seen;
   };
-  auto call0 = [&st, id = sel->info.id, reader = sel->reader, uids, mode, flags, mask, private_value] {
+  // The shared flags first: UNCHANGEDSINCE is tested there, and the private \Seen then changes
+  // only on the messages that passed.
+  auto call0 = [&st, id = sel->info.id, reader = sel->reader, uids, mode, flags, mask, private_value,
+                unchanged_since] {
     Done out;
+    auto shared = st.store_flags(id, uids, mode, flags, mask, unchanged_since);
+    if (!shared) return Result<Done>(shared.error());
+    out.shared = std::move(*shared);
     if (private_value) {
-      auto seen = st.set_private_seen(id, reader, uids, *private_value);
+      store::UidSet passed = uids;
+      for (const auto& range : out.shared.not_modified.ranges()) {
+        for (std::uint64_t u = range.first; u <= range.last; ++u) passed.remove(static_cast<store::Uid>(u));
+      }
+      auto seen = st.set_private_seen(id, reader, passed, *private_value);
       if (!seen) return Result<Done>(seen.error());
       out.seen = std::move(*seen);
     }
-    auto shared = st.store_flags(id, uids, mode, flags, mask, std::nullopt);
-    if (!shared) return Result<Done>(shared.error());
-    out.shared = std::move(*shared);
     return Result<Done>(std::move(out));
   };
   auto done = co_await s.store_call(std::move(call0));
@@ -78,13 +100,18 @@ asio::awaitable<Reply> cmd_store(Session& s, Request& r) {
     std::uint32_t seq = sel->seq_of(m.uid);
     if (!seq) continue;
     sel->set_modseq(seq, std::max(sel->modseq_at(seq), m.modseq));
-    if (!silent) {
-      std::string uid_part = r.uid ? fmt::format("UID {} ", m.uid) : "";
-      s.untagged(fmt::format("{} FETCH ({}FLAGS {})", seq, uid_part,
-                             flags_out(sel->view(m.flags, m.uid), sel->recent.contains(m.uid))));
-    }
+    if (!silent) s.untagged(flags_update(s, *sel, m.uid, m.flags, sel->modseq_at(seq), r.uid));
+    else if (s.enabled(kCondstore)) s.untagged(fmt::format("{} FETCH (UID {} MODSEQ ({}))", seq, m.uid, sel->modseq_at(seq)));
+  }
+  store::UidSet modified;  // RFC 7162 §3.1.3: sequence numbers unless UID STORE
+  const store::UidSet failed = sel->known(done->shared.not_modified);
+  for (const auto& range : failed.ranges()) {
+    for (std::uint64_t u = range.first; u <= range.last; ++u)
+      modified.add(r.uid ? static_cast<store::Uid>(u) : sel->seq_of(static_cast<store::Uid>(u)));
   }
   co_await s.flush_if_full();
+  if (!modified.empty())
+    co_return Reply::ok("Conditional STORE failed for some messages", "MODIFIED " + modified.to_string());
   co_return Reply::ok("STORE completed");
 }
 

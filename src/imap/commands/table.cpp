@@ -15,6 +15,7 @@ constexpr std::array kCommands = {
     CommandSpec{"STARTTLS", kNotAuthenticated, true, cmd_starttls, false},
     CommandSpec{"AUTHENTICATE", kNotAuthenticated, true, cmd_authenticate, false},
     CommandSpec{"LOGIN", kNotAuthenticated, true, cmd_login, false},
+    CommandSpec{"ENABLE", kAuthenticated, true, cmd_enable, false},  // RFC 5161 §3.1
     CommandSpec{"SELECT", kLoggedIn, true, cmd_select, false},
     CommandSpec{"EXAMINE", kLoggedIn, true, cmd_select, false},
     CommandSpec{"CREATE", kLoggedIn, true, cmd_create, false},
