@@ -54,6 +54,11 @@ store::UidSet resolve_set(const SelectedMailbox& mailbox, const SequenceSet& set
 /// For commands that take message sequence numbers: an error text when `set` names a number
 /// past the last message (RFC 9051 §6.4: BAD for an invalid sequence number), else nullopt.
 std::optional<std::string> invalid_sequence(const SelectedMailbox& mailbox, const SequenceSet& set, bool uid);
+/// RFC 4315 §3 "COPYUID <uidvalidity> <source uids> <target uids>" (no brackets) for a copy or
+/// a move, the two sets in the same order; "" when nothing was copied (no response code then).
+std::string copyuid_code(const store::CopyResult& copied);
+/// RFC 4315 §3 "APPENDUID <uidvalidity> <uids>" (no brackets); "" when nothing was appended.
+std::string appenduid_code(const store::AppendResult& appended);
 /// Splits `set` into consecutive pieces of at most `max` UIDs (batches for the store).
 std::vector<store::UidSet> split(const store::UidSet& set, std::uint64_t max);
 
