@@ -4,6 +4,8 @@
 
 #include <iostream>
 
+#include "admin/control_socket.h"
+
 #include "delivery/deliver.h"
 #include "delivery/message.h"
 #include "delivery/resolve.h"
@@ -56,6 +58,11 @@ int deliver(const GlobalOptions& options, const DeliverOptions& args) {
       return fail(kExTempFail, fmt::format("{}: {}", target.account.address, done.error().text));
     }
     ++delivered;
+    // The running server learns of the change at once (sessions in IDLE, RFC 2177); when it
+    // does not run, or the socket is not there, the message is stored all the same.
+    if (auto info = (*store)->get_mailbox(target.account.id, done->mailbox)) {
+      (void)control_request(config->in_data_dir(config->admin_socket), fmt::format("changed {}", info->id));
+    }
   }
   if (delivered == 0) return fail(kExNoUser, fmt::format("{}: no such user", args.address));
   return 0;

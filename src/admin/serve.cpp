@@ -147,8 +147,8 @@ int serve(const GlobalOptions& options, bool demo) {
   if (!bound) return 2;
   // `pillarbox who` / `kick`: the registry over the owner-only admin socket.
   const std::string admin_socket = config.in_data_dir(config.admin_socket);
-  ControlHandler control = [&registry, &protocol_log](std::string_view line) {
-    return control_answer(registry, &protocol_log, line);
+  ControlHandler control = [&registry, &protocol_log, &store = **store](std::string_view line) {
+    return control_answer(registry, &protocol_log, line, &store);
   };
   if (auto s = start_control_socket(io, admin_socket, std::move(control)); !s) {
     std::cerr << "pillarbox: " << s.error().text << "\n";

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <ctime>
 #include <iostream>
 
@@ -104,7 +105,8 @@ int ask(const GlobalOptions& options, const std::string& request) {
 
 }  // namespace
 
-std::string control_answer(session::Registry& registry, protolog::Control* protocol_log, std::string_view line) {
+std::string control_answer(session::Registry& registry, protolog::Control* protocol_log, std::string_view line,
+                           store::MailStore* store) {
   std::string_view rest = ascii::trim(line);
   const auto space = rest.find(' ');
   const std::string verb = ascii::lower(rest.substr(0, space));
@@ -115,6 +117,13 @@ std::string control_answer(session::Registry& registry, protolog::Control* proto
     const std::string account = ascii::lower(arg);
     const std::size_t n = registry.kick(account);
     return fmt::format("ok\nasked {} session{} of {} to end\n", n, n == 1 ? "" : "s", account);
+  }
+  if (verb == "changed" && store) {
+    store::MailboxId id = 0;
+    const auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), id);
+    if (ec != std::errc() || end != arg.data() + arg.size() || arg.empty()) return "error bad mailbox id\n";
+    store->announce_change(id);
+    return "ok\n";
   }
   return fmt::format("error unknown request \"{}\" (known: who, who json, kick ADDRESS, log ...)\n",
                      std::string(rest.substr(0, 100)));

@@ -20,7 +20,10 @@ namespace pillarbox::admin {
 ///   "kick ADDRESS"     ends every session of the account with BYE; says how many
 ///   "log ..."          protocol logging (protocol_log_answer), when `protocol_log` is set
 /// Unknown requests get "error unknown request ...".
-std::string control_answer(session::Registry& registry, protolog::Control* protocol_log, std::string_view line);
+///   "changed ID"       another process (pillarbox deliver) changed mailbox ID in the store:
+///                    its listeners are called (RFC 2177 IDLE sessions hear of it at once)
+std::string control_answer(session::Registry& registry, protolog::Control* protocol_log, std::string_view line,
+                           store::MailStore* store = nullptr);
 
 /// Adds `who` and `kick` to `app`. Both exit 0 on success, 1 when the server is not running or
 /// refuses, printing the reason on stderr.

@@ -24,6 +24,9 @@ struct Limits {
   std::uint32_t max_literals_per_command = 1000;
   std::uint32_t idle_timeout_seconds = 1800;      ///< authenticated, RFC 9051 §5.4: >= 30 min
   std::uint32_t login_timeout_seconds = 60;       ///< before authentication
+  /// "* OK Still here" every this many seconds during IDLE (RFC 2177 §3: keeps NATs from
+  /// dropping the connection, as Dovecot's imap_idle_notify_interval); 0: never.
+  std::uint32_t idle_keepalive_seconds = 120;
   std::uint32_t max_bad_commands = 20;            ///< consecutive BADs before BYE
   std::uint64_t max_output_buffer_octets = 262144; ///< response bytes buffered before a write
   std::uint64_t max_message_octets = 67108864;    ///< one delivered message (LMTP SIZE, deliver)

@@ -97,6 +97,26 @@ TEST(Config, CompressKeys) {
   }
 }
 
+TEST(Config, IdleKeepalive) {
+  auto path = write_temp("");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->limits.idle_keepalive_seconds, 120u);   // Dovecot's 2 minutes
+  std::remove(path.c_str());
+
+  path = write_temp("[limits]\nidle_keepalive_seconds = 0\n");   // off
+  c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->limits.idle_keepalive_seconds, 0u);
+  std::remove(path.c_str());
+
+  path = write_temp("[limits]\nidle_keepalive_seconds = 86401\n");
+  c = load(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("limits.idle_keepalive_seconds"), std::string::npos);
+  std::remove(path.c_str());
+}
+
 TEST(Config, LogFormat) {
   auto path = write_temp("");
   auto c = load(path);

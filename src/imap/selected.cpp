@@ -62,4 +62,9 @@ store::Flags SelectedMailbox::view(store::Flags shared, store::Uid uid) const {
 
 store::FlagMask SelectedMailbox::shared_mask() const { return flag_mask(rights, private_seen.has_value()); }
 
+void SelectedMailbox::note_expunged(const std::vector<store::Uid>& uids) {
+  for (auto uid : uids)
+    if (seq_of(uid)) pending_expunges.add(uid);
+}
+
 }  // namespace pillarbox::imap

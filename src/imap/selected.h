@@ -68,6 +68,11 @@ class SelectedMailbox {
   store::ModSeq modseq_at(std::uint32_t seq) const { return modseqs_[seq - 1]; }
   void set_modseq(std::uint32_t seq, store::ModSeq m) { modseqs_[seq - 1] = m; }
 
+  /// Records UIDs this session's own command expunged (EXPUNGE, MOVE): the sync after the
+  /// command announces them, as it does others' expunges. UIDs the session does not know are
+  /// ignored.
+  void note_expunged(const std::vector<store::Uid>& uids);
+
   /// Adds a message at the end (a UID above max_uid()).
   void push_back(store::Uid uid, store::ModSeq modseq);
   /// Removes sequence number `seq`; later messages move down by one.

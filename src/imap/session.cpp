@@ -50,7 +50,8 @@ Session::Session(ServerContext& context, asio::ip::tcp::socket socket, bool impl
       framer_(FramerLimits{context.config.limits.max_line_octets, context.config.limits.max_literal_octets,
                            context.config.limits.max_literals_per_command}),
       id_(new_session_id()),
-      idle_(stream_.get_executor()) {}
+      idle_(stream_.get_executor()),
+      wake_(stream_.get_executor()) {}
 
 Session::~Session() = default;
 
@@ -127,11 +128,16 @@ std::string Session::capabilities() const {
       "IMAP4rev1",
       "LITERAL+",
       "SASL-IR",
+      "ID",         // RFC 2971
       "ENABLE",     // RFC 5161
+      "IDLE",       // RFC 2177
       "NAMESPACE",  // RFC 2342
       "CHILDREN",   // RFC 3348
       "ACL",        // RFC 4314, with the rights of §2.1.1 below
       access::rights_capability(),
+      "UIDPLUS",             // RFC 4315
+      "MOVE",                // RFC 6851
+      "UNSELECT",            // RFC 3691
       "SPECIAL-USE",         // RFC 6154
       "CREATE-SPECIAL-USE",  // RFC 6154 §3
       "LIST-EXTENDED",       // RFC 5258
@@ -173,6 +179,7 @@ void Session::request_shutdown(session::EndReason reason) {
     self->shutting_down_ = true;
     self->end_reason_ = reason;
     self->stream_.cancel();
+    self->wake_.cancel();   // a session in IDLE says BYE too
   });
 }
 
@@ -235,47 +242,60 @@ asio::awaitable<bool> Session::start_compression() {
   co_return true;
 }
 
+asio::awaitable<Session::Drained> Session::drain_input() {
+  Drained out;
+  while (in_pos_ < in_.size()) {
+    auto step = framer_.feed(std::string_view(in_).substr(in_pos_));
+    in_pos_ += step.consumed;
+    if (step.consumed > 0) awaiting_command_ = false;
+    switch (step.event) {
+      case Framer::Event::need_more:
+        break;
+      case Framer::Event::continuation:
+        // RFC 3501 §7.5: the client waits for this before sending the literal.
+        // The protocol log tells this apart from a SASL challenge by its text.
+        out_ += protolog::kImapLiteralContinuation;
+        out_ += "\r\n";
+        co_await flush();
+        continue;
+      case Framer::Event::command:
+        out.command = framer_.take_command();
+        co_return out;
+      case Framer::Event::line_too_long:
+        out_ += fmt::format("{} BAD [TOOBIG] Command line too long (limit {} octets)\r\n", framer_.tag(),
+                            config().limits.max_line_octets);
+        out.refused = true;
+        if (++bad_in_a_row_ >= config().limits.max_bad_commands) {
+          co_await say_bye("Too many invalid commands");
+          out.end = true;
+          co_return out;
+        }
+        continue;
+      case Framer::Event::literal_too_big:
+        // RFC 7888 §4: a non-synchronizing literal over the limit has been counted off, so the
+        // client's data is never taken for commands.
+        out_ += fmt::format("{} NO [TOOBIG] Literal too big (limit {} octets)\r\n", framer_.tag(),
+                            config().limits.max_literal_octets);
+        out.refused = true;
+        if (framer_.broken()) {
+          // A non-synchronizing literal too large even to count off: the stream can no longer
+          // be framed, so the connection ends (RFC 7888 §4 allows closing it).
+          co_await say_bye("Literal size cannot be handled");
+          out.end = true;
+          co_return out;
+        }
+        continue;
+    }
+    if (step.event == Framer::Event::need_more && step.consumed == 0) break;
+  }
+  co_return out;
+}
+
 asio::awaitable<std::optional<std::string>> Session::next_command() {
   for (;;) {
-    while (in_pos_ < in_.size()) {
-      auto step = framer_.feed(std::string_view(in_).substr(in_pos_));
-      in_pos_ += step.consumed;
-      if (step.consumed > 0) awaiting_command_ = false;
-      switch (step.event) {
-        case Framer::Event::need_more:
-          break;
-        case Framer::Event::continuation:
-          // RFC 3501 §7.5: the client waits for this before sending the literal.
-          // The protocol log tells this apart from a SASL challenge by its text.
-          out_ += protolog::kImapLiteralContinuation;
-          out_ += "\r\n";
-          co_await flush();
-          continue;
-        case Framer::Event::command:
-          co_return framer_.take_command();
-        case Framer::Event::line_too_long:
-          out_ += fmt::format("{} BAD [TOOBIG] Command line too long (limit {} octets)\r\n", framer_.tag(),
-                              config().limits.max_line_octets);
-          if (++bad_in_a_row_ >= config().limits.max_bad_commands) {
-            co_await say_bye("Too many invalid commands");
-            co_return std::nullopt;
-          }
-          continue;
-        case Framer::Event::literal_too_big:
-          // RFC 7888 §4: a non-synchronizing literal over the limit has been counted off, so the
-          // client's data is never taken for commands.
-          out_ += fmt::format("{} NO [TOOBIG] Literal too big (limit {} octets)\r\n", framer_.tag(),
-                              config().limits.max_literal_octets);
-          if (framer_.broken()) {
-            // A non-synchronizing literal too large even to count off: the stream can no longer
-            // be framed, so the connection ends (RFC 7888 §4 allows closing it).
-            co_await say_bye("Literal size cannot be handled");
-            co_return std::nullopt;
-          }
-          continue;
-      }
-      if (step.event == Framer::Event::need_more && step.consumed == 0) break;
-    }
+    Drained drained = co_await drain_input();
+    if (drained.command) co_return std::move(drained.command);
+    if (drained.end) co_return std::nullopt;
     in_.clear();
     in_pos_ = 0;
     co_await flush();
@@ -303,6 +323,81 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
       if (!fed) protocol_log_->client(in_);
     }
     touch();
+  }
+}
+
+store::ChangeListener Session::change_listener(std::shared_ptr<std::atomic<bool>> dirty) {
+  return [dirty = std::move(dirty), weak = weak_from_this(), executor = stream_.get_executor()] {
+    // Only the first change since the last sync posts: the flag stays set until sync() reads
+    // the changes, and wait_in_idle() looks at it before it sleeps (both on the strand).
+    if (dirty->exchange(true)) return;
+    asio::post(executor, [weak] {
+      if (auto self = weak.lock()) self->wake_.cancel();
+    });
+  };
+}
+
+asio::awaitable<void> Session::idle_read() {
+  auto self = shared_from_this();   // the session outlives the read
+  // DONE is six octets; a small buffer keeps an idling session small (issue 8's 100,000 IDLE
+  // clients), and whatever a client pipelines after DONE is simply read in more steps.
+  constexpr std::size_t kIdleReadOctets = 256;
+  std::string chunk(kIdleReadOctets, '\0');
+  std::error_code ec;
+  std::size_t n = co_await stream_.read_some(asio::buffer(chunk), ec);
+  idle_reading_ = false;
+  if (ec || n == 0) {
+    idle_read_ended_ = true;
+  } else {
+    chunk.resize(n);
+    traffic_.received(n);
+    if (protocol_log_) protocol_log_->client(chunk);
+    if (in_pos_ == in_.size()) {
+      in_.clear();
+      in_pos_ = 0;
+    }
+    in_ += chunk;
+    touch();
+  }
+  wake_.cancel();
+}
+
+asio::awaitable<Session::IdleWake> Session::wait_in_idle(std::chrono::steady_clock::time_point until,
+                                                         bool watch_changes, std::string& line) {
+  if (in_pos_ == in_.size() && !idle_reading_) {
+    std::string().swap(in_);   // no 8 KiB read buffer kept while idling
+    in_pos_ = 0;
+  }
+  for (;;) {
+    // Everything below is checked and the wait begun without a suspension in between, so a
+    // wake-up posted by change_listener() or idle_read() is never lost.
+    if (in_pos_ < in_.size()) {
+      Drained drained = co_await drain_input();
+      if (drained.end) co_return IdleWake::end;
+      if (drained.command || drained.refused) {
+        line = drained.command.value_or("");
+        co_return IdleWake::line;
+      }
+      co_await flush();   // a continuation request or a refusal
+    }
+    if (closed_ || shutting_down_ || idle_.expired()) co_return IdleWake::end;   // BYE follows
+    if (idle_read_ended_) {
+      // The client left. The connection is over: another read would wait for a readiness
+      // edge that the end of file has already used up.
+      closed_ = true;
+      co_return IdleWake::end;
+    }
+    if (watch_changes) {
+      if (SelectedMailbox* sel = selected(); sel && sel->dirty->load()) co_return IdleWake::changed;
+    }
+    if (std::chrono::steady_clock::now() >= until) co_return IdleWake::deadline;
+    if (!idle_reading_) {
+      idle_reading_ = true;
+      asio::co_spawn(stream_.get_executor(), idle_read(), asio::detached);
+    }
+    wake_.expires_at(until);
+    std::error_code ec;
+    co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/thread_pool.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -142,6 +143,26 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   bool enabled(Extension ext) const { return (extensions_ & ext) != 0; }
   /// Turns extensions on (bits of Extension) for the rest of the connection.
   void enable(std::uint32_t extensions) { extensions_ |= extensions; }
+  /// What ended a wait_in_idle().
+  enum class IdleWake {
+    line,       ///< the client sent a line (DONE or anything else), or one the framer refused
+    changed,    ///< the selected mailbox changed: sync() and flush()
+    deadline,   ///< `until` passed (the keepalive is due)
+    end,        ///< the session must end (shutdown, kick, autologout, the client left): the
+                ///< run loop says BYE, so the command returns Reply::already_sent()
+  };
+  /// RFC 2177 IDLE: waits, reading nothing but the client's next line, until that line is
+  /// complete (then in `line`; "" when the framer refused it as too long), the selected
+  /// mailbox's change flag is set (only when `watch_changes`), `until` passes, or the session
+  /// must end. Holds no thread and no read buffer beyond a few hundred octets in flight.
+  asio::awaitable<IdleWake> wait_in_idle(std::chrono::steady_clock::time_point until, bool watch_changes,
+                                         std::string& line);
+  /// The change-bus listener for the selected mailbox (called on a store thread): sets `dirty`
+  /// and, when it was clear, posts a wake-up to this session's strand so a session in IDLE
+  /// announces the change at once. Holds the session weakly.
+  store::ChangeListener change_listener(std::shared_ptr<std::atomic<bool>> dirty);
+  /// The autologout timer (RFC 9051 §5.4), for IDLE, which keeps its deadline across syncs.
+  session::IdleTimer& autologout() { return idle_; }
 
   /// The CAPABILITY list for the current state, without "CAPABILITY" itself.
   std::string capabilities() const;
@@ -163,6 +184,17 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
 
  private:
   asio::awaitable<std::optional<std::string>> next_command();
+  /// What drain_input() found in the buffered input.
+  struct Drained {
+    std::optional<std::string> command;   ///< a complete command
+    bool refused = false;                 ///< a line or literal was refused (too long, too big)
+    bool end = false;                     ///< the connection must end (BYE already queued)
+  };
+  /// Frames the buffered input up to the first complete command; answers the framer's
+  /// continuation requests and refusals on the way.
+  asio::awaitable<Drained> drain_input();
+  /// One read of at most a few hundred octets during IDLE into in_; wakes wait_in_idle().
+  asio::awaitable<void> idle_read();
   asio::awaitable<void> execute(std::string command);
   asio::awaitable<void> say_bye(std::string_view text);
   asio::awaitable<void> watchdog();
@@ -186,6 +218,9 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   std::unique_ptr<protolog::SessionLog> protocol_log_;
   bool awaiting_command_ = false;  // the read loop waits for a new command and has none of it
   session::IdleTimer idle_;
+  asio::steady_timer wake_;        // wait_in_idle() sleeps on it; cancelled to wake it
+  bool idle_reading_ = false;      // an idle_read() is in flight
+  bool idle_read_ended_ = false;   // the client closed the connection (or the read failed)
   bool ending_ = false;
   bool shutting_down_ = false;
   session::EndReason end_reason_ = session::EndReason::shutdown;

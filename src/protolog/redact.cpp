@@ -159,6 +159,7 @@ void Redactor::announce_literal(std::string_view piece, bool redacted) {
 
 std::vector<std::string> Redactor::imap_client(std::string_view line) {
   const std::string_view s = strip_line_end(line);
+  const bool idling = std::exchange(idling_, false);
   if (in_command_) {  // the rest of a command after a literal
     std::string out;
     if (redact_rest_) {
@@ -175,7 +176,9 @@ std::vector<std::string> Redactor::imap_client(std::string_view line) {
   // response (base64, RFC 9051 §6.2.2) or junk the server refuses: either way not shown, in
   // whatever order it came with the server's challenges. "*" (cancel) and "" carry nothing.
   if (s.find(' ') == std::string_view::npos) {
-    if (s == "*" || s.empty()) return {std::string(s)};
+    // RFC 2177: the word that ends IDLE, which answers "+ idling" and no challenge.
+    const bool done = idling && ascii::iequals(s, "DONE");
+    if (s == "*" || s.empty() || done) return {std::string(s)};
     return {std::string(kRedacted)};
   }
   in_login_ = false;
@@ -385,7 +388,9 @@ std::vector<std::string> Redactor::server_piece(std::string_view piece) {
 bool Redactor::challenge(std::string_view line) const {
   // Every "+" line of IMAP but the literal continuation is a SASL challenge, and every "+ "
   // line of POP3 (not "+OK"). LMTP has none.
-  if (protocol_ == Protocol::imap) return line.starts_with('+') && strip_line_end(line) != kImapLiteralContinuation;
+  if (protocol_ == Protocol::imap)
+    return line.starts_with('+') && strip_line_end(line) != kImapLiteralContinuation &&
+           strip_line_end(line) != kImapIdleContinuation;
   if (protocol_ == Protocol::pop3) return line.starts_with('+') && !line.starts_with("+OK");
   return false;
 }
@@ -436,6 +441,8 @@ std::vector<std::string> Redactor::server_line(std::string_view line) {
     server_after_literal_ = false;
   } else if (challenge(s)) {
     return {s.size() > 2 ? "+ " + std::string(kRedacted) : std::string(s)};
+  } else if (s == kImapIdleContinuation) {
+    idling_ = true;
   } else if (!s.starts_with('*') && !s.starts_with('+')) {
     // A tagged reply: it answers the oldest command not answered yet.
     ++replies_;

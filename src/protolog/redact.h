@@ -26,6 +26,9 @@ std::string size_summary(std::uint64_t octets);
 /// the server sends is a SASL challenge, which the Redactor hides: the session and the
 /// Redactor share this text so the difference never depends on guessing.
 inline constexpr std::string_view kImapLiteralContinuation = "+ Ready for literal data";
+/// The IMAP server's continuation request of IDLE (RFC 2177 §3): not a challenge either, so the
+/// client's DONE after it is shown.
+inline constexpr std::string_view kImapIdleContinuation = "+ idling";
 /// The POP3 server's status line before TOP's lines (RFC 1939 §7); RETR's is "+OK <n> octets".
 inline constexpr std::string_view kPop3TopResponse = "+OK Top of message follows";
 /// True when `status` is the POP3 server's "+OK" before a message's lines (RETR or TOP).
@@ -112,6 +115,7 @@ class Redactor {
   // IMAP: a command continues after a literal; these say where its next piece stands.
   bool in_command_ = false;
   bool in_login_ = false;       // the current command is LOGIN
+  bool idling_ = false;         // the server said "+ idling": the client's DONE may follow
   int login_arg_ = 0;           // LOGIN arguments seen: 0 before the user name, 1 before the password
   bool redact_rest_ = false;    // the current command's remaining pieces and literals are redacted
   // IMAP: commands started and tagged replies seen; the command in progress is number

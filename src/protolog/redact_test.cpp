@@ -31,6 +31,20 @@ void run(Protocol protocol, bool bodies, const std::vector<Step>& steps) {
   }
 }
 
+TEST(ProtologRedactImap, IdleIsNotASaslExchange) {
+  // RFC 2177: "+ idling" is no challenge, so the DONE that ends IDLE is shown; a SASL challenge
+  // still hides the answer that follows it.
+  run(Protocol::imap, false, {
+      {C, "a1 IDLE\r\n", {"a1 IDLE"}},
+      {S, "+ idling\r\n", {"+ idling"}},
+      {S, "* 3 EXISTS\r\n", {"* 3 EXISTS"}},
+      {C, "DONE\r\n", {"DONE"}},
+      {S, "a1 OK IDLE terminated\r\n", {"a1 OK IDLE terminated"}},
+      {S, "+ c2VjcmV0\r\n", {"+ " + R}},
+      {C, "c2VjcmV0\r\n", {R}},
+  });
+}
+
 TEST(ProtologRedactImap, LoginAtomPassword) {
   run(Protocol::imap, false, {
       {C, "a1 LOGIN alice s3cret\r\n", {"a1 LOGIN alice " + R}},

@@ -37,6 +37,16 @@ class IdleTimer {
     // after login may be shorter than the login timeout) wakes it to wait for the new one.
     if (earlier) timer_.cancel();
   }
+  /// The moment the session will be logged out unless touched (or held) before.
+  std::chrono::steady_clock::time_point deadline() const { return deadline_; }
+  /// Puts the deadline at `when` (earlier or later) unless the timer has expired. IDLE uses it
+  /// to keep the deadline its command set across the store calls of its syncs, whose Holds
+  /// restart the clock: changes in the mailbox are not the client's activity (RFC 9051 §5.4).
+  void set_deadline(std::chrono::steady_clock::time_point when) {
+    if (expired_) return;
+    deadline_ = when;
+    timer_.cancel();   // run() waits again for the new deadline (or expires at once)
+  }
   /// Waits until the deadline passes, then marks the timer expired and calls `on_expiry` (the
   /// session cancels its pending read, and its loop says goodbye); or until stop(). If the
   /// session has still not stopped kOverdueGrace later (its goodbye or another write is stuck

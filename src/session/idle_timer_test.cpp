@@ -58,6 +58,34 @@ TEST(IdleTimer, AHoldKeepsTheDeadlineFromPassing) {
   EXPECT_EQ(h.expiries, 1);
 }
 
+TEST(IdleTimer, SetDeadlineTakesBackTheRestartOfAHold) {
+  // IDLE: a store call during the wait (a sync) must not push the autologout back.
+  Harness h;
+  h.timer.touch(3600);
+  const auto first = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  h.timer.set_deadline(first);
+  asio::steady_timer work(h.io, std::chrono::milliseconds(10));
+  work.async_wait([&](std::error_code) {
+    const auto kept = h.timer.deadline();
+    { IdleTimer::Hold hold(h.timer); }   // the Hold's end restarts the clock for 3600 s
+    EXPECT_GT(h.timer.deadline(), kept + std::chrono::seconds(60));
+    h.timer.set_deadline(kept);
+  });
+  h.run();
+  EXPECT_TRUE(h.timer.expired());
+  EXPECT_EQ(h.expiries, 1);
+}
+
+TEST(IdleTimer, SetDeadlineAfterExpiryChangesNothing) {
+  Harness h;
+  h.timer.touch(1);
+  h.run();
+  ASSERT_TRUE(h.timer.expired());
+  const auto at = h.timer.deadline();
+  h.timer.set_deadline(at + std::chrono::seconds(100));
+  EXPECT_EQ(h.timer.deadline(), at);
+}
+
 TEST(IdleTimer, StopEndsTheWaitWithoutExpiry) {
   Harness h;
   h.timer.touch(3600);

@@ -134,6 +134,12 @@ class MailStore {
   /// As above; flags outside `mask` are not set on the copies (RFC 4314 §4: the rights the
   /// caller has on the target).
   virtual Result<CopyResult> copy(MailboxId from, const UidSet& uids, MailboxId to, const FlagMask& mask) = 0;
+  /// Moves messages (RFC 6851): copies the existing messages of `uids` as copy() does (same
+  /// `mask`, same checks) and removes the originals whatever their flags, in one transaction,
+  /// so either both happen or neither. Absent UIDs are skipped (nothing moved: empty result).
+  /// `from` == `to` is allowed: the messages get new UIDs at the end. Errc::not_found when a
+  /// mailbox is gone.
+  virtual Result<MoveResult> move(MailboxId from, const UidSet& uids, MailboxId to, const FlagMask& mask) = 0;
   /// Removes messages that have \Deleted, restricted to `only` when given (UID EXPUNGE).
   /// Returns the expunged UIDs ascending.
   virtual Result<std::vector<Uid>> expunge(MailboxId mailbox, const std::optional<UidSet>& only) = 0;
@@ -183,6 +189,10 @@ class MailStore {
   // --- Change notification -------------------------------------------------------------------
   /// Calls `listener` after each committed change to `mailbox` until the subscription dies.
   virtual std::unique_ptr<Subscription> subscribe(MailboxId mailbox, ChangeListener listener) = 0;
+  /// Calls the listeners of `mailbox` as a committed change does: for a change another process
+  /// made in the same store (`pillarbox deliver`, which then tells the server over the admin
+  /// socket), so sessions in IDLE hear of it at once. Listeners read the change themselves.
+  virtual void announce_change(MailboxId mailbox) = 0;
 };
 
 /// Opens the store configured for `data_dir` (SQLite database and message files beneath it),

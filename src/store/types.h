@@ -130,6 +130,12 @@ struct CopyResult {
   std::vector<Uid> target_uids;     ///< same order as source_uids
 };
 
+/// What MailStore::move did (RFC 6851).
+struct MoveResult {
+  CopyResult copied;               ///< the new messages in the target, as copy() reports them
+  std::vector<Uid> expunged;       ///< the originals removed from the source, ascending
+};
+
 /// How STORE changes flags (RFC 3501 §6.4.6).
 enum class StoreMode { replace, add, remove };
 

@@ -839,6 +839,79 @@ TEST_P(StoreConformance, CopyKeepsFlagsAndGivesNewUids) {
   EXPECT_TRUE(none.target_uids.empty());
 }
 
+TEST_P(StoreConformance, MoveCopiesAndExpungesTogether) {
+  MailboxId inbox = mailbox_id("INBOX");
+  auto archive = must(store().create_mailbox(account(), "Archive"));
+  append(archive.id, {make_message("old", "old\r\n")});  // Archive's next UID is 2
+  append(inbox, {make_message("1", "1\r\n"), make_message("2", "2\r\n"), make_message("3", "3\r\n")});
+  must(store().store_flags(inbox, uid_set({{3, 3}}), StoreMode::add, flags_of(kSeen, {"Keep"})));
+  const ModSeq before = mailbox("INBOX").highest_modseq;
+  std::atomic<int> inbox_calls{0}, archive_calls{0};
+  auto sub_inbox = store().subscribe(inbox, [&] { ++inbox_calls; });
+  auto sub_archive = store().subscribe(archive.id, [&] { ++archive_calls; });
+
+  // 9 is absent: skipped, as COPY skips it. 2 stays, although it is not \Deleted either way.
+  auto r = must(store().move(inbox, uid_set({{1, 1}, {3, 9}}), archive.id, FlagMask{}));
+  EXPECT_EQ(r.copied.uid_validity, archive.uid_validity);
+  EXPECT_EQ(r.copied.source_uids, (std::vector<Uid>{1, 3}));
+  EXPECT_EQ(r.copied.target_uids, (std::vector<Uid>{2, 3}));
+  EXPECT_EQ(r.expunged, (std::vector<Uid>{1, 3}));
+  EXPECT_EQ(uids_of(must(store().list_messages(inbox))), (std::vector<Uid>{2}));
+  auto dst = must(store().fetch(archive.id, uid_set({{2, 3}}), FetchNeeds{.content = true}));
+  ASSERT_EQ(dst.size(), 2u);
+  EXPECT_EQ(*dst[0].content, make_message("1", "1\r\n"));
+  EXPECT_EQ(*dst[1].content, make_message("3", "3\r\n"));   // the shared file survived the expunge
+  EXPECT_EQ(dst[1].meta.flags, flags_of(kSeen, {"Keep"}));
+  // Other sessions hear of both sides, and the source records the expunge (for VANISHED).
+  EXPECT_EQ(inbox_calls.load(), 1);
+  EXPECT_EQ(archive_calls.load(), 1);
+  EXPECT_EQ(must(store().changes_since(inbox, before)).expunged, (std::vector<Uid>{1, 3}));
+  EXPECT_EQ(mailbox("Archive").messages, 3u);
+  EXPECT_EQ(mailbox("INBOX").messages, 1u);
+
+  // Nothing to move: nothing changes, nobody is told.
+  auto none = must(store().move(inbox, uid_set({{100, 200}}), archive.id, FlagMask{}));
+  EXPECT_TRUE(none.copied.source_uids.empty());
+  EXPECT_TRUE(none.expunged.empty());
+  EXPECT_EQ(inbox_calls.load(), 1);
+  EXPECT_EQ(archive_calls.load(), 1);
+
+  // A missing target: nothing happens to the source.
+  auto bad = store().move(inbox, all_uids(), 987654321, FlagMask{});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, Errc::not_found);
+  EXPECT_EQ(uids_of(must(store().list_messages(inbox))), (std::vector<Uid>{2}));
+  EXPECT_EQ(store().move(987654321, all_uids(), inbox, FlagMask{}).error().code, Errc::not_found);
+}
+
+TEST_P(StoreConformance, MoveWithinOneMailboxGivesNewUids) {
+  MailboxId inbox = mailbox_id("INBOX");
+  append(inbox, {make_message("1", "1\r\n"), make_message("2", "2\r\n")});
+  auto r = must(store().move(inbox, uid_set({{1, 1}}), inbox, FlagMask{}));
+  EXPECT_EQ(r.copied.source_uids, (std::vector<Uid>{1}));
+  EXPECT_EQ(r.copied.target_uids, (std::vector<Uid>{3}));
+  EXPECT_EQ(r.expunged, (std::vector<Uid>{1}));
+  EXPECT_EQ(uids_of(must(store().list_messages(inbox))), (std::vector<Uid>{2, 3}));
+  auto moved = must(store().fetch(inbox, uid_set({{3, 3}}), FetchNeeds{.content = true}));
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(*moved[0].content, make_message("1", "1\r\n"));
+}
+
+TEST_P(StoreConformance, MoveKeepsOnlyTheFlagsOfTheMask) {
+  MailboxId inbox = mailbox_id("INBOX");
+  auto other = must(store().create_mailbox(account(), "Other"));
+  append(inbox, {make_message("1", "1\r\n")});
+  must(store().store_flags(inbox, all_uids(), StoreMode::add, flags_of(kSeen | kFlagged, {"Kw"})));
+  FlagMask mask;
+  mask.system = kSeen;
+  mask.keywords = false;
+  auto r = must(store().move(inbox, all_uids(), other.id, mask));
+  ASSERT_EQ(r.copied.target_uids.size(), 1u);
+  auto f = must(store().fetch(other.id, all_uids(), FetchNeeds{}));
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].meta.flags, flags_of(kSeen));
+}
+
 TEST_P(StoreConformance, ExpungeOnlyDeletedAndRestrictedBySet) {
   MailboxId inbox = mailbox_id("INBOX");
   append(inbox, {make_message("1", "1\r\n"), make_message("2", "2\r\n"), make_message("3", "3\r\n"),

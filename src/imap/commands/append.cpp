@@ -5,6 +5,7 @@
 // RFC 3516 §4.4: the message may be a literal8 ("~{N}"), NUL octets and all; it is stored as
 // is. Messages are served with each bare LF made CRLF (mail::to_crlf), which would change
 // binary content, so a literal8 holding a bare LF gets NO [UNKNOWN-CTE] instead.
+// RFC 4315 §3: OK [APPENDUID uidvalidity uid].
 #include <fmt/format.h>
 
 #include "imap/commands/commands.h"
@@ -62,7 +63,7 @@ asio::awaitable<Reply> cmd_append(Session& s, Request& r) {
     if (done.error().code == Errc::not_found) co_return Reply::no("TRYCREATE", "Mailbox does not exist");
     co_return reply_for(s, done.error());
   }
-  co_return Reply::ok("APPEND completed");
+  co_return Reply::ok("APPEND completed", appenduid_code(*done));   // RFC 4315 §3
 }
 
 }  // namespace pillarbox::imap

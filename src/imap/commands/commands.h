@@ -68,5 +68,9 @@ asio::awaitable<Reply> cmd_setacl(Session&, Request&);
 asio::awaitable<Reply> cmd_deleteacl(Session&, Request&);
 asio::awaitable<Reply> cmd_listrights(Session&, Request&);
 asio::awaitable<Reply> cmd_myrights(Session&, Request&);
+asio::awaitable<Reply> cmd_idle(Session&, Request&);
+asio::awaitable<Reply> cmd_unselect(Session&, Request&);
+asio::awaitable<Reply> cmd_id(Session&, Request&);
+asio::awaitable<Reply> cmd_move(Session&, Request&);
 
 }  // namespace pillarbox::imap

@@ -130,4 +130,24 @@ std::vector<store::UidSet> split(const store::UidSet& set, std::uint64_t max) {
   return out;
 }
 
+namespace {
+std::string uid_set_text(const std::vector<store::Uid>& uids) {
+  store::UidSet set;
+  for (auto uid : uids) set.add(uid);
+  return set.to_string();
+}
+}  // namespace
+
+std::string copyuid_code(const store::CopyResult& copied) {
+  if (copied.source_uids.empty()) return {};
+  // Both lists are ascending and pair up by position, so the two sets keep the same order.
+  return fmt::format("COPYUID {} {} {}", copied.uid_validity, uid_set_text(copied.source_uids),
+                     uid_set_text(copied.target_uids));
+}
+
+std::string appenduid_code(const store::AppendResult& appended) {
+  if (appended.uids.empty()) return {};
+  return fmt::format("APPENDUID {} {}", appended.uid_validity, uid_set_text(appended.uids));
+}
+
 }  // namespace pillarbox::imap

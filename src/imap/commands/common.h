@@ -62,6 +62,11 @@ std::optional<std::string> invalid_sequence(const SelectedMailbox& mailbox, cons
 /// Empty when the session no longer knows `uid`.
 std::string flags_update(const Session& session, const SelectedMailbox& mailbox, store::Uid uid,
                          const store::Flags& stored, store::ModSeq modseq, bool with_uid);
+/// RFC 4315 §3 "COPYUID <uidvalidity> <source uids> <target uids>" (no brackets) for a copy or
+/// a move, the two sets in the same order; "" when nothing was copied (no response code then).
+std::string copyuid_code(const store::CopyResult& copied);
+/// RFC 4315 §3 "APPENDUID <uidvalidity> <uids>" (no brackets); "" when nothing was appended.
+std::string appenduid_code(const store::AppendResult& appended);
 /// Splits `set` into consecutive pieces of at most `max` UIDs (batches for the store).
 std::vector<store::UidSet> split(const store::UidSet& set, std::uint64_t max);
 

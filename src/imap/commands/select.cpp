@@ -173,7 +173,8 @@ asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
   }
   mailbox->dirty->store(false);
   auto dirty = mailbox->dirty;
-  mailbox->subscription = st.subscribe(info.id, [dirty] { dirty->store(true); });
+  // The listener also wakes the session at once when it waits in IDLE (RFC 2177).
+  mailbox->subscription = st.subscribe(info.id, s.change_listener(dirty));
   // Catch anything that changed between get_mailbox and subscribe at the first sync.
   dirty->store(true);
 

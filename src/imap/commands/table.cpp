@@ -29,7 +29,7 @@ constexpr std::array kCommands = {
     CommandSpec{"APPEND", kLoggedIn, true, cmd_append, false},
     CommandSpec{"CHECK", kSelected, true, cmd_check, false},
     CommandSpec{"CLOSE", kSelected, true, cmd_close, false},
-    CommandSpec{"EXPUNGE", kSelected, true, cmd_expunge, false},
+    CommandSpec{"EXPUNGE", kSelected, true, cmd_expunge, true},   // UID EXPUNGE: RFC 4315 §2.1
     CommandSpec{"SEARCH", kSelected, false, cmd_search, true},
     CommandSpec{"FETCH", kSelected, false, cmd_fetch, true},
     CommandSpec{"STORE", kSelected, false, cmd_store, true},
@@ -41,6 +41,10 @@ constexpr std::array kCommands = {
     CommandSpec{"LISTRIGHTS", kLoggedIn, true, cmd_listrights, false},
     CommandSpec{"MYRIGHTS", kLoggedIn, true, cmd_myrights, false},
     CommandSpec{"COMPRESS", kLoggedIn, true, cmd_compress, false},
+    CommandSpec{"IDLE", kLoggedIn, true, cmd_idle, false},         // RFC 2177
+    CommandSpec{"MOVE", kSelected, true, cmd_move, true},          // RFC 6851
+    CommandSpec{"UNSELECT", kSelected, true, cmd_unselect, false}, // RFC 3691
+    CommandSpec{"ID", kAnyState, true, cmd_id, false},             // RFC 2971
 };
 
 }  // namespace

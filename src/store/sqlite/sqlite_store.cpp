@@ -990,58 +990,85 @@ class SqliteStore final : public MailStore, public Directory {
     return r;
   }
 
+  void announce_change(MailboxId mailbox) override { bus_.publish(mailbox); }
+
   Result<CopyResult> copy(MailboxId from, const UidSet& uids, MailboxId to, const FlagMask& mask) override {
-    bool copied = false;
-    auto r = write_op("copy", [&]() -> Result<CopyResult> {
-      if (!mailbox_exists(*writer_, from)) return no_mailbox();
-      auto dst = mailbox_by_id(*writer_, to);
-      if (!dst) return make_error(Errc::not_found, "No such target mailbox");
-      CopyResult out;
-      out.uid_validity = dst->uid_validity;
-      if (uids.empty()) return out;
-      struct Source {
-        MessageMeta meta;
-        BlobId blob;
-        std::string envelope, body_structure, body;
-      };
-      std::vector<Source> sources;
-      {
-        auto st = writer_->prepare(select_in_set(
-            std::string(kMetaColumns) + ", m.blob_id, m.envelope, m.body_structure, m.body"));
-        st.bind_all(from, ranges_json(uids));
-        while (st.step())
-          sources.push_back(Source{read_meta(st), st.text(7), st.text(8), st.text(9), st.text(10)});
-      }
-      if (sources.empty()) return out;
-      if (dst->uid_next + sources.size() - 1 > kMaxUid)
-        return make_error(Errc::over_quota, "Mailbox has no UIDs left");
-      const ModSeq modseq = dst->highest_modseq + 1;
-      Uid uid = dst->uid_next;
-      for (auto& s : sources) {
-        s.meta.flags.system &= mask.system;
-        if (!mask.keywords) s.meta.flags.keywords.clear();
-        // The copy shares the immutable file: no bytes are copied (DESIGN §5).
-        writer_->prepare(
-            "INSERT INTO messages (mailbox_id, uid, blob_id, size, internal_date,"
-            " internal_date_tz, system_flags, keywords, modseq, envelope, body_structure, body)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
-            .bind_all(to, uid, s.blob, s.meta.size, s.meta.internal_date, s.meta.internal_date_tz,
-                      s.meta.flags.system, encode_keywords(s.meta.flags.keywords), modseq,
-                      s.envelope, s.body_structure, s.body)
-            .run();
-        add_mailbox_keywords(to, s.meta.flags.keywords);
-        out.source_uids.push_back(s.meta.uid);
-        out.target_uids.push_back(uid);
-        ++uid;
-      }
-      writer_->prepare("UPDATE mailboxes SET uid_next = ?2, highest_modseq = ?3 WHERE id = ?1")
-          .bind_all(to, uid, modseq)
-          .run();
-      copied = true;
+    auto r = write_op("copy", [&]() -> Result<CopyResult> { return copy_in_tx(from, uids, to, mask); });
+    if (r && !r->target_uids.empty()) bus_.publish(to);
+    return r;
+  }
+
+  Result<MoveResult> move(MailboxId from, const UidSet& uids, MailboxId to, const FlagMask& mask) override {
+    std::vector<BlobId> dead;
+    // One transaction: the copies and the removal of the originals commit together or not at
+    // all (RFC 6851 §1), through the same copy code as COPY (so its checks apply to MOVE).
+    auto r = write_op("move", [&]() -> Result<MoveResult> {
+      auto copied = copy_in_tx(from, uids, to, mask);
+      if (!copied) return copied.error();
+      MoveResult out;
+      out.copied = std::move(*copied);
+      if (out.copied.source_uids.empty()) return out;
+      UidSet moved;
+      for (Uid uid : out.copied.source_uids) moved.add(uid);
+      auto gone = remove_in_tx(from, moved, false, dead);
+      if (!gone) return gone.error();
+      out.expunged = std::move(*gone);
       return out;
     });
-    if (r && copied) bus_.publish(to);
+    if (!r) return r;
+    remove_blob_files(dead);
+    if (!r->copied.target_uids.empty()) bus_.publish(to);
+    if (!r->expunged.empty() && from != to) bus_.publish(from);
     return r;
+  }
+
+  // COPY inside a write transaction (copy, move): the copies of the existing messages of `uids`.
+  Result<CopyResult> copy_in_tx(MailboxId from, const UidSet& uids, MailboxId to, const FlagMask& mask) {
+    if (!mailbox_exists(*writer_, from)) return no_mailbox();
+    auto dst = mailbox_by_id(*writer_, to);
+    if (!dst) return make_error(Errc::not_found, "No such target mailbox");
+    CopyResult out;
+    out.uid_validity = dst->uid_validity;
+    if (uids.empty()) return out;
+    struct Source {
+      MessageMeta meta;
+      BlobId blob;
+      std::string envelope, body_structure, body;
+    };
+    std::vector<Source> sources;
+    {
+      auto st = writer_->prepare(select_in_set(
+          std::string(kMetaColumns) + ", m.blob_id, m.envelope, m.body_structure, m.body"));
+      st.bind_all(from, ranges_json(uids));
+      while (st.step())
+        sources.push_back(Source{read_meta(st), st.text(7), st.text(8), st.text(9), st.text(10)});
+    }
+    if (sources.empty()) return out;
+    if (dst->uid_next + sources.size() - 1 > kMaxUid)
+      return make_error(Errc::over_quota, "Mailbox has no UIDs left");
+    const ModSeq modseq = dst->highest_modseq + 1;
+    Uid uid = dst->uid_next;
+    for (auto& s : sources) {
+      s.meta.flags.system &= mask.system;
+      if (!mask.keywords) s.meta.flags.keywords.clear();
+      // The copy shares the immutable file: no bytes are copied (DESIGN §5).
+      writer_->prepare(
+          "INSERT INTO messages (mailbox_id, uid, blob_id, size, internal_date,"
+          " internal_date_tz, system_flags, keywords, modseq, envelope, body_structure, body)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
+          .bind_all(to, uid, s.blob, s.meta.size, s.meta.internal_date, s.meta.internal_date_tz,
+                    s.meta.flags.system, encode_keywords(s.meta.flags.keywords), modseq,
+                    s.envelope, s.body_structure, s.body)
+          .run();
+      add_mailbox_keywords(to, s.meta.flags.keywords);
+      out.source_uids.push_back(s.meta.uid);
+      out.target_uids.push_back(uid);
+      ++uid;
+    }
+    writer_->prepare("UPDATE mailboxes SET uid_next = ?2, highest_modseq = ?3 WHERE id = ?1")
+        .bind_all(to, uid, modseq)
+        .run();
+    return out;
   }
 
   Result<std::vector<Uid>> expunge(MailboxId mailbox, const std::optional<UidSet>& only) override {
@@ -1058,54 +1085,62 @@ class SqliteStore final : public MailStore, public Directory {
                                            const std::optional<UidSet>& only, bool require_deleted) {
     std::vector<BlobId> dead;
     auto r = write_op(operation, [&]() -> Result<std::vector<Uid>> {
-      auto row = mailbox_by_id(*writer_, mailbox);
-      if (!row) return no_mailbox();
-      std::vector<Uid> gone;
-      std::vector<BlobId> blob_ids;
-      if (only && only->empty()) return gone;
-      {
-        const std::string deleted_filter =
-            require_deleted ? " AND (m.system_flags & " + std::to_string(kDeleted) + ") != 0" : "";
-        std::string sql;
-        if (only) {
-          sql = "SELECT m.uid, m.blob_id FROM json_each(?2) AS r CROSS JOIN messages AS m"
-                " WHERE m.mailbox_id = ?1 AND m.uid BETWEEN (r.value ->> 0) AND (r.value ->> 1)" +
-                deleted_filter + " ORDER BY m.uid";
-        } else {
-          sql = "SELECT m.uid, m.blob_id FROM messages AS m WHERE m.mailbox_id = ?1" +
-                deleted_filter + " ORDER BY m.uid";
-        }
-        auto st = writer_->prepare(sql);
-        st.bind(1, mailbox);
-        if (only) st.bind(2, ranges_json(*only));
-        while (st.step()) {
-          gone.push_back(static_cast<Uid>(st.int64(0)));
-          blob_ids.push_back(st.text(1));
-        }
-      }
-      if (gone.empty()) return gone;
-      const ModSeq modseq = row->highest_modseq + 1;
-      for (Uid uid : gone) {
-        writer_->prepare("DELETE FROM messages WHERE mailbox_id = ?1 AND uid = ?2")
-            .bind_all(mailbox, uid)
-            .run();
-        writer_->prepare(
-            "INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?1, ?2, ?3)")
-            .bind_all(mailbox, uid, modseq)
-            .run();
-      }
-      writer_->prepare("UPDATE mailboxes SET highest_modseq = ?2 WHERE id = ?1")
-          .bind_all(mailbox, modseq)
-          .run();
-      std::sort(blob_ids.begin(), blob_ids.end());
-      blob_ids.erase(std::unique(blob_ids.begin(), blob_ids.end()), blob_ids.end());
-      dead = drop_unreferenced_blobs(blob_ids);
-      return gone;
+      return remove_in_tx(mailbox, only, require_deleted, dead);
     });
     if (!r) return r;
     remove_blob_files(dead);
     if (!r->empty()) bus_.publish(mailbox);
     return r;
+  }
+
+  // remove_messages inside a write transaction; the blob files no message refers to any more
+  // are added to `dead`, for removal after the commit.
+  Result<std::vector<Uid>> remove_in_tx(MailboxId mailbox, const std::optional<UidSet>& only, bool require_deleted,
+                                        std::vector<BlobId>& dead) {
+    auto row = mailbox_by_id(*writer_, mailbox);
+    if (!row) return no_mailbox();
+    std::vector<Uid> gone;
+    std::vector<BlobId> blob_ids;
+    if (only && only->empty()) return gone;
+    {
+      const std::string deleted_filter =
+          require_deleted ? " AND (m.system_flags & " + std::to_string(kDeleted) + ") != 0" : "";
+      std::string sql;
+      if (only) {
+        sql = "SELECT m.uid, m.blob_id FROM json_each(?2) AS r CROSS JOIN messages AS m"
+              " WHERE m.mailbox_id = ?1 AND m.uid BETWEEN (r.value ->> 0) AND (r.value ->> 1)" +
+              deleted_filter + " ORDER BY m.uid";
+      } else {
+        sql = "SELECT m.uid, m.blob_id FROM messages AS m WHERE m.mailbox_id = ?1" +
+              deleted_filter + " ORDER BY m.uid";
+      }
+      auto st = writer_->prepare(sql);
+      st.bind(1, mailbox);
+      if (only) st.bind(2, ranges_json(*only));
+      while (st.step()) {
+        gone.push_back(static_cast<Uid>(st.int64(0)));
+        blob_ids.push_back(st.text(1));
+      }
+    }
+    if (gone.empty()) return gone;
+    const ModSeq modseq = row->highest_modseq + 1;
+    for (Uid uid : gone) {
+      writer_->prepare("DELETE FROM messages WHERE mailbox_id = ?1 AND uid = ?2")
+          .bind_all(mailbox, uid)
+          .run();
+      writer_->prepare(
+          "INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?1, ?2, ?3)")
+          .bind_all(mailbox, uid, modseq)
+          .run();
+    }
+    writer_->prepare("UPDATE mailboxes SET highest_modseq = ?2 WHERE id = ?1")
+        .bind_all(mailbox, modseq)
+        .run();
+    std::sort(blob_ids.begin(), blob_ids.end());
+    blob_ids.erase(std::unique(blob_ids.begin(), blob_ids.end()), blob_ids.end());
+    auto unreferenced = drop_unreferenced_blobs(blob_ids);
+    dead.insert(dead.end(), unreferenced.begin(), unreferenced.end());
+    return gone;
   }
 
   Result<UidSet> search(MailboxId mailbox, const SearchKey& program) override {

@@ -1,0 +1,63 @@
+# IDLE (RFC 2177), with the RFC's own example (§3) in a session of its own: "+ idling", DONE ends
+# it with the tagged OK. DONE is case-insensitive; any other line ends IDLE with BAD; IDLE is
+# allowed without a selected mailbox but not before login; IDLE takes no arguments; a client
+# that sends DONE at once (pipelined) still gets the continuation first.
+# Updates from other sessions and deliveries during IDLE: tests/integration/test_idle.py.
+S: * OK ...
+C: a1 IDLE
+S: a1 BAD ...
+C: a LOGIN alice@example.org secret
+S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID IDLE NAMESPACE CHILDREN ACL RIGHTS=texk UIDPLUS MOVE UNSELECT SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED LIST-STATUS BINARY STATUS=SIZE COMPRESS=DEFLATE] ...
+C: b1 IDLE
+S: + idling
+C: DONE
+S: b1 OK ...
+C: b2 IDLE extra
+S: b2 BAD ...
+C: s SELECT INBOX
+S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
+S: * 0 EXISTS
+S: * 0 RECENT
+S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] ...
+S: * OK [UIDVALIDITY $uidvalidity] ...
+S: * OK [UIDNEXT 1] ...
+S: s OK [READ-WRITE] ...
+# RFC 2177 §3 example
+C: A001 IDLE
+S: + idling
+C: done
+S: A001 OK ...
+C: A002 IDLE
+S: + idling
+C: NOOP
+S: A002 BAD ...
+C: A003 NOOP
+S: A003 OK ...
+C: A004 IDLE
+S: + idling
+C: DONE extra
+S: A004 BAD ...
+# DONE sent with the command, and a command pipelined after DONE.
+C: A005 IDLE
+C: DONE
+C: A006 NOOP
+S: + idling
+S: A005 OK ...
+S: A006 OK ...
+# An APPEND by this session before IDLE is announced at the end of the APPEND, not again.
+C: A007 APPEND INBOX {23+}
+C: Subject: one
+C:
+C: first
+C:
+S: * 1 EXISTS
+S: * 1 RECENT
+S: A007 OK [APPENDUID $uidvalidity 1] ...
+C: A008 IDLE
+S: + idling
+C: DONE
+S: A008 OK ...
+C: z LOGOUT
+S: * BYE ...
+S: z OK ...
+S: <EOF>
