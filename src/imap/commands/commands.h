@@ -67,5 +67,8 @@ asio::awaitable<Reply> cmd_setacl(Session&, Request&);
 asio::awaitable<Reply> cmd_deleteacl(Session&, Request&);
 asio::awaitable<Reply> cmd_listrights(Session&, Request&);
 asio::awaitable<Reply> cmd_myrights(Session&, Request&);
+asio::awaitable<Reply> cmd_getquota(Session&, Request&);      // quota.cpp
+asio::awaitable<Reply> cmd_getquotaroot(Session&, Request&);  // quota.cpp
+asio::awaitable<Reply> cmd_setquota(Session&, Request&);      // quota.cpp
 
 }  // namespace pillarbox::imap

@@ -1,7 +1,13 @@
 // RFC 3501 §6.3.10 STATUS, with RFC 8438 STATUS=SIZE
 //   status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"
 //   status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN" / "SIZE"
+//              / "DELETED" / "DELETED-STORAGE"         ; RFC 9208 (QUOTA)
+//              / "APPENDLIMIT"                         ; RFC 7889 §3
 // The same items are LIST's RETURN (STATUS (...)) option (RFC 5819, commands/list.cpp).
+// DELETED counts the messages with \Deleted; DELETED-STORAGE is their size in KiB (rounded up,
+// as the STORAGE usage), what an EXPUNGE would free. APPENDLIMIT is the configured limit, the
+// same for every mailbox (what APPENDLIMIT=<n> says); the remaining quota is not folded in, as
+// it changes with every message and is reported by [OVERQUOTA] and GETQUOTAROOT instead.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,7 +20,8 @@
 namespace pillarbox::imap {
 namespace {
 
-constexpr std::array<std::string_view, 6> kStatusItems{"MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE"};
+constexpr std::array<std::string_view, 9> kStatusItems{"MESSAGES", "RECENT",  "UIDNEXT",         "UIDVALIDITY", "UNSEEN",
+                                                       "SIZE",     "DELETED", "DELETED-STORAGE", "APPENDLIMIT"};
 
 }  // namespace
 
@@ -36,7 +43,7 @@ std::vector<std::string> parse_status_items(Parser& parser) {
 }
 
 Result<std::string> status_data(store::MailStore& st, const MailboxAccess& target, store::AccountId reader,
-                                const std::vector<std::string>& items) {
+                                std::uint64_t append_limit, const std::vector<std::string>& items) {
   const store::MailboxInfo& info = *target.info;
   auto wanted = [&](std::string_view item) { return std::find(items.begin(), items.end(), item) != items.end(); };
   std::uint32_t unseen = info.unseen;
@@ -53,15 +60,24 @@ Result<std::string> status_data(store::MailStore& st, const MailboxAccess& targe
     if (!messages) return messages.error();
     for (const auto& m : *messages) recent += m.uid >= info.first_unclaimed_recent ? 1 : 0;
   }
+  store::DeletedSummary deleted;
+  if (wanted("DELETED") || wanted("DELETED-STORAGE")) {
+    auto summary = st.deleted_summary(info.id);
+    if (!summary) return summary.error();
+    deleted = *summary;
+  }
   std::string out;
   for (const auto& item : items) {
     if (!out.empty()) out += ' ';
-    std::uint64_t value = item == "MESSAGES"      ? info.messages
-                          : item == "RECENT"      ? recent
-                          : item == "UIDNEXT"     ? info.uid_next
-                          : item == "UIDVALIDITY" ? info.uid_validity
-                          : item == "SIZE"        ? info.size  // RFC 8438 §3: the served octets
-                                                  : unseen;
+    std::uint64_t value = item == "MESSAGES"          ? info.messages
+                          : item == "RECENT"          ? recent
+                          : item == "UIDNEXT"         ? info.uid_next
+                          : item == "UIDVALIDITY"     ? info.uid_validity
+                          : item == "SIZE"            ? info.size  // RFC 8438 §3: the served octets
+                          : item == "DELETED"         ? deleted.messages
+                          : item == "DELETED-STORAGE" ? (deleted.storage_octets + 1023) / 1024
+                          : item == "APPENDLIMIT"     ? append_limit
+                                                      : unseen;
     out += fmt::format("{} {}", item, value);
   }
   return "(" + out + ")";
@@ -78,7 +94,9 @@ asio::awaitable<Reply> cmd_status(Session& s, Request& r) {
   if (!target.ok()) co_return reply_for(s, target.error());
   if (!target->exists()) co_return no_such_mailbox();
   if (!target->rights.has('r')) co_return no_right('r', "read its status");  // RFC 4314 §4
-  auto call = [&st, t = *target, reader = s.account()->id, items] { return status_data(st, t, reader, items); };
+  auto call = [&st, t = *target, reader = s.account()->id, limit = s.config().limits.append_limit(), items] {
+    return status_data(st, t, reader, limit, items);
+  };
   auto data = co_await s.store_call(std::move(call));
   if (!data.ok()) co_return reply_for(s, data.error());
   s.untagged(fmt::format("STATUS {} {}", mailbox_out(target->echo()), *data));

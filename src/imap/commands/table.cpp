@@ -40,6 +40,9 @@ constexpr std::array kCommands = {
     CommandSpec{"LISTRIGHTS", kLoggedIn, true, cmd_listrights, false},
     CommandSpec{"MYRIGHTS", kLoggedIn, true, cmd_myrights, false},
     CommandSpec{"COMPRESS", kLoggedIn, true, cmd_compress, false},
+    CommandSpec{"GETQUOTA", kLoggedIn, true, cmd_getquota, false},
+    CommandSpec{"GETQUOTAROOT", kLoggedIn, true, cmd_getquotaroot, false},
+    CommandSpec{"SETQUOTA", kLoggedIn, true, cmd_setquota, false},
 };
 
 }  // namespace
