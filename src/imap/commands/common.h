@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "base/result.h"
@@ -23,6 +24,9 @@ asio::awaitable<Result<MailboxAccess>> resolve(Session& session, std::string nam
 /// The answer for a name that is not a mailbox the account can see. A mailbox the account may
 /// not look up gets exactly this too (RFC 4314 §6), so nothing tells the two apart.
 Reply no_such_mailbox();
+/// The mailbox `name` when it exists for the session (resolve(), then exists()); otherwise the
+/// reply to give: reply_for() of the error, or NO [NONEXISTENT].
+asio::awaitable<std::variant<Reply, MailboxAccess>> existing_mailbox(Session& session, std::string name);
 /// NO [NOPERM] for a visible mailbox where the account lacks `right` (RFC 4314 §4) to `what`,
 /// which says where too ("read messages there", "rename this mailbox"): "You may not <what>".
 Reply no_right(char right, std::string_view what);

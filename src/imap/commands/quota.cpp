@@ -61,17 +61,17 @@ asio::awaitable<Reply> cmd_getquotaroot(Session& s, Request& r) {
   std::string name = r.parser.mailbox();
   r.parser.end();
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
-  auto target = co_await resolve(s, name);
-  if (!target.ok()) co_return reply_for(s, target.error());
-  if (!target->exists()) co_return no_such_mailbox();
+  auto found = co_await existing_mailbox(s, name);
+  if (auto* refused = std::get_if<Reply>(&found)) co_return std::move(*refused);
+  const auto& target = std::get<MailboxAccess>(found);
   std::optional<store::Quota> quota;
-  if (target->where == MailboxAccess::Where::personal) {
+  if (target.where == MailboxAccess::Where::personal) {
     auto own = co_await own_quota(s);
     if (!own.ok()) co_return reply_for(s, own.error());
     if (own->limits.any()) quota = std::move(*own);
   }
   const std::string root = astring_out(kRootName);
-  s.untagged(fmt::format("QUOTAROOT {}{}", mailbox_out(target->echo()), quota ? " " + root : ""));
+  s.untagged(fmt::format("QUOTAROOT {}{}", mailbox_out(target.echo()), quota ? " " + root : ""));
   if (quota) s.untagged(fmt::format("QUOTA {} ({})", root, quota_list(*quota)));
   co_return Reply::ok("GETQUOTAROOT completed");
 }

@@ -10,15 +10,7 @@ S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL RIGHTS=tex
 C: b CREATE saved-messages
 S: b OK ...
 C: A002 APPEND saved-messages (\Seen) {310+}
-C: Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)
-C: From: Fred Foobar <foobar@Blurdybloop.COM>
-C: Subject: afternoon meeting
-C: To: mooch@owatagu.siam.edu
-C: Message-Id: <B27397-0100000@Blurdybloop.COM>
-C: MIME-Version: 1.0
-C: Content-Type: TEXT/PLAIN; CHARSET=US-ASCII
-C:
-C: Hello Joe, do you think we can meet at 3:30 tomorrow?
+@include include/rfc3501-message.t
 C:
 S: A002 OK ...
 # A non-synchronizing literal may be empty, and several may follow one another.

@@ -17,15 +17,7 @@ C: G0001 GETQUOTA "User quota"
 S: * QUOTA "User quota" (STORAGE 0 1 MESSAGE 0 100)
 S: G0001 OK ...
 C: b APPEND INBOX {310+}
-C: Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)
-C: From: Fred Foobar <foobar@Blurdybloop.COM>
-C: Subject: afternoon meeting
-C: To: mooch@owatagu.siam.edu
-C: Message-Id: <B27397-0100000@Blurdybloop.COM>
-C: MIME-Version: 1.0
-C: Content-Type: TEXT/PLAIN; CHARSET=US-ASCII
-C:
-C: Hello Joe, do you think we can meet at 3:30 tomorrow?
+@include include/rfc3501-message.t
 C:
 S: b OK ...
 C: c CREATE Work

@@ -7,53 +7,21 @@ S: * OK ...
 C: a LOGIN alice@example.org secret
 S: a OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR NAMESPACE CHILDREN ACL RIGHTS=texk SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED LIST-STATUS BINARY MULTIAPPEND STATUS=SIZE QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE APPENDLIMIT=67108864 COMPRESS=DEFLATE] ...
 C: A001 APPEND INBOX {310+}
-C: Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)
-C: From: Fred Foobar <foobar@Blurdybloop.COM>
-C: Subject: afternoon meeting
-C: To: mooch@owatagu.siam.edu
-C: Message-Id: <B27397-0100000@Blurdybloop.COM>
-C: MIME-Version: 1.0
-C: Content-Type: TEXT/PLAIN; CHARSET=US-ASCII
-C:
-C: Hello Joe, do you think we can meet at 3:30 tomorrow?
+@include include/rfc3501-message.t
 C:
 C: A002 APPEND INBOX {310+}
-C: Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)
-C: From: Fred Foobar <foobar@Blurdybloop.COM>
-C: Subject: afternoon meeting
-C: To: mooch@owatagu.siam.edu
-C: Message-Id: <B27397-0100000@Blurdybloop.COM>
-C: MIME-Version: 1.0
-C: Content-Type: TEXT/PLAIN; CHARSET=US-ASCII
-C:
-C: Hello Joe, do you think we can meet at 3:30 tomorrow?
+@include include/rfc3501-message.t
 C:
 S: A001 OK ...
 S: A002 OK ...
 C: A003 APPEND INBOX {310}
 S: + ...
-C: Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)
-C: From: Fred Foobar <foobar@Blurdybloop.COM>
-C: Subject: afternoon meeting
-C: To: mooch@owatagu.siam.edu
-C: Message-Id: <B27397-0100000@Blurdybloop.COM>
-C: MIME-Version: 1.0
-C: Content-Type: TEXT/PLAIN; CHARSET=US-ASCII
-C:
-C: Hello Joe, do you think we can meet at 3:30 tomorrow?
+@include include/rfc3501-message.t
 C:
 S: A003 OK ...
 C: A004 APPEND INBOX (\Seen) {310}
 S: + ...
-C: Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)
-C: From: Fred Foobar <foobar@Blurdybloop.COM>
-C: Subject: afternoon meeting
-C: To: mooch@owatagu.siam.edu
-C: Message-Id: <B27397-0100000@Blurdybloop.COM>
-C: MIME-Version: 1.0
-C: Content-Type: TEXT/PLAIN; CHARSET=US-ASCII
-C:
-C: Hello Joe, do you think we can meet at 3:30 tomorrow?
+@include include/rfc3501-message.t
 C:
 S: A004 NO [OVERQUOTA] ...
 C: b GETQUOTA "User quota"
@@ -95,25 +63,9 @@ S: e4 OK ...
 C: f1 COPY 1 Archive
 S: f1 OK ...
 C: f2 APPEND Archive {310+}
-C: Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)
-C: From: Fred Foobar <foobar@Blurdybloop.COM>
-C: Subject: afternoon meeting
-C: To: mooch@owatagu.siam.edu
-C: Message-Id: <B27397-0100000@Blurdybloop.COM>
-C: MIME-Version: 1.0
-C: Content-Type: TEXT/PLAIN; CHARSET=US-ASCII
-C:
-C: Hello Joe, do you think we can meet at 3:30 tomorrow?
+@include include/rfc3501-message.t
 C:  {310+}
-C: Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)
-C: From: Fred Foobar <foobar@Blurdybloop.COM>
-C: Subject: afternoon meeting
-C: To: mooch@owatagu.siam.edu
-C: Message-Id: <B27397-0100000@Blurdybloop.COM>
-C: MIME-Version: 1.0
-C: Content-Type: TEXT/PLAIN; CHARSET=US-ASCII
-C:
-C: Hello Joe, do you think we can meet at 3:30 tomorrow?
+@include include/rfc3501-message.t
 C:
 S: f2 NO [OVERQUOTA] ...
 C: f3 STATUS Archive (MESSAGES)
@@ -127,15 +79,7 @@ S: f4 OK ...
 C: g1 DELETE Archive
 S: g1 OK ...
 C: g2 APPEND INBOX {310+}
-C: Date: Mon, 7 Feb 1994 21:52:25 -0800 (PST)
-C: From: Fred Foobar <foobar@Blurdybloop.COM>
-C: Subject: afternoon meeting
-C: To: mooch@owatagu.siam.edu
-C: Message-Id: <B27397-0100000@Blurdybloop.COM>
-C: MIME-Version: 1.0
-C: Content-Type: TEXT/PLAIN; CHARSET=US-ASCII
-C:
-C: Hello Joe, do you think we can meet at 3:30 tomorrow?
+@include include/rfc3501-message.t
 C:
 S: * 2 EXISTS
 S: * 2 RECENT
