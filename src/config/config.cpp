@@ -203,6 +203,7 @@ Status validate(const Config& c) {
   if (l.max_recipients < 1) return bad("limits.max_recipients", "must be at least 1");
   if (l.max_append_total_octets < 1024) return bad("limits.max_append_total_octets", "must be at least 1024");
   if (c.quota_messages && *c.quota_messages == 0) return bad("quota.messages", "must be at least 1 (0: leave it out)");
+  if (c.quota_storage_kib && *c.quota_storage_kib == 0) return bad("quota.storage", "must be above 0 (\"\": no limit)");
   if (l.counting != "per-connection" && l.counting != "per-user")
     return bad("limits.counting", "must be \"per-connection\" or \"per-user\"");
   if (!c.metrics_listen.empty()) {

@@ -119,7 +119,7 @@ TEST(Config, QuotaAndLiteralKeys) {
   std::remove(path.c_str());
 
   for (const char* bad : {"[quota]\nstorage = \"5X\"\n", "[quota]\nstorage = \"M\"\n",
-                          "[quota]\nmessages = 0\n", "[imap]\nliteral_plus = \"both\"\n",
+                          "[quota]\nmessages = 0\n", "[quota]\nstorage = \"0\"\n", "[imap]\nliteral_plus = \"both\"\n",
                           "[limits]\nmax_append_total_octets = 10\n"}) {
     path = write_temp(bad);
     c = load(path);
