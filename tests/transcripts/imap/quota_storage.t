@@ -37,14 +37,14 @@ S: * OK [UIDVALIDITY $uidvalidity] ...
 S: * OK [UIDNEXT 4] ...
 S: c OK [READ-WRITE] ...
 # A copy counts in full, though it shares the stored file.
-C: d1 CREATE Archive
+C: d1 CREATE Kept
 S: d1 OK ...
-C: d2 COPY 1 Archive
+C: d2 COPY 1 Kept
 S: d2 NO [OVERQUOTA] ...
 C: d3 UID COPY 1:3 INBOX
 S: d3 NO [OVERQUOTA] ...
-C: d4 STATUS Archive (MESSAGES)
-S: * STATUS "Archive" (MESSAGES 0)
+C: d4 STATUS Kept (MESSAGES)
+S: * STATUS "Kept" (MESSAGES 0)
 S: d4 OK ...
 # RFC 9208 §4.3 STATUS: what EXPUNGE would free.
 C: e1 STORE 1:2 +FLAGS.SILENT (\Deleted)
@@ -60,23 +60,23 @@ C: e4 STATUS INBOX (DELETED DELETED-STORAGE)
 S: * STATUS "INBOX" (DELETED 0 DELETED-STORAGE 0)
 S: e4 OK ...
 # 310 used: a copy fits now, and a MULTIAPPEND of two does not (all or none).
-C: f1 COPY 1 Archive
+C: f1 COPY 1 Kept
 S: f1 OK ...
-C: f2 APPEND Archive {310+}
+C: f2 APPEND Kept {310+}
 @include include/rfc3501-message.t
 C:  {310+}
 @include include/rfc3501-message.t
 C:
 S: f2 NO [OVERQUOTA] ...
-C: f3 STATUS Archive (MESSAGES)
-S: * STATUS "Archive" (MESSAGES 1)
+C: f3 STATUS Kept (MESSAGES)
+S: * STATUS "Kept" (MESSAGES 1)
 S: f3 OK ...
-C: f4 GETQUOTAROOT Archive
-S: * QUOTAROOT "Archive" "User quota"
+C: f4 GETQUOTAROOT Kept
+S: * QUOTAROOT "Kept" "User quota"
 S: * QUOTA "User quota" (STORAGE 1 1)
 S: f4 OK ...
 # Deleting a mailbox gives its messages' space back.
-C: g1 DELETE Archive
+C: g1 DELETE Kept
 S: g1 OK ...
 C: g2 APPEND INBOX {310+}
 @include include/rfc3501-message.t
