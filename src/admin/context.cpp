@@ -28,7 +28,10 @@ Result<std::unique_ptr<store::MailStore>> open_store(const config::Config& confi
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return make_error(Errc::io, fmt::format("{}: cannot create data directory: {}", config.data_dir, ec.message()));
   std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all, ec);
-  return store::open_sqlite_store(config.data_dir);
+  auto store = store::open_sqlite_store(config.data_dir);
+  // Accounts without limits of their own follow [quota] (RFC 9208; docs/configuration.md).
+  if (store) (*store)->set_default_quota(store::QuotaLimits{config.quota_storage_kib, config.quota_messages});
+  return store;
 }
 
 int run_with_store(const GlobalOptions& options, const std::function<Status(store::MailStore&)>& fn) {

@@ -54,6 +54,9 @@ int deliver(const GlobalOptions& options, const DeliverOptions& args) {
     auto done = delivery::deliver(**store, target, sender, args.address, message);
     if (!done) {
       if (done.error().code == Errc::not_found) continue;  // the account went away meanwhile
+      // Over quota: permanent unless [quota] full_tempfail (as LMTP's 552 5.2.2 / 452 4.2.2).
+      if (done.error().code == Errc::over_quota && !config->quota_full_tempfail)
+        return fail(kExCantCreate, fmt::format("{}: mailbox is full ({})", target.account.address, done.error().text));
       // Copies already stored stay; the MTA retries the whole message (a duplicate, never a loss).
       return fail(kExTempFail, fmt::format("{}: {}", target.account.address, done.error().text));
     }

@@ -4,6 +4,7 @@
 //   0   delivered (durably stored)
 //   65  EX_DATAERR   the message is larger than limits.max_message_octets (permanent)
 //   67  EX_NOUSER    no account, alias or public folder for ADDRESS (permanent)
+//   73  EX_CANTCREAT the mailbox is over quota (permanent; 75 instead with [quota] full_tempfail)
 //   75  EX_TEMPFAIL  anything else: configuration, store, disk (the MTA keeps it and retries)
 #pragma once
 
@@ -19,6 +20,9 @@ namespace pillarbox::admin {
 
 inline constexpr int kExDataErr = 65;
 inline constexpr int kExNoUser = 67;
+/// The recipient's mailbox is full (over quota, RFC 9208) and [quota] full_tempfail is false:
+/// EX_CANTCREAT, which MTAs treat as permanent (Postfix bounces with 5.2.x).
+inline constexpr int kExCantCreate = 73;
 inline constexpr int kExTempFail = 75;
 
 /// Reads a whole message from `in` keeping at most `max_octets` + 1 bytes; `too_big` is set

@@ -9,6 +9,7 @@
 #include "auth/password.h"
 #include "auth/scram.h"
 #include "base/ascii.h"
+#include "config/config.h"
 
 namespace pillarbox::admin {
 
@@ -189,6 +190,81 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, int& status) {
         std::cout << "]\n";
       } else {
         for (const auto& a : *all) std::cout << a.alias << " -> " << a.address << "\n";
+      }
+      return {};
+    });
+  });
+
+  // RFC 9208 quota limits (docs/configuration.md "Quota"): shown with usage, or changed by the
+  // administrator (IMAP SETQUOTA is refused to everyone).
+  static std::string quota_storage;
+  static std::string quota_messages;
+  static bool quota_none = false;
+  static bool quota_default = false;
+  auto* quota = user->add_subcommand("quota", "Show an account's quota and usage, or set its limits");
+  quota->add_option("ADDRESS", address, "Full address")->required();
+  auto* storage_opt = quota->add_option("--storage", quota_storage,
+                                        "Storage limit: a size such as 500M, 2G, 1048576 (octets), or \"none\"");
+  auto* messages_opt = quota->add_option("--messages", quota_messages, "Message count limit, or \"none\"");
+  auto* none_opt = quota->add_flag("--none", quota_none, "No limits at all for this account")
+                       ->excludes(storage_opt)
+                       ->excludes(messages_opt);
+  quota->add_flag("--default", quota_default, "Follow the default limits of [quota] in the configuration again")
+      ->excludes(storage_opt)
+      ->excludes(messages_opt)
+      ->excludes(none_opt);
+  quota->callback([&] {
+    status = run_with_store(options, [&](store::MailStore& st) -> Status {
+      std::string a = ascii::lower(address);
+      auto account = st.directory().find_account(a);
+      if (!account) return about(a, account.error());
+      auto current = st.get_quota(account->id);
+      if (!current) return about(a, current.error());
+      const bool change = quota_none || quota_default || !quota_storage.empty() || !quota_messages.empty();
+      if (change) {
+        std::optional<store::QuotaLimits> limits;
+        if (!quota_default) {
+          limits = quota_none ? store::QuotaLimits{} : current->limits;
+          if (!quota_storage.empty()) {
+            if (quota_storage == "none") {
+              limits->storage_kib.reset();
+            } else {
+              auto size = config::parse_size(quota_storage);
+              if (!size) return make_error(Errc::invalid, "--storage: " + size.error().text);
+              if (*size == 0) return make_error(Errc::invalid, "--storage: must be above 0 (or \"none\")");
+              limits->storage_kib = (*size + 1023) / 1024;
+            }
+          }
+          if (!quota_messages.empty()) {
+            if (quota_messages == "none") {
+              limits->messages.reset();
+            } else {
+              auto n = config::parse_size(quota_messages);
+              if (!n || *n == 0 || quota_messages.find_first_not_of("0123456789") != std::string::npos)
+                return make_error(Errc::invalid, fmt::format("--messages: \"{}\" is not a number above 0 (or \"none\")",
+                                                             quota_messages));
+              limits->messages = *n;
+            }
+          }
+        }
+        if (auto s = st.set_quota(account->id, limits); !s) return about(a, s);
+        current = st.get_quota(account->id);
+        if (!current) return about(a, current.error());
+      }
+      const store::Quota& q = *current;
+      auto limit_text = [](const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : std::string("none"); };
+      if (options.json) {
+        auto limit_json = [](const std::optional<std::uint64_t>& v) { return v ? std::to_string(*v) : std::string("null"); };
+        std::cout << fmt::format(
+            "{{\"address\":\"{}\",\"limits\":\"{}\",\"storage_kib\":{},\"storage_limit_kib\":{},"
+            "\"messages\":{},\"messages_limit\":{}}}\n",
+            a, q.own ? "own" : "default", q.usage.storage_kib(), limit_json(q.limits.storage_kib), q.usage.messages,
+            limit_json(q.limits.messages));
+      } else {
+        std::cout << fmt::format("{}: {} limits\n", a, q.own ? "own" : "default");
+        std::cout << fmt::format("  storage  {} KiB used, limit {}\n", q.usage.storage_kib(),
+                                 q.limits.storage_kib ? limit_text(q.limits.storage_kib) + " KiB" : "none");
+        std::cout << fmt::format("  messages {} used, limit {}\n", q.usage.messages, limit_text(q.limits.messages));
       }
       return {};
     });

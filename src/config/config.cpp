@@ -202,6 +202,9 @@ Status validate(const Config& c) {
   }
   if (l.max_message_octets < 1024) return bad("limits.max_message_octets", "must be at least 1024");
   if (l.max_recipients < 1) return bad("limits.max_recipients", "must be at least 1");
+  if (l.max_append_total_octets < 1024) return bad("limits.max_append_total_octets", "must be at least 1024");
+  if (c.quota_messages && *c.quota_messages == 0) return bad("quota.messages", "must be at least 1 (0: leave it out)");
+  if (c.quota_storage_kib && *c.quota_storage_kib == 0) return bad("quota.storage", "must be above 0 (\"\": no limit)");
   if (l.counting != "per-connection" && l.counting != "per-user")
     return bad("limits.counting", "must be \"per-connection\" or \"per-user\"");
   if (!c.metrics_listen.empty()) {
@@ -248,6 +251,31 @@ Status validate(const Config& c) {
       return bad(key + ".special_use", fmt::format("{} is given to two mailboxes", m.special_use));
   }
   return {};
+}
+
+Result<std::uint64_t> parse_size(std::string_view text) {
+  auto fail = [&] {
+    return make_error(Errc::invalid, fmt::format("\"{}\" is not a size (digits with K, M, G or T)", text));
+  };
+  if (text.empty()) return fail();
+  std::uint64_t unit = 1;
+  switch (text.back()) {
+    case 'k': case 'K': unit = std::uint64_t{1} << 10; break;
+    case 'm': case 'M': unit = std::uint64_t{1} << 20; break;
+    case 'g': case 'G': unit = std::uint64_t{1} << 30; break;
+    case 't': case 'T': unit = std::uint64_t{1} << 40; break;
+    default: break;
+  }
+  std::string_view digits = unit == 1 ? text : text.substr(0, text.size() - 1);
+  if (digits.empty() || digits.size() > 19) return fail();
+  std::uint64_t value = 0;
+  for (char ch : digits) {
+    if (ch < '0' || ch > '9') return fail();
+    value = value * 10 + static_cast<std::uint64_t>(ch - '0');
+  }
+  constexpr std::uint64_t kMax = std::uint64_t{1} << 63;
+  if (value > kMax / unit) return fail();
+  return value * unit;
 }
 
 Result<Endpoint> parse_endpoint(const std::string& text) {
@@ -319,6 +347,24 @@ Result<Config> load(const std::string& path) {
   r.get("limits", "max_recipients", l.max_recipients);
   r.get("limits", "compress_window_bits", l.compress_window_bits);
   r.get("limits", "compress_mem_level", l.compress_mem_level);
+  r.get("limits", "max_append_total_octets", l.max_append_total_octets);
+  std::string literal_plus = "plus";
+  r.get("imap", "literal_plus", literal_plus);
+  if (literal_plus == "plus") c.literal_mode = LiteralMode::plus;
+  else if (literal_plus == "minus") c.literal_mode = LiteralMode::minus;
+  else r.fail("imap", "literal_plus", "must be \"plus\" (LITERAL+) or \"minus\" (LITERAL-)");
+  std::string quota_storage;
+  r.get("quota", "storage", quota_storage);
+  if (!quota_storage.empty()) {
+    if (auto size = parse_size(quota_storage)) c.quota_storage_kib = (*size + 1023) / 1024;
+    else r.fail("quota", "storage", size.error().text);
+  }
+  std::uint64_t quota_messages = 0;
+  bool has_messages = false;
+  if (const auto* q = root.get_as<toml::table>("quota"); q && q->get("messages")) has_messages = true;
+  r.get("quota", "messages", quota_messages);
+  if (has_messages) c.quota_messages = quota_messages;
+  r.get("quota", "full_tempfail", c.quota_full_tempfail);
   r.get("store", "backend", c.store_backend);
   r.get("store", "url", c.store_url);
   r.get("store", "threads", c.store_threads);

@@ -1,8 +1,11 @@
 // Configuration: one TOML file, every key with a safe default (SPEC "The program").
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -12,6 +15,10 @@ namespace pillarbox::config {
 /// When LOGIN/AUTHENTICATE PLAIN may be used on an unencrypted connection (RFC 3501 §6.2.3,
 /// LOGINDISABLED).
 enum class Plaintext { never, loopback, always };
+
+/// Which non-synchronizing literals IMAP offers (RFC 7888): LITERAL+ (any size up to the
+/// literal limits) or LITERAL- (at most 4096 octets; a bigger one is BAD [TOOBIG] and closes).
+enum class LiteralMode { plus, minus };
 
 /// Every limit the server enforces; docs/configuration.md lists them with their defaults.
 struct Limits {
@@ -29,13 +36,19 @@ struct Limits {
   std::uint32_t idle_keepalive_seconds = 120;
   std::uint32_t max_bad_commands = 20;            ///< consecutive BADs before BYE
   std::uint64_t max_output_buffer_octets = 262144; ///< response bytes buffered before a write
-  std::uint64_t max_message_octets = 67108864;    ///< one delivered message (LMTP SIZE, deliver)
+  std::uint64_t max_message_octets = 67108864;    ///< one message: LMTP SIZE, deliver, and IMAP APPEND
+                                                  ///< (RFC 7889 APPENDLIMIT, with max_literal_octets)
+  std::uint64_t max_append_total_octets = 134217728; ///< all messages of one APPEND (RFC 3502 MULTIAPPEND)
   std::uint32_t max_recipients = 1000;            ///< LMTP RCPT TO per transaction
   /// IMAP COMPRESS=DEFLATE (RFC 4978): the server's deflate window is 2^bits octets (9..15;
   /// zlib holds 4 times that) and its hash memory 2^(mem_level+9) octets (1..9). Smaller
   /// values cost compression ratio, not correctness; inflating always uses 32 KiB.
   std::uint32_t compress_window_bits = 12;
   std::uint32_t compress_mem_level = 5;
+
+  /// The largest message IMAP APPEND takes, in octets (RFC 7889 APPENDLIMIT): the message
+  /// limit, or the literal limit when that is lower.
+  std::uint64_t append_limit() const { return std::min(max_message_octets, max_literal_octets); }
 };
 
 /// A mailbox that new accounts get ([[mailboxes]] in the file; like Dovecot's mailbox settings
@@ -80,6 +93,14 @@ struct Config {
   /// SASL authorization identity (PLAIN authzid, SCRAM "a="). Full addresses, lower-cased.
   std::vector<std::string> master_users;
   Limits limits;
+  LiteralMode literal_mode = LiteralMode::plus;   ///< [imap] literal_plus = "plus" | "minus"
+  /// [quota] default limits for accounts without their own (RFC 9208): storage in KiB
+  /// (storage = "500M" in the file), messages; absent: no limit.
+  std::optional<std::uint64_t> quota_storage_kib;
+  std::optional<std::uint64_t> quota_messages;
+  /// [quota] full_tempfail: LMTP answers a delivery over quota with 452 4.2.2 (try again) instead
+  /// of 552 5.2.2 (bounce), as Dovecot's quota_full_tempfail.
+  bool quota_full_tempfail = false;
   std::string store_backend = "sqlite";
   std::string store_url;
   std::string admin_socket = "admin.sock";
@@ -106,6 +127,10 @@ Result<Config> load(const std::string& path);
 Config defaults();
 /// Checks cross-key rules (ranges, enum values). Called by load(); exposed for --demo.
 Status validate(const Config& config);
+
+/// Parses a size: digits with an optional binary suffix K, M, G or T (any case; "500M" is
+/// 500 MiB), in octets. Errc::invalid naming the text when malformed or above 2^63.
+Result<std::uint64_t> parse_size(std::string_view text);
 
 /// A parsed "host:port" listen address; host may be "[::1]" or a name.
 struct Endpoint {

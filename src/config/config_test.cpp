@@ -117,6 +117,47 @@ TEST(Config, IdleKeepalive) {
   std::remove(path.c_str());
 }
 
+TEST(Config, QuotaAndLiteralKeys) {
+  auto path = write_temp("");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_FALSE(c->quota_storage_kib.has_value());
+  EXPECT_FALSE(c->quota_messages.has_value());
+  EXPECT_FALSE(c->quota_full_tempfail);
+  EXPECT_EQ(c->literal_mode, LiteralMode::plus);
+  std::remove(path.c_str());
+
+  path = write_temp("[quota]\nstorage = \"500M\"\nmessages = 1000\nfull_tempfail = true\n"
+                    "[imap]\nliteral_plus = \"minus\"\n[limits]\nmax_append_total_octets = 4096\n");
+  c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->quota_storage_kib, 500u * 1024);
+  EXPECT_EQ(c->quota_messages, 1000u);
+  EXPECT_TRUE(c->quota_full_tempfail);
+  EXPECT_EQ(c->literal_mode, LiteralMode::minus);
+  EXPECT_EQ(c->limits.max_append_total_octets, 4096u);
+  std::remove(path.c_str());
+
+  for (const char* bad : {"[quota]\nstorage = \"5X\"\n", "[quota]\nstorage = \"M\"\n",
+                          "[quota]\nmessages = 0\n", "[quota]\nstorage = \"0\"\n", "[imap]\nliteral_plus = \"both\"\n",
+                          "[limits]\nmax_append_total_octets = 10\n"}) {
+    path = write_temp(bad);
+    c = load(path);
+    EXPECT_FALSE(c.ok()) << bad;
+    std::remove(path.c_str());
+  }
+}
+
+TEST(Config, ParseSize) {
+  EXPECT_EQ(*parse_size("1024"), 1024u);
+  EXPECT_EQ(*parse_size("1k"), 1024u);
+  EXPECT_EQ(*parse_size("500M"), 500u << 20);
+  EXPECT_EQ(*parse_size("2G"), std::uint64_t{2} << 30);
+  EXPECT_EQ(*parse_size("1T"), std::uint64_t{1} << 40);
+  for (const char* bad : {"", "K", "-1", "1.5G", "1 G", "99999999999999999999", "9999999999T", "1KB"})
+    EXPECT_FALSE(parse_size(bad).ok()) << bad;
+}
+
 TEST(Config, LogFormat) {
   auto path = write_temp("");
   auto c = load(path);

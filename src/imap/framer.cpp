@@ -35,6 +35,22 @@ bool is_tag_char(unsigned char c) {
   }
 }
 
+// True when `line` (a command's first line) is "tag APPEND ...": its literals are messages,
+// bound by the append limits (RFC 7889, RFC 3502).
+bool is_append(std::string_view line) {
+  const auto sp = line.find(' ');
+  if (sp == std::string_view::npos) return false;
+  std::string_view word = line.substr(sp + 1);
+  word = word.substr(0, word.find(' '));
+  constexpr std::string_view kAppend = "APPEND";
+  if (word.size() != kAppend.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    const char c = word[i] >= 'a' && word[i] <= 'z' ? static_cast<char>(word[i] - 'a' + 'A') : word[i];
+    if (c != kAppend[i]) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void Framer::MarkerScan::step(unsigned char c) {
@@ -95,6 +111,8 @@ void Framer::start_command() {
   literal_left_ = 0;
   line_octets_ = 0;
   literals_ = 0;
+  append_ = false;
+  literal_total_ = 0;
 }
 
 void Framer::reset() {
@@ -146,10 +164,17 @@ bool Framer::end_line(Event& event) {
     return true;
   }
   const std::uint64_t size = scan.value;
-  const bool too_big = scan.overflow || size > limits_.max_literal_octets ||
-                       literals_ >= limits_.max_literals;
-  const bool too_long = line_octets_ + 2 > limits_.max_line_octets;
+  if (literals_ == 0) append_ = is_append(command_);
   literal_size_ = scan.overflow ? std::numeric_limits<std::uint64_t>::max() : size;
+  if (scan.plus && literal_size_ > limits_.max_non_sync_octets) {
+    // RFC 7888 §4: under LITERAL- a bigger non-synchronizing literal is a protocol error.
+    state_ = State::dead;
+    std::string().swap(command_);
+    event = Event::non_sync_refused;
+    return true;
+  }
+  const bool too_big = literal_too_big(scan.overflow, size);
+  const bool too_long = line_octets_ + 2 > limits_.max_line_octets;
   if (!scan.plus) {
     // Synchronizing: refusing it costs nothing, the client waits for "+" and sends nothing.
     if (too_long || too_big) {
@@ -160,6 +185,7 @@ bool Framer::end_line(Event& event) {
     command_ += "\r\n";
     line_octets_ += 2;
     ++literals_;
+    literal_total_ += size;
     literal_left_ = size;
     state_ = size > 0 ? State::literal : State::line;
     event = Event::continuation;
@@ -181,19 +207,36 @@ bool Framer::end_line(Event& event) {
   command_ += "\r\n";
   line_octets_ += 2;
   ++literals_;
+  literal_total_ += size;
   literal_left_ = size;
   state_ = size > 0 ? State::literal : State::line;
   return false;
+}
+
+bool Framer::literal_too_big(bool overflow, std::uint64_t size) {
+  if (literals_ >= limits_.max_literals) {
+    exceeded_ = Exceeded::count;
+    return true;
+  }
+  exceeded_ = Exceeded::literal;
+  if (overflow || size > limits_.max_literal_octets) return true;
+  if (!append_) return false;
+  exceeded_ = Exceeded::append;
+  if (size > limits_.max_append_octets) return true;
+  exceeded_ = Exceeded::append_total;
+  return literal_total_ + size > limits_.max_append_total_octets;
 }
 
 bool Framer::end_skipped_line(Event& event) {
   const MarkerScan scan = scan_;
   scan_ = MarkerScan{};
   if (scan.complete() && scan.plus) {
-    if (scan.overflow) {
+    if (scan.overflow || scan.value > limits_.max_non_sync_octets) {
+      // Too big to count off, or refused under LITERAL- (RFC 7888 §4).
+      const bool refused = limits_.max_non_sync_octets != std::numeric_limits<std::uint64_t>::max();
       state_ = State::dead;
-      literal_size_ = std::numeric_limits<std::uint64_t>::max();
-      event = Event::literal_too_big;
+      literal_size_ = scan.overflow ? std::numeric_limits<std::uint64_t>::max() : scan.value;
+      event = refused ? Event::non_sync_refused : Event::literal_too_big;
       return true;
     }
     literal_left_ = scan.value;

@@ -18,6 +18,13 @@ struct FramerLimits {
   std::size_t max_line_octets = 65536;          ///< command text outside literals
   std::uint64_t max_literal_octets = 67108864;  ///< any one literal
   std::size_t max_literals = 1000;              ///< literals in one command (MULTIAPPEND etc.)
+  /// One literal of an APPEND command (RFC 7889 APPENDLIMIT), checked before "+" is sent.
+  std::uint64_t max_append_octets = UINT64_MAX;
+  /// All literals of one APPEND command together (RFC 3502 MULTIAPPEND).
+  std::uint64_t max_append_total_octets = UINT64_MAX;
+  /// The largest non-synchronizing literal accepted at all: 4096 under LITERAL- (RFC 7888 §4),
+  /// UINT64_MAX under LITERAL+.
+  std::uint64_t max_non_sync_octets = UINT64_MAX;
 };
 
 class Framer {
@@ -33,7 +40,17 @@ class Framer {
                          ///< synchronizing one: the client sends nothing more for it and the
                          ///< framer is at the next command. A non-synchronizing one: its bytes
                          ///< and the rest of the command were counted off. Answer tag() with
-                         ///< NO [TOOBIG] (RFC 7888 §4) or BAD.
+                         ///< NO [TOOBIG] (RFC 7888 §4) or BAD. exceeded() says which limit.
+    non_sync_refused,    ///< a non-synchronizing literal over max_non_sync_octets (LITERAL-):
+                         ///< answer tag() with BAD [TOOBIG] and close the connection (RFC 7888
+                         ///< §4); the framer discards everything after it (broken()).
+  };
+  /// Which limit a literal_too_big passed.
+  enum class Exceeded {
+    literal,       ///< max_literal_octets
+    append,        ///< max_append_octets (one message of an APPEND)
+    append_total,  ///< max_append_total_octets (the messages of one APPEND together)
+    count,         ///< max_literals
   };
   struct Step {
     Event event;
@@ -51,8 +68,10 @@ class Framer {
   const std::string& tag() const { return tag_; }
   /// The size of the literal just announced (after Event::continuation or literal_too_big).
   std::uint64_t literal_size() const { return literal_size_; }
-  /// True after a non-synchronizing literal too large even to count off: the stream can no
-  /// longer be framed and the connection must end.
+  /// Which limit the last literal_too_big passed.
+  Exceeded exceeded() const { return exceeded_; }
+  /// True after a non-synchronizing literal too large even to count off (or refused under
+  /// LITERAL-): the stream can no longer be framed and the connection must end.
   bool broken() const { return state_ == State::dead; }
   /// Bytes currently buffered for the command in progress (for memory accounting).
   std::size_t buffered() const { return command_.size(); }
@@ -86,6 +105,9 @@ class Framer {
   bool end_line(Event& event);
   /// Handles the end of a skipped line.
   bool end_skipped_line(Event& event);
+  /// Whether a literal of `size` passes a limit (setting exceeded_); `overflow`: its size did
+  /// not fit in 64 bits.
+  bool literal_too_big(bool overflow, std::uint64_t size);
   /// Drops what is stored and skips the rest of the command; `error` is reported at its end.
   void doom(Event error);
 
@@ -102,6 +124,9 @@ class Framer {
   std::uint64_t literal_left_ = 0;
   std::size_t line_octets_ = 0;   // command text (outside literals) of this command, stored
   std::size_t literals_ = 0;
+  bool append_ = false;              // the command is an APPEND (judged at its first literal)
+  std::uint64_t literal_total_ = 0;  // octets of the accepted literals of this command
+  Exceeded exceeded_ = Exceeded::literal;
 };
 
 }  // namespace pillarbox::imap

@@ -13,7 +13,8 @@ namespace {
 
 using namespace std::string_literals;
 
-// One line per event: "C:<command>", "+<size>", "LONG:<tag>", "BIG:<tag>:<size>".
+// One line per event: "C:<command>", "+<size>", "LONG:<tag>", "BIG:<tag>:<size>[:append|:total]",
+// "REFUSED:<tag>:<size>".
 std::vector<std::string> run_framer(const std::vector<std::string_view>& chunks, FramerLimits limits,
                                     std::uint64_t max_buffered) {
   Framer framer(limits);
@@ -38,7 +39,14 @@ std::vector<std::string> run_framer(const std::vector<std::string_view>& chunks,
           out.push_back("LONG:" + framer.tag());
           break;
         case Framer::Event::literal_too_big:
-          out.push_back("BIG:" + framer.tag() + ":" + std::to_string(framer.literal_size()));
+          out.push_back("BIG:" + framer.tag() + ":" + std::to_string(framer.literal_size()) +
+                        (framer.exceeded() == Framer::Exceeded::append         ? ":append"
+                         : framer.exceeded() == Framer::Exceeded::append_total ? ":total"
+                                                                               : ""));
+          break;
+        case Framer::Event::non_sync_refused:
+          EXPECT_TRUE(framer.broken());
+          out.push_back("REFUSED:" + framer.tag() + ":" + std::to_string(framer.literal_size()));
           break;
       }
       if (step.event == Framer::Event::need_more || chunk.empty()) break;
@@ -299,6 +307,58 @@ TEST(Framer, TooManyLiterals) {
 TEST(Framer, MultiappendWithinLimits) {
   EXPECT_EQ(grind_framer("a APPEND x {2+}\r\nab {3+}\r\ncde\r\n"),
             (V{"C:a APPEND x {2+}\r\nab {3+}\r\ncde"}));
+}
+
+// RFC 7889 APPENDLIMIT: APPEND's literals (any case of the command name) have their own limit;
+// other commands' literals only the general one.
+TEST(Framer, AppendLimit) {
+  FramerLimits limits;
+  limits.max_append_octets = 10;
+  EXPECT_EQ(grind_framer("a APPEND x {11}\r\nb append x {10}\r\n0123456789\r\n", limits),
+            (V{"BIG:a:11:append", "+10", "C:b append x {10}\r\n0123456789"}));
+  // Non-synchronizing: counted off, nothing stored, then the next command.
+  EXPECT_EQ(grind_framer("a Append x (\\Seen) {11+}\r\n01234567890\r\nc NOOP\r\n", limits, 64),
+            (V{"BIG:a:11:append", "C:c NOOP"}));
+  EXPECT_EQ(grind_framer("a LOGIN {11}\r\n01234567890 x\r\nb APPENDX {11}\r\n01234567890\r\n", limits),
+            (V{"+11", "C:a LOGIN {11}\r\n01234567890 x", "+11", "C:b APPENDX {11}\r\n01234567890"}));
+  // The limit is judged per command: the mailbox-name literal of an APPEND counts too.
+  EXPECT_EQ(grind_framer("a APPEND {11+}\r\n01234567890 {1}\r\nb NOOP\r\n", limits, 64),
+            (V{"BIG:a:11:append", "C:b NOOP"}));
+}
+
+// RFC 3502 MULTIAPPEND: all the literals of one APPEND together.
+TEST(Framer, AppendTotalLimit) {
+  FramerLimits limits;
+  limits.max_append_total_octets = 10;
+  EXPECT_EQ(grind_framer("a APPEND x {5+}\r\n01234 {5}\r\n01234\r\n", limits),
+            (V{"+5", "C:a APPEND x {5+}\r\n01234 {5}\r\n01234"}));
+  EXPECT_EQ(grind_framer("a APPEND x {5}\r\n01234 {6}\r\nb NOOP\r\n", limits),
+            (V{"+5", "BIG:a:6:total", "C:b NOOP"}));
+  EXPECT_EQ(grind_framer("a APPEND x {5+}\r\n01234 {5+}\r\n01234 {1+}\r\nz\r\nb NOOP\r\n", limits, 64),
+            (V{"BIG:a:1:total", "C:b NOOP"}));
+  // Other commands are not bound by it.
+  EXPECT_EQ(grind_framer("a LOGIN {6+}\r\n012345 {6+}\r\n012345\r\n", limits),
+            (V{"C:a LOGIN {6+}\r\n012345 {6+}\r\n012345"}));
+}
+
+// RFC 7888 §4 LITERAL-: a non-synchronizing literal over 4096 octets ends the stream; a
+// synchronizing one of any size within the limits is fine.
+TEST(Framer, LiteralMinus) {
+  FramerLimits limits;
+  limits.max_non_sync_octets = 4096;
+  const std::string ok = "a APPEND x {4096+}\r\n" + std::string(4096, 'q') + "\r\n";
+  EXPECT_EQ(grind_framer(ok, limits), (V{"C:a APPEND x {4096+}\r\n" + std::string(4096, 'q')}));
+  EXPECT_EQ(grind_framer("a APPEND x {4097}\r\n", limits), (V{"+4097"}));
+  EXPECT_EQ(grind_framer("a LOGIN x {4097+}\r\nyyyy\r\nb NOOP\r\n", limits), (V{"REFUSED:a:4097"}));
+  EXPECT_EQ(grind_framer("a LOGIN x {99999999999999999999999+}\r\nb NOOP\r\n", limits),
+            (V{"REFUSED:a:18446744073709551615"}));
+  // Also in a command already doomed by another limit.
+  limits.max_literal_octets = 1024;
+  EXPECT_EQ(grind_framer("a X {2000+}\r\n" + std::string(2000, 'r') + " {5000+}\r\nb NOOP\r\n", limits, 64),
+            (V{"REFUSED:a:5000"}));
+  // LITERAL+ (the default): any size is counted off.
+  EXPECT_EQ(grind_framer("a LOGIN x {5000+}\r\n" + std::string(5000, 'y') + "\r\nb NOOP\r\n", {}),
+            (V{"C:a LOGIN x {5000+}\r\n" + std::string(5000, 'y'), "C:b NOOP"}));
 }
 
 TEST(Framer, NeverStoresPastLimits) {

@@ -778,6 +778,8 @@ std::string run_wire(std::string_view wire) {
         return "FRAMER line_too_long";
       case Framer::Event::literal_too_big:
         return "FRAMER literal_too_big";
+      case Framer::Event::non_sync_refused:
+        return "FRAMER non_sync_refused";
     }
   }
   return "";

@@ -41,14 +41,22 @@ const char* status_word(Reply::Status s) {
   return "BAD";
 }
 
+FramerLimits framer_limits(const config::Config& config) {
+  const config::Limits& l = config.limits;
+  FramerLimits out{l.max_line_octets, l.max_literal_octets, l.max_literals_per_command};
+  out.max_append_octets = l.append_limit();                    // RFC 7889
+  out.max_append_total_octets = l.max_append_total_octets;     // RFC 3502
+  if (config.literal_mode == config::LiteralMode::minus) out.max_non_sync_octets = 4096;  // RFC 7888 §4
+  return out;
+}
+
 }  // namespace
 
 Session::Session(ServerContext& context, asio::ip::tcp::socket socket, bool implicit_tls)
     : context_(context),
       stream_(std::move(socket)),
       implicit_tls_(implicit_tls),
-      framer_(FramerLimits{context.config.limits.max_line_octets, context.config.limits.max_literal_octets,
-                           context.config.limits.max_literals_per_command}),
+      framer_(framer_limits(context.config)),
       id_(new_session_id()),
       idle_(stream_.get_executor()),
       wake_(stream_.get_executor()) {}
@@ -124,9 +132,11 @@ bool Session::plaintext_allowed() const {
 std::string Session::capabilities() const {
   // One capability per line, in the order they are shown; an extension is listed only once it
   // is complete (SPEC "Protocols"). The transcripts assert this exact order.
+  const std::string append_limit = fmt::format("APPENDLIMIT={}", config().limits.append_limit());
   std::vector<std::string_view> caps = {
       "IMAP4rev1",
-      "LITERAL+",
+      // RFC 7888: LITERAL- limits non-synchronizing literals to 4096 octets ([imap] literal_plus).
+      config().literal_mode == config::LiteralMode::minus ? "LITERAL-" : "LITERAL+",
       "SASL-IR",
       "ID",         // RFC 2971
       "ENABLE",     // RFC 5161
@@ -147,7 +157,12 @@ std::string Session::capabilities() const {
       "CONDSTORE",  // RFC 7162 §3.1
       "QRESYNC",    // RFC 7162 §3.2
       "BINARY",              // RFC 3516
+      "MULTIAPPEND",         // RFC 3502
       "STATUS=SIZE",         // RFC 8438
+      "QUOTA",               // RFC 9208
+      "QUOTA=RES-STORAGE",   // RFC 9208 §5.1
+      "QUOTA=RES-MESSAGE",   // RFC 9208 §5.2
+      append_limit,          // RFC 7889: the same limit for every mailbox
   };
   // RFC 4978 §3: after login (Dovecot does the same) and only while not yet compressing.
   if (account() && !stream_.is_compressed()) caps.push_back("COMPRESS=DEFLATE");
@@ -274,8 +289,7 @@ asio::awaitable<Session::Drained> Session::drain_input() {
       case Framer::Event::literal_too_big:
         // RFC 7888 §4: a non-synchronizing literal over the limit has been counted off, so the
         // client's data is never taken for commands.
-        out_ += fmt::format("{} NO [TOOBIG] Literal too big (limit {} octets)\r\n", framer_.tag(),
-                            config().limits.max_literal_octets);
+        out_ += fmt::format("{} NO [TOOBIG] {}\r\n", framer_.tag(), too_big_text());
         out.refused = true;
         if (framer_.broken()) {
           // A non-synchronizing literal too large even to count off: the stream can no longer
@@ -285,6 +299,15 @@ asio::awaitable<Session::Drained> Session::drain_input() {
           co_return out;
         }
         continue;
+      case Framer::Event::non_sync_refused:
+        // RFC 7888 §4: under LITERAL- a non-synchronizing literal above 4096 octets is refused
+        // with BAD [TOOBIG]; its bytes are on the way and are not counted off, so the
+        // connection ends.
+        out_ += fmt::format("{} BAD [TOOBIG] Non-synchronizing literals are limited to 4096 octets (LITERAL-)\r\n",
+                            framer_.tag());
+        co_await say_bye("Literal too big for LITERAL-");
+        out.end = true;
+        co_return out;
     }
     if (step.event == Framer::Event::need_more && step.consumed == 0) break;
   }
@@ -399,6 +422,19 @@ asio::awaitable<Session::IdleWake> Session::wait_in_idle(std::chrono::steady_clo
     std::error_code ec;
     co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
+}
+
+std::string Session::too_big_text() const {
+  const config::Limits& l = config().limits;
+  switch (framer_.exceeded()) {
+    case Framer::Exceeded::literal: break;
+    case Framer::Exceeded::append: return fmt::format("Message too big (APPENDLIMIT {} octets)", l.append_limit());
+    case Framer::Exceeded::append_total:
+      return fmt::format("Messages of one APPEND too big together (limit {} octets)", l.max_append_total_octets);
+    case Framer::Exceeded::count:
+      return fmt::format("Too many literals in one command (limit {})", l.max_literals_per_command);
+  }
+  return fmt::format("Literal too big (limit {} octets)", l.max_literal_octets);
 }
 
 asio::awaitable<std::optional<std::string>> Session::read_continuation() {

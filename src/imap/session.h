@@ -197,6 +197,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   asio::awaitable<void> idle_read();
   asio::awaitable<void> execute(std::string command);
   asio::awaitable<void> say_bye(std::string_view text);
+  /// The text of NO [TOOBIG] after Framer::Event::literal_too_big, naming the limit passed.
+  std::string too_big_text() const;
   asio::awaitable<void> watchdog();
   /// Between commands: lets a `pillarbox log on|off` or a login start or stop the transcript.
   asio::awaitable<void> protocol_log_boundary();

@@ -374,6 +374,7 @@ asio::awaitable<void> Session::data(std::string_view argument) {
     // accounts): a temporary failure anywhere makes it 451, so the MTA retries and no one
     // misses the message (someone may get it twice, which is the lesser harm).
     bool temporary = false;
+    bool over_quota = false;
     std::size_t delivered = 0;
     for (const auto& target : recipient.targets) {
       auto call = [&store = context_.store, &target, &sender, &recipient, &message] {
@@ -386,6 +387,9 @@ asio::awaitable<void> Session::data(std::string_view argument) {
                      {.account = done->address, .mailbox = done->mailbox, .uid = done->uid, .octets = message.size()});
       } else if (done.error().code == Errc::not_found) {
         log_delivery(recipient.address, "no_such_user", {.account = target.account.address, .error = "account has gone"});
+      } else if (done.error().code == Errc::over_quota) {
+        over_quota = true;
+        log_delivery(recipient.address, "over_quota", {.account = target.account.address, .error = done.error().text});
       } else {
         temporary = true;
         session::log_store_error(id_, "lmtp", "deliver", done.error());
@@ -396,6 +400,13 @@ asio::awaitable<void> Session::data(std::string_view argument) {
     touch();
     if (temporary) {
       reply({451, "4.3.0", fmt::format("<{}> temporary failure, try again later", recipient.address)});
+    } else if (over_quota && delivered == 0) {
+      // RFC 3463 X.2.2 "mailbox full": permanent (552, RFC 2033 §4.2 per recipient) unless
+      // [quota] full_tempfail asks the MTA to keep trying (as Dovecot's quota_full_tempfail).
+      if (context_.config.quota_full_tempfail)
+        reply({452, "4.2.2", fmt::format("<{}> mailbox is full (over quota), try again later", recipient.address)});
+      else
+        reply({552, "5.2.2", fmt::format("<{}> mailbox is full (over quota)", recipient.address)});
     } else if (delivered == 0) {
       reply({550, "5.1.1", fmt::format("<{}>: no such user", recipient.address)});
     } else {

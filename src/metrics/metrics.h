@@ -203,9 +203,10 @@ void count_login(std::string_view protocol, std::string_view result);
 
 /// The results an LMTP recipient is counted under in pillarbox_deliveries_total{result}:
 /// "delivered" (one per mailbox the copy went to), "no_such_user" (550 at RCPT, or the account
-/// went away before DATA), "too_big" (552), "temporary_failure" (451); else "other".
-inline constexpr std::array<std::string_view, 5> kDeliveryResults = {"delivered", "no_such_user", "too_big",
-                                                                    "temporary_failure", "other"};
+/// went away before DATA), "too_big" (552), "over_quota" (552 or 452, RFC 9208 quota),
+/// "temporary_failure" (451); else "other".
+inline constexpr std::array<std::string_view, 6> kDeliveryResults = {"delivered", "no_such_user", "too_big",
+                                                                    "over_quota", "temporary_failure", "other"};
 /// Counts one delivery result. Lock-free after the first call.
 void count_delivery(std::string_view result);
 

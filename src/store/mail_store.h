@@ -112,7 +112,9 @@ class MailStore {
   /// Claims the \Recent messages for one session: returns the first UID claimed; every UID
   /// from it up to uid_next-1 is now \Recent for the caller and for nobody else.
   virtual Result<Uid> claim_recent(MailboxId mailbox) = 0;
-  /// Appends messages atomically (all or none). Errc::not_found if the mailbox is gone.
+  /// Appends messages atomically (all or none). Errc::not_found if the mailbox is gone;
+  /// Errc::over_quota when the mailbox owner's usage would pass a quota limit (checked in the
+  /// same transaction as the insert, so concurrent appends cannot together pass it).
   virtual Result<AppendResult> append(MailboxId mailbox, std::vector<AppendRequest> messages) = 0;
   /// Fetches existing messages of `uids`, ascending by UID; absent UIDs are skipped.
   virtual Result<std::vector<FetchedMessage>> fetch(MailboxId mailbox, const UidSet& uids,
@@ -132,7 +134,8 @@ class MailStore {
     return copy(from, uids, to, FlagMask{});
   }
   /// As above; flags outside `mask` are not set on the copies (RFC 4314 §4: the rights the
-  /// caller has on the target).
+  /// caller has on the target). Errc::over_quota when the copies would take the target
+  /// owner's usage past a quota limit (copies count in full, as in RFC 9208 §5.1).
   virtual Result<CopyResult> copy(MailboxId from, const UidSet& uids, MailboxId to, const FlagMask& mask) = 0;
   /// Moves messages (RFC 6851): copies the existing messages of `uids` as copy() does (same
   /// `mask`, same checks) and removes the originals whatever their flags, in one transaction,
@@ -185,6 +188,20 @@ class MailStore {
   virtual Result<std::pair<AccountId, MailboxInfo>> find_mailbox_address(std::string_view address) = 0;
   /// The delivery address of a mailbox, "" when it has none.
   virtual Result<std::string> mailbox_address(MailboxId mailbox) = 0;
+
+  // --- Quota (RFC 9208; docs/configuration.md "Quota") ----------------------------------------
+  /// Limits for accounts without their own (config [quota]); none until called. Not applied to
+  /// the public folders' owner (public_account), which has only limits of its own.
+  virtual void set_default_quota(const QuotaLimits& limits) = 0;
+  /// An account's limits in force and its usage, summed over its mailboxes' running totals in
+  /// one snapshot. Errc::not_found if the account is absent.
+  virtual Result<Quota> get_quota(AccountId account) = 0;
+  /// Gives an account limits of its own (an empty QuotaLimits: no limit at all), or with
+  /// nullopt makes it follow the default again. Usage may exceed new limits: only growth is
+  /// refused. Errc::not_found if the account is absent.
+  virtual Status set_quota(AccountId account, const std::optional<QuotaLimits>& limits) = 0;
+  /// Count and size of the messages with \Deleted in a mailbox. Errc::not_found.
+  virtual Result<DeletedSummary> deleted_summary(MailboxId mailbox) = 0;
 
   // --- Change notification -------------------------------------------------------------------
   /// Calls `listener` after each committed change to `mailbox` until the subscription dies.

@@ -228,6 +228,35 @@ struct Alias {
   std::string address;  ///< the account's full address
 };
 
+/// Quota limits of one account (RFC 9208 §5); an absent value means no limit on that resource.
+struct QuotaLimits {
+  std::optional<std::uint64_t> storage_kib;  ///< STORAGE: sum of RFC822.SIZE, in units of 1024 octets
+  std::optional<std::uint64_t> messages;     ///< MESSAGE: number of messages
+  bool operator==(const QuotaLimits&) const = default;
+  bool any() const { return storage_kib.has_value() || messages.has_value(); }
+};
+
+/// What an account uses: every message in every mailbox it owns (copies count each time).
+struct QuotaUsage {
+  std::uint64_t storage_octets = 0;  ///< sum of RFC822.SIZE
+  std::uint64_t messages = 0;
+  /// STORAGE usage as RFC 9208 §5.1 reports it: KiB, rounded up.
+  std::uint64_t storage_kib() const { return (storage_octets + 1023) / 1024; }
+};
+
+/// An account's quota as MailStore::get_quota reports it.
+struct Quota {
+  QuotaLimits limits;   ///< in force: the account's own, or the default when own is false
+  bool own = false;     ///< the account has limits of its own (set_quota), not the default
+  QuotaUsage usage;
+};
+
+/// The messages of a mailbox that have \Deleted (RFC 9208 STATUS DELETED, DELETED-STORAGE).
+struct DeletedSummary {
+  std::uint64_t messages = 0;
+  std::uint64_t storage_octets = 0;  ///< sum of their RFC822.SIZE
+};
+
 /// An account as the Directory keeps it.
 struct Account {
   AccountId id = 0;

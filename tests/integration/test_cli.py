@@ -44,6 +44,44 @@ class Cli(unittest.TestCase):
         gone = srv.cli("user", "del", "bob@example.org", check=False)
         self.assertNotEqual(gone.returncode, 0)
 
+    def test_user_quota(self):
+        # `pillarbox user quota`: shows limits and usage; sets own limits; back to the default.
+        with PillarboxServer(extra_config='[quota]\nstorage = "1G"\n') as srv:
+            srv.cli("user", "add", "alice@example.org", "--password-stdin", input=b"pw\n")
+            quota = lambda *a, **k: srv.cli("user", "quota", "alice@example.org", *a, **k)
+            self.assertEqual(quota().stdout, b"alice@example.org: default limits\n"
+                                             b"  storage  0 KiB used, limit 1048576 KiB\n"
+                                             b"  messages 0 used, limit none\n")
+            self.assertEqual(quota("--storage", "500M", "--messages", "1000").stdout,
+                             b"alice@example.org: own limits\n"
+                             b"  storage  0 KiB used, limit 512000 KiB\n"
+                             b"  messages 0 used, limit 1000\n")
+            # One resource changes, the other stays.
+            self.assertIn(b"messages 0 used, limit none", quota("--messages", "none").stdout)
+            self.assertEqual(srv.cli("--json", "user", "quota", "alice@example.org").stdout,
+                             b'{"address":"alice@example.org","limits":"own","storage_kib":0,'
+                             b'"storage_limit_kib":512000,"messages":0,"messages_limit":null}\n')
+            srv.start()
+            c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+            c.login("alice@example.org", "pw")
+            typ, data = c.append("INBOX", None, None, b"Subject: x\r\n\r\n" + b"y" * 2000 + b"\r\n")
+            self.assertEqual(typ, "OK", data)
+            c.logout()
+            self.assertIn(b"storage  2 KiB used, limit 512000 KiB\n  messages 1 used", quota().stdout)
+            self.assertEqual(quota("--none").stdout, b"alice@example.org: own limits\n"
+                                                     b"  storage  2 KiB used, limit none\n"
+                                                     b"  messages 1 used, limit none\n")
+            self.assertIn(b"default limits\n  storage  2 KiB used, limit 1048576 KiB", quota("--default").stdout)
+            for bad, why in ((("--storage", "5X"), b"is not a size"), (("--storage", "0"), b"above 0"),
+                             (("--messages", "0"), b"not a number above 0"), (("--messages", "1K"), b"not a number"),
+                             (("--none", "--storage", "1M"), b"excludes")):
+                r = quota(*bad, check=False)
+                self.assertNotEqual(r.returncode, 0, bad)
+                self.assertIn(why, r.stderr, bad)
+            r = srv.cli("user", "quota", "nobody@example.org", check=False)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn(b"nobody@example.org", r.stderr)
+
     def test_aliases(self):
         srv = self.srv
         out = srv.cli("user", "add", "user@site1.example", "--alias", "User", "--alias", "sales@site1.example",

@@ -380,6 +380,60 @@ class LmtpDelivery(unittest.TestCase):
         self.assertEqual(self.count(CAROL), before)
 
 
+class LmtpOverQuota(unittest.TestCase):
+    """Delivery to a full mailbox (RFC 9208 quota): 552 5.2.2 by default, 452 4.2.2 with
+    [quota] full_tempfail (RFC 3463 X.2.2 "mailbox full"); other recipients of the same
+    message still get it, and `pillarbox deliver` exits 73 or 75 to match."""
+
+    def run_case(self, tempfail):
+        config = "[quota]\nfull_tempfail = true\n" if tempfail else ""
+        with PillarboxServer(extra_config=config) as srv:
+            for user in (ALICE, BOB):
+                srv.add_user(user, PASSWORD)
+            srv.cli("user", "quota", ALICE, "--messages", "1")
+            srv.start()
+            with Lmtp("127.0.0.1", srv.lmtp_port) as lmtp:
+                lmtp.ehlo("client.example")
+                lmtp.mail("<s@example.com>")
+                for rcpt in (ALICE, BOB):
+                    self.assertEqual(lmtp.rcpt(rcpt)[0], 250)
+                first = lmtp.data_each(message(token()), 2)
+                self.assertEqual([c for c, _ in first], [250, 250], first)
+                # ALICE is full now; BOB still gets the next one.
+                lmtp.mail("<s@example.com>")
+                for rcpt in (ALICE, BOB):
+                    self.assertEqual(lmtp.rcpt(rcpt)[0], 250)
+                second = lmtp.data_each(message(token()), 2)
+            code, text = second[0]
+            if tempfail:
+                self.assertEqual((code, text[:5]), (452, b"4.2.2"), second)
+            else:
+                self.assertEqual((code, text[:5]), (552, b"5.2.2"), second)
+            self.assertEqual(second[1][0], 250, second)
+            r = subprocess.run([srv.binary, "--config", srv.config, "deliver", ALICE], input=message(token()),
+                               capture_output=True, timeout=60)
+            self.assertEqual(r.returncode, 75 if tempfail else 73, r.stderr)
+            c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+            c.login(ALICE, PASSWORD)
+            typ, data = c.status("INBOX", "(MESSAGES)")
+            self.assertIn(b"MESSAGES 1", data[0])
+            typ, data = c.getquotaroot("INBOX")
+            self.assertEqual(typ, "OK", data)
+            self.assertIn(b'"User quota" (MESSAGE 1 1)', data[1][0])
+            c.logout()
+            c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+            c.login(BOB, PASSWORD)
+            typ, data = c.status("INBOX", "(MESSAGES)")
+            self.assertIn(b"MESSAGES 2", data[0])
+            c.logout()
+
+    def test_full_mailbox_is_a_permanent_failure_by_default(self):
+        self.run_case(tempfail=False)
+
+    def test_full_tempfail_makes_it_temporary(self):
+        self.run_case(tempfail=True)
+
+
 class LmtpListening(unittest.TestCase):
     def test_silent_client_is_cut_off_after_the_timeout(self):
         # limits.login_timeout_seconds bounds how long an LMTP client may say nothing, in a

@@ -360,7 +360,7 @@ class CapAndProtocols(unittest.TestCase):
             m.login(ALICE, ALICE_PW)
             m.append("INBOX", None, None, b"Subject: small\r\n\r\nsecret body text\r\n")
             m.logout()
-            first = session_file(s, "APPEND")[0]
+            first = session_file(s, " APPEND INBOX ")[0]   # not MULTIAPPEND in a greeting
             text = read(first)
             self.assertIn("{36 bytes}", text)
             self.assertNotIn("secret body text", text)

@@ -34,7 +34,7 @@ def binary_from_env():
 
 class PillarboxServer:
     def __init__(self, binary=None, extra_config="", plaintext="loopback", failure_delay_ms=300,
-                 failure_delay_max_ms=300):
+                 failure_delay_max_ms=300, imap_config=""):
         self.binary = binary or binary_from_env()
         self.dir = tempfile.mkdtemp(prefix="pbtest-")
         self.data = os.path.join(self.dir, "data")
@@ -42,6 +42,7 @@ class PillarboxServer:
         self.config = os.path.join(self.dir, "pillarbox.toml")
         self._plaintext = plaintext
         self._extra_config = extra_config
+        self._imap_config = imap_config   # more lines for the [imap] table (TOML has each table once)
         self._failure_delay_ms = failure_delay_ms
         self._failure_delay_max_ms = failure_delay_max_ms
         self._pick_ports()
@@ -60,6 +61,7 @@ class PillarboxServer:
             f.write(f'data_dir = "{self.data}"\n'
                     f'[imap]\nlisten = ["127.0.0.1:{self.imap_port}"]\n'
                     f'tls_listen = ["127.0.0.1:{self.imaps_port}"]\n'
+                    f'{self._imap_config}'
                     f'[pop3]\nlisten = ["127.0.0.1:{self.pop3_port}"]\n'
                     f'tls_listen = ["127.0.0.1:{self.pop3s_port}"]\n'
                     f'[lmtp]\nlisten = ["unix:{self.lmtp_socket}", "127.0.0.1:{self.lmtp_port}"]\n'

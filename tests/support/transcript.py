@@ -9,6 +9,8 @@ The file format is described in tests/transcripts/README.md. In short:
     @alias sales alice@example.org     set-up before the server starts: an alias,
     @mailbox alice@example.org Lists   a mailbox,
     @deliver alice@example.org m.msg   a delivered message (file relative to the transcript)
+    @quota alice@example.org --storage 1K   limits (pillarbox user quota ADDRESS ARGS...)
+    @config quota.messages = 5         a configuration line (section.key = TOML value)
     @only plain                        run over plain TCP only (or: @only tls)
     C: a LOGIN alice@example.org secret
     S: a OK ...
@@ -88,7 +90,8 @@ class Transcript:
         self.protocol = "imap"
         self.users = []
         self.setup = []           # ("alias", ALIAS, ADDRESS), ("mailbox", ADDRESS, NAME),
-        self.only = None          # ("deliver", ADDRESS, bytes)
+        self.only = None          # ("deliver", ADDRESS, bytes), ("quota", ADDRESS, ARGS)
+        self.config = []          # (section, "key = value") lines for the server's configuration
         self.steps = []
         self._read(path, depth=0)
         if not self.users:
@@ -126,6 +129,11 @@ class Transcript:
             self.users.append((words[1], words[2]))
         elif words[0] in ("@alias", "@mailbox") and len(words) == 3:
             self.setup.append((words[0][1:], words[1], words[2]))
+        elif words[0] == "@quota" and len(words) >= 3:
+            self.setup.append(("quota", words[1], tuple(words[2:])))
+        elif words[0] == "@config" and len(words) >= 4 and words[2] == "=" and "." in words[1]:
+            section, key = words[1].split(".", 1)
+            self.config.append((section, f"{key} = {line.split('=', 1)[1].strip()}"))
         elif words[0] == "@deliver" and len(words) == 3:
             with open(os.path.join(base, words[2]), "rb") as f:
                 self.setup.append(("deliver", words[1], f.read()))
@@ -563,10 +571,21 @@ class ServerFactory:
         self.templates = {}
         self.keep = []
 
-    def _template(self, users, setup=()):
-        key = (tuple(users), tuple(setup))
+    def _server(self, config=()):
+        """A server whose configuration has the transcript's @config lines: [imap] keys go into the
+        [imap] table the server already has (TOML allows a table once), the rest after it."""
+        tables = {}
+        for section, line in config:
+            tables.setdefault(section, []).append(line)
+        imap = "".join(line + "\n" for line in tables.pop("imap", []))
+        extra = self.extra_config + "".join(f"\n[{section}]\n" + "".join(line + "\n" for line in lines)
+                                            for section, lines in tables.items())
+        return PillarboxServer(self.binary, extra_config=extra, imap_config=imap)
+
+    def _template(self, users, setup=(), config=()):
+        key = (tuple(users), tuple(setup), tuple(config))
         if key not in self.templates:
-            srv = PillarboxServer(self.binary, extra_config=self.extra_config)
+            srv = self._server(config)
             try:
                 for u, p in users:
                     srv.add_user(u, p)
@@ -575,6 +594,8 @@ class ServerFactory:
                         args, data = ("user", "alias", "add", a, b), None
                     elif what == "mailbox":   # importing nothing creates the mailbox
                         args, data = ("import", a, os.devnull, "--mailbox", b), None
+                    elif what == "quota":
+                        args, data = ("user", "quota", a, *b), None
                     else:
                         args, data = ("deliver", a), b
                     done = srv.cli(*args, input=data, check=False)
@@ -589,9 +610,9 @@ class ServerFactory:
             self.templates[key] = srv
         return self.templates[key]
 
-    def new(self, users, setup=()):
-        tpl = self._template(users, setup)
-        srv = PillarboxServer(self.binary, extra_config=self.extra_config)
+    def new(self, users, setup=(), config=()):
+        tpl = self._template(users, setup, config)
+        srv = self._server(config)
         shutil.copytree(tpl.data, srv.data)
         srv.start()
         return srv
@@ -604,7 +625,7 @@ class ServerFactory:
 
 def run(transcript, mode, factory):
     """Runs one transcript in one mode on a fresh server."""
-    srv = factory.new(transcript.users, transcript.setup)
+    srv = factory.new(transcript.users, transcript.setup, transcript.config)
     try:
         run_on_server(transcript, mode, srv)
     except TranscriptError as e:
@@ -627,7 +648,7 @@ def _in_lmtp_data(out):
 
 def show(transcript, factory, transport="plain"):
     """Sends the C: lines and prints whatever the server answers, in transcript syntax."""
-    srv = factory.new(transcript.users, transcript.setup)
+    srv = factory.new(transcript.users, transcript.setup, transcript.config)
     out = []
     try:
         conn = None

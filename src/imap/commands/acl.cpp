@@ -155,10 +155,10 @@ asio::awaitable<Reply> cmd_myrights(Session& s, Request& r) {
   std::string name = r.parser.mailbox();
   r.parser.end();
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
-  auto target = co_await resolve(s, name);
-  if (!target.ok()) co_return reply_for(s, target.error());
-  if (!target->exists()) co_return no_such_mailbox();
-  s.untagged(fmt::format("MYRIGHTS {} {}", mailbox_out(target->echo()), astring_out(access::to_string(target->rights))));
+  auto found = co_await existing_mailbox(s, name);
+  if (auto* refused = std::get_if<Reply>(&found)) co_return std::move(*refused);
+  const auto& target = std::get<MailboxAccess>(found);
+  s.untagged(fmt::format("MYRIGHTS {} {}", mailbox_out(target.echo()), astring_out(access::to_string(target.rights))));
   co_return Reply::ok("MYRIGHTS completed");
 }
 

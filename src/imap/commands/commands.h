@@ -72,5 +72,8 @@ asio::awaitable<Reply> cmd_idle(Session&, Request&);
 asio::awaitable<Reply> cmd_unselect(Session&, Request&);
 asio::awaitable<Reply> cmd_id(Session&, Request&);
 asio::awaitable<Reply> cmd_move(Session&, Request&);
+asio::awaitable<Reply> cmd_getquota(Session&, Request&);      // quota.cpp
+asio::awaitable<Reply> cmd_getquotaroot(Session&, Request&);  // quota.cpp
+asio::awaitable<Reply> cmd_setquota(Session&, Request&);      // quota.cpp
 
 }  // namespace pillarbox::imap

@@ -44,6 +44,13 @@ asio::awaitable<Result<MailboxAccess>> resolve(Session& session, std::string nam
 
 Reply no_such_mailbox() { return Reply::no("NONEXISTENT", "No such mailbox"); }
 
+asio::awaitable<std::variant<Reply, MailboxAccess>> existing_mailbox(Session& session, std::string name) {
+  auto target = co_await resolve(session, std::move(name));
+  if (!target.ok()) co_return reply_for(session, target.error());
+  if (!target->exists()) co_return no_such_mailbox();
+  co_return std::move(*target);
+}
+
 Reply no_right(char right, std::string_view what) {
   return Reply::no("NOPERM", fmt::format("You may not {} (right \"{}\" is missing)", what, right));
 }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "base/result.h"
@@ -23,6 +24,9 @@ asio::awaitable<Result<MailboxAccess>> resolve(Session& session, std::string nam
 /// The answer for a name that is not a mailbox the account can see. A mailbox the account may
 /// not look up gets exactly this too (RFC 4314 §6), so nothing tells the two apart.
 Reply no_such_mailbox();
+/// The mailbox `name` when it exists for the session (resolve(), then exists()); otherwise the
+/// reply to give: reply_for() of the error, or NO [NONEXISTENT].
+asio::awaitable<std::variant<Reply, MailboxAccess>> existing_mailbox(Session& session, std::string name);
 /// NO [NOPERM] for a visible mailbox where the account lacks `right` (RFC 4314 §4) to `what`,
 /// which says where too ("read messages there", "rename this mailbox"): "You may not <what>".
 Reply no_right(char right, std::string_view what);
@@ -39,14 +43,16 @@ store::Flags allowed_flags(store::Flags flags, const access::Rights& rights, boo
 /// nullopt when the name is fine.
 std::optional<std::string> invalid_mailbox_name(std::string_view name);
 
-/// Reads "(" status-att *(SP status-att) ")" (RFC 3501 §6.3.10; SIZE from RFC 8438) and gives
-/// the items upper-cased, in the order written. An unknown item fails the parser.
+/// Reads "(" status-att *(SP status-att) ")" (RFC 3501 §6.3.10; SIZE from RFC 8438; DELETED and
+/// DELETED-STORAGE from RFC 9208; APPENDLIMIT from RFC 7889) and gives the items upper-cased, in
+/// the order written. An unknown item fails the parser.
 std::vector<std::string> parse_status_items(Parser& parser);
 /// The STATUS data "(MESSAGES 2 UNSEEN 1)" of `target` (which exists) for `items`, as `reader`
-/// sees it (its own \Seen where \Seen is kept per reader). Blocking: run on the store threads.
+/// sees it (its own \Seen where \Seen is kept per reader); `append_limit` (octets) is the
+/// APPENDLIMIT item's value. Blocking: run on the store threads.
 /// Errors are store failures (Errc::not_found when the mailbox went away meanwhile).
 Result<std::string> status_data(store::MailStore& store, const MailboxAccess& target, store::AccountId reader,
-                                const std::vector<std::string>& items);
+                                std::uint64_t append_limit, const std::vector<std::string>& items);
 
 /// The UIDs a sequence set stands for in the selected mailbox, restricted to messages the
 /// session knows: message sequence numbers unless `uid`, then UIDs ("*" is the largest); "$"

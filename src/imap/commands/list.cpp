@@ -207,13 +207,14 @@ asio::awaitable<Reply> cmd_list(Session& s, Request& r) {
     std::vector<std::string> wanted;
     for (const auto& e : entries)
       if (e.node->exists && e.node->rights.has('r')) wanted.push_back(e.name);
-    auto call2 = [&st, account, wanted, items = *a.status_items]() -> Result<std::map<std::string, std::string>> {
+    auto call2 = [&st, account, wanted, limit = s.config().limits.append_limit(),
+                  items = *a.status_items]() -> Result<std::map<std::string, std::string>> {
       std::map<std::string, std::string> out;
       for (const auto& name : wanted) {
         auto target = resolve_mailbox(st, account, name);
         if (!target) return target.error();
         if (!target->exists() || !target->rights.has('r')) continue;  // gone meanwhile
-        auto data = status_data(st, *target, account.id, items);
+        auto data = status_data(st, *target, account.id, limit, items);
         if (!data) {
           if (data.error().code == Errc::not_found) continue;
           return data.error();

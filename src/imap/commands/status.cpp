@@ -2,7 +2,13 @@
 //   status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"
 //   status-att = "MESSAGES" / "RECENT" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN" / "SIZE"
 //                / "HIGHESTMODSEQ"   (RFC 7162 §3.1.6; in STATUS a CONDSTORE-enabling command)
+//              / "DELETED" / "DELETED-STORAGE"         ; RFC 9208 (QUOTA)
+//              / "APPENDLIMIT"                         ; RFC 7889 §3
 // The same items are LIST's RETURN (STATUS (...)) option (RFC 5819, commands/list.cpp).
+// DELETED counts the messages with \Deleted; DELETED-STORAGE is their size in KiB (rounded up,
+// as the STORAGE usage), what an EXPUNGE would free. APPENDLIMIT is the configured limit, the
+// same for every mailbox (what APPENDLIMIT=<n> says); the remaining quota is not folded in, as
+// it changes with every message and is reported by [OVERQUOTA] and GETQUOTAROOT instead.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,8 +21,8 @@
 namespace pillarbox::imap {
 namespace {
 
-constexpr std::array<std::string_view, 7> kStatusItems{"MESSAGES", "RECENT",        "UIDNEXT", "UIDVALIDITY",
-                                                       "UNSEEN",   "SIZE", "HIGHESTMODSEQ"};
+constexpr std::array<std::string_view, 10> kStatusItems{
+    "MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "DELETED", "DELETED-STORAGE", "APPENDLIMIT"};
 
 }  // namespace
 
@@ -38,7 +44,7 @@ std::vector<std::string> parse_status_items(Parser& parser) {
 }
 
 Result<std::string> status_data(store::MailStore& st, const MailboxAccess& target, store::AccountId reader,
-                                const std::vector<std::string>& items) {
+                                std::uint64_t append_limit, const std::vector<std::string>& items) {
   const store::MailboxInfo& info = *target.info;
   auto wanted = [&](std::string_view item) { return std::find(items.begin(), items.end(), item) != items.end(); };
   std::uint32_t unseen = info.unseen;
@@ -55,16 +61,25 @@ Result<std::string> status_data(store::MailStore& st, const MailboxAccess& targe
     if (!messages) return messages.error();
     for (const auto& m : *messages) recent += m.uid >= info.first_unclaimed_recent ? 1 : 0;
   }
+  store::DeletedSummary deleted;
+  if (wanted("DELETED") || wanted("DELETED-STORAGE")) {
+    auto summary = st.deleted_summary(info.id);
+    if (!summary) return summary.error();
+    deleted = *summary;
+  }
   std::string out;
   for (const auto& item : items) {
     if (!out.empty()) out += ' ';
-    std::uint64_t value = item == "MESSAGES"      ? info.messages
-                          : item == "RECENT"      ? recent
-                          : item == "UIDNEXT"     ? info.uid_next
-                          : item == "UIDVALIDITY" ? info.uid_validity
-                          : item == "SIZE"        ? info.size  // RFC 8438 §3: the served octets
-                          : item == "HIGHESTMODSEQ" ? info.highest_modseq
-                                                  : unseen;
+    std::uint64_t value = item == "MESSAGES"          ? info.messages
+                          : item == "RECENT"          ? recent
+                          : item == "UIDNEXT"         ? info.uid_next
+                          : item == "UIDVALIDITY"     ? info.uid_validity
+                          : item == "SIZE"            ? info.size  // RFC 8438 §3: the served octets
+                          : item == "HIGHESTMODSEQ"   ? info.highest_modseq
+                          : item == "DELETED"         ? deleted.messages
+                          : item == "DELETED-STORAGE" ? (deleted.storage_octets + 1023) / 1024
+                          : item == "APPENDLIMIT"     ? append_limit
+                                                      : unseen;
     out += fmt::format("{} {}", item, value);
   }
   return "(" + out + ")";
@@ -82,7 +97,9 @@ asio::awaitable<Reply> cmd_status(Session& s, Request& r) {
   if (!target.ok()) co_return reply_for(s, target.error());
   if (!target->exists()) co_return no_such_mailbox();
   if (!target->rights.has('r')) co_return no_right('r', "read its status");  // RFC 4314 §4
-  auto call = [&st, t = *target, reader = s.account()->id, items] { return status_data(st, t, reader, items); };
+  auto call = [&st, t = *target, reader = s.account()->id, limit = s.config().limits.append_limit(), items] {
+    return status_data(st, t, reader, limit, items);
+  };
   auto data = co_await s.store_call(std::move(call));
   if (!data.ok()) co_return reply_for(s, data.error());
   s.untagged(fmt::format("STATUS {} {}", mailbox_out(target->echo()), *data));

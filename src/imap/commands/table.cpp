@@ -45,6 +45,9 @@ constexpr std::array kCommands = {
     CommandSpec{"MOVE", kSelected, true, cmd_move, true},          // RFC 6851
     CommandSpec{"UNSELECT", kSelected, true, cmd_unselect, false}, // RFC 3691
     CommandSpec{"ID", kAnyState, true, cmd_id, false},             // RFC 2971
+    CommandSpec{"GETQUOTA", kLoggedIn, true, cmd_getquota, false},
+    CommandSpec{"GETQUOTAROOT", kLoggedIn, true, cmd_getquotaroot, false},
+    CommandSpec{"SETQUOTA", kLoggedIn, true, cmd_setquota, false},
 };
 
 }  // namespace

@@ -56,7 +56,7 @@ using sqlite::SqlError;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 constexpr std::size_t kReaders = 4;
 constexpr std::chrono::seconds kOrphanMinAge{600};
 constexpr std::uint64_t kMaxUid = 0xffffffffu;
@@ -221,6 +221,19 @@ UPDATE mailboxes SET special_use = '\' || name
    AND account_id IN (SELECT id FROM accounts WHERE kind = 0);
 CREATE UNIQUE INDEX mailboxes_special_use ON mailboxes (account_id, special_use) WHERE special_use != '';
 UPDATE schema_version SET version = 6;
+)sql";
+
+// Version 7: quota limits per account (RFC 9208; docs/configuration.md "Quota"). quota_own = 0:
+// the account follows the default limits (config [quota]); 1: its own limits below, where NULL
+// is "no limit" for that resource. Usage is not stored: it is the sum of the mailboxes' running
+// totals (message_count, total_size, kept by the v1 triggers in the same transaction as each
+// insert and delete), read through the (account_id, name) index: one row per mailbox, never one
+// per message.
+constexpr const char* kSchemaV7 = R"sql(
+ALTER TABLE accounts ADD COLUMN quota_own INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN quota_storage_kib INTEGER;
+ALTER TABLE accounts ADD COLUMN quota_messages INTEGER;
+UPDATE schema_version SET version = 7;
 )sql";
 
 constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
@@ -840,6 +853,9 @@ class SqliteStore final : public MailStore, public Directory {
       if (!row) return no_mailbox();
       if (row->uid_next + prepared.size() - 1 > kMaxUid)
         return make_error(Errc::over_quota, "Mailbox has no UIDs left");
+      std::uint64_t octets = 0;
+      for (const auto& p : prepared) octets += p.size;
+      if (auto quota = check_quota(row->account, octets, prepared.size()); !quota) return quota.error();
       const ModSeq modseq = row->highest_modseq + 1;
       Uid uid = row->uid_next;
       AppendResult out;
@@ -1003,7 +1019,9 @@ class SqliteStore final : public MailStore, public Directory {
     // One transaction: the copies and the removal of the originals commit together or not at
     // all (RFC 6851 §1), through the same copy code as COPY (so its checks apply to MOVE).
     auto r = write_op("move", [&]() -> Result<MoveResult> {
-      auto copied = copy_in_tx(from, uids, to, mask);
+      // A move within one account leaves its usage as it was, so only a move into another
+      // account's mailbox is held to a quota (RFC 9208 §4.3; the owner's, as for COPY).
+      auto copied = copy_in_tx(from, uids, to, mask, /*within_account_move=*/true);
       if (!copied) return copied.error();
       MoveResult out;
       out.copied = std::move(*copied);
@@ -1023,7 +1041,8 @@ class SqliteStore final : public MailStore, public Directory {
   }
 
   // COPY inside a write transaction (copy, move): the copies of the existing messages of `uids`.
-  Result<CopyResult> copy_in_tx(MailboxId from, const UidSet& uids, MailboxId to, const FlagMask& mask) {
+  Result<CopyResult> copy_in_tx(MailboxId from, const UidSet& uids, MailboxId to, const FlagMask& mask,
+                                bool within_account_move = false) {
     if (!mailbox_exists(*writer_, from)) return no_mailbox();
     auto dst = mailbox_by_id(*writer_, to);
     if (!dst) return make_error(Errc::not_found, "No such target mailbox");
@@ -1046,6 +1065,13 @@ class SqliteStore final : public MailStore, public Directory {
     if (sources.empty()) return out;
     if (dst->uid_next + sources.size() - 1 > kMaxUid)
       return make_error(Errc::over_quota, "Mailbox has no UIDs left");
+    std::uint64_t octets = 0;
+    for (const auto& src : sources) octets += src.meta.size;
+    const auto src_row = within_account_move ? mailbox_by_id(*writer_, from) : std::nullopt;
+    const bool same_account = src_row && src_row->account == dst->account;
+    if (!same_account) {
+      if (auto quota = check_quota(dst->account, octets, sources.size()); !quota) return quota.error();
+    }
     const ModSeq modseq = dst->highest_modseq + 1;
     Uid uid = dst->uid_next;
     for (auto& s : sources) {
@@ -1398,6 +1424,60 @@ class SqliteStore final : public MailStore, public Directory {
     });
   }
 
+  // --- Quota ---------------------------------------------------------------------------------
+
+  void set_default_quota(const QuotaLimits& limits) override {
+    std::lock_guard lock(quota_mutex_);
+    default_quota_ = limits;
+  }
+
+  Result<Quota> get_quota(AccountId account) override {
+    return guarded("get_quota", [&]() -> Result<Quota> {
+      auto r = reader();
+      Transaction tx(*r, false);  // limits and usage from one snapshot
+      auto quota = quota_of(*r, account);
+      tx.commit();
+      if (!quota) return make_error(Errc::not_found, "No such account", std::to_string(account));
+      return std::move(*quota);
+    });
+  }
+
+  Status set_quota(AccountId account, const std::optional<QuotaLimits>& limits) override {
+    auto as_value = [](const std::optional<std::uint64_t>& v) -> std::optional<std::int64_t> {
+      if (!v) return std::nullopt;
+      return static_cast<std::int64_t>(std::min<std::uint64_t>(*v, std::numeric_limits<std::int64_t>::max()));
+    };
+    return write_op("set_quota", [&]() -> Status {
+      auto st = writer_->prepare(
+          "UPDATE accounts SET quota_own = ?2, quota_storage_kib = ?3, quota_messages = ?4 WHERE id = ?1");
+      st.bind(1, account);
+      st.bind(2, std::int64_t{limits ? 1 : 0});
+      if (auto v = limits ? as_value(limits->storage_kib) : std::nullopt) st.bind(3, *v);
+      if (auto v = limits ? as_value(limits->messages) : std::nullopt) st.bind(4, *v);
+      st.run();
+      if (writer_->changes() == 0) return make_error(Errc::not_found, "No such account", std::to_string(account));
+      return {};
+    });
+  }
+
+  Result<DeletedSummary> deleted_summary(MailboxId mailbox) override {
+    return guarded("deleted_summary", [&]() -> Result<DeletedSummary> {
+      auto r = reader();
+      Transaction tx(*r, false);
+      if (!mailbox_exists(*r, mailbox)) return no_mailbox();
+      auto st = r->prepare("SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE mailbox_id = ?1 AND (system_flags & " +
+                           std::to_string(kDeleted) + ") != 0");
+      st.bind_all(mailbox);
+      DeletedSummary out;
+      if (st.step()) {
+        out.messages = static_cast<std::uint64_t>(st.int64(0));
+        out.storage_octets = static_cast<std::uint64_t>(st.int64(1));
+      }
+      tx.commit();
+      return out;
+    });
+  }
+
   std::unique_ptr<Subscription> subscribe(MailboxId mailbox, ChangeListener listener) override {
     return bus_.subscribe(mailbox, std::move(listener));
   }
@@ -1607,6 +1687,46 @@ class SqliteStore final : public MailStore, public Directory {
     return st.text(0);
   }
 
+  // An account's limits in force and usage, or nullopt when it is absent. The default limits
+  // do not apply to the public folders' owner (kind 1).
+  std::optional<Quota> quota_of(Db& db, AccountId account) {
+    auto st = db.prepare("SELECT quota_own, quota_storage_kib, quota_messages, kind FROM accounts WHERE id = ?1");
+    if (!st.bind_all(account).step()) return std::nullopt;
+    Quota q;
+    q.own = st.int64(0) != 0;
+    if (q.own) {
+      if (!st.is_null(1)) q.limits.storage_kib = static_cast<std::uint64_t>(st.int64(1));
+      if (!st.is_null(2)) q.limits.messages = static_cast<std::uint64_t>(st.int64(2));
+    } else if (st.int64(3) == 0) {
+      std::lock_guard lock(quota_mutex_);
+      q.limits = default_quota_;
+    }
+    auto sum = db.prepare(
+        "SELECT coalesce(sum(total_size), 0), coalesce(sum(message_count), 0) FROM mailboxes WHERE account_id = ?1");
+    if (sum.bind_all(account).step()) {
+      q.usage.storage_octets = static_cast<std::uint64_t>(sum.int64(0));
+      q.usage.messages = static_cast<std::uint64_t>(sum.int64(1));
+    }
+    return q;
+  }
+
+  // RFC 9208 §5: refuses growth of `account`'s usage by `octets` in `messages` new messages past
+  // a limit in force. Runs inside the write transaction that then inserts them.
+  Status check_quota(AccountId account, std::uint64_t octets, std::uint64_t messages) {
+    if (messages == 0) return {};
+    auto q = quota_of(*writer_, account);
+    if (!q || !q->limits.any()) return {};
+    if (q->limits.messages && q->usage.messages + messages > *q->limits.messages)
+      return make_error(Errc::over_quota, "Quota exceeded (number of messages)",
+                        fmt::format("account {}: {} + {} messages > {}", account, q->usage.messages, messages,
+                                    *q->limits.messages));
+    if (q->limits.storage_kib && q->usage.storage_octets + octets > *q->limits.storage_kib * 1024)
+      return make_error(Errc::over_quota, "Quota exceeded (storage)",
+                        fmt::format("account {}: {} + {} octets > {} KiB", account, q->usage.storage_octets, octets,
+                                    *q->limits.storage_kib));
+    return {};
+  }
+
   static bool mailbox_exists(Db& db, MailboxId id) {
     auto st = db.prepare("SELECT 1 FROM mailboxes WHERE id = ?1");
     return st.bind_all(id).step();
@@ -1739,6 +1859,8 @@ class SqliteStore final : public MailStore, public Directory {
   ChangeBus bus_;
   std::jthread sweeper_;
   AccountId public_account_ = 0;
+  std::mutex quota_mutex_;
+  QuotaLimits default_quota_;  // set_default_quota; guarded by quota_mutex_
 
  public:
   // Reads the id of the public folders' owner (made by the v5 migration).
@@ -1771,6 +1893,7 @@ void migrate(Db& db) {
   if (version < 4) db.exec(kSchemaV4);
   if (version < 5) db.exec(kSchemaV5);
   if (version < 6) db.exec(kSchemaV6);
+  if (version < 7) db.exec(kSchemaV7);
   tx.commit();
 }
 

@@ -70,17 +70,22 @@ TEST_F(SqliteStoreTest, LayoutAndPragmas) {
     return v;
   };
   EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(one("SELECT version FROM schema_version"), "6");
+  EXPECT_EQ(one("SELECT version FROM schema_version"), "7");
   EXPECT_EQ(one("SELECT count(*) FROM accounts WHERE kind = 1"), "1");
   sqlite3_close(db);
 }
 
+// Takes a new database back to before version 7 (quota limits).
+constexpr const char* kUndoVersion7 =
+    "ALTER TABLE accounts DROP COLUMN quota_own; ALTER TABLE accounts DROP COLUMN quota_storage_kib;"
+    " ALTER TABLE accounts DROP COLUMN quota_messages;";
+
 // Takes a new database back to before version 6 (special-use attributes).
-constexpr const char* kUndoVersion6 = "DROP INDEX mailboxes_special_use; ALTER TABLE mailboxes DROP COLUMN special_use;";
+const std::string kUndoVersion6 = std::string(kUndoVersion7) +
+    "DROP INDEX mailboxes_special_use; ALTER TABLE mailboxes DROP COLUMN special_use;";
 
 // Takes a new database back to before version 5 (shared mailboxes and public folders).
-constexpr const char* kUndoVersion5 =
-    "DROP INDEX mailboxes_special_use; ALTER TABLE mailboxes DROP COLUMN special_use;"
+const std::string kUndoVersion5 = kUndoVersion6 +
     " DROP TABLE mailbox_addresses; DROP TRIGGER messages_private_seen_delete; DROP TABLE private_seen;"
     " DROP TABLE acl; DELETE FROM accounts WHERE kind = 1; ALTER TABLE accounts DROP COLUMN kind;"
     " DELETE FROM counters WHERE name = 'mailbox_id';";
@@ -96,7 +101,7 @@ TEST_F(SqliteStoreTest, MigrationToVersion5AddsThePublicFoldersOwner) {
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, (std::string(kUndoVersion5) + "UPDATE schema_version SET version = 4;").c_str(),
+    ASSERT_EQ(sqlite3_exec(db, (kUndoVersion5 + "UPDATE schema_version SET version = 4;").c_str(),
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
@@ -130,7 +135,7 @@ TEST_F(SqliteStoreTest, MigrationToVersion6GivesTheDefaultNamesTheirSpecialUse) 
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, (std::string(kUndoVersion6) + "UPDATE schema_version SET version = 5;").c_str(),
+    ASSERT_EQ(sqlite3_exec(db, (kUndoVersion6 + "UPDATE schema_version SET version = 5;").c_str(),
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
@@ -153,6 +158,40 @@ TEST_F(SqliteStoreTest, MigrationToVersion6GivesTheDefaultNamesTheirSpecialUse) 
   EXPECT_EQ(again.error().code, Errc::in_use);
 }
 
+TEST_F(SqliteStoreTest, MigrationToVersion7GivesAccountsTheDefaultQuota) {
+  auto v = store_->directory().add_account("v@site2.example", "h");
+  ASSERT_TRUE(v.ok());
+  append({"Subject: a\r\n\r\n1\r\n", "Subject: b\r\n\r\n22\r\n"});
+  store_.reset();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, (std::string(kUndoVersion7) + "UPDATE schema_version SET version = 6;").c_str(),
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  open();
+  store_->set_default_quota(QuotaLimits{100, 1});
+  auto account = store_->directory().find_account("u@example.com");
+  ASSERT_TRUE(account.ok());
+  auto quota = store_->get_quota(account->id);
+  ASSERT_TRUE(quota.ok());
+  EXPECT_FALSE(quota->own);
+  EXPECT_EQ(quota->limits, (QuotaLimits{100, 1}));
+  // Usage comes from the messages already there: the migration needs no recount.
+  EXPECT_EQ(quota->usage.messages, 2u);
+  EXPECT_EQ(quota->usage.storage_octets, 17u + 18u);
+  // Over the default message limit already: growth is refused, nothing else.
+  std::vector<AppendRequest> one;
+  one.push_back(AppendRequest{"Subject: c\r\n\r\n3\r\n", {}, std::nullopt, 0});
+  auto refused = store_->append(inbox_, std::move(one));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::over_quota);
+  ASSERT_TRUE(store_->set_quota(*v, QuotaLimits{std::nullopt, 5}).ok());
+  EXPECT_TRUE(store_->get_quota(*v)->own);
+}
+
 TEST_F(SqliteStoreTest, MigrationToVersion3AddsTheDomainsOfExistingAccounts) {
   ASSERT_TRUE(store_->directory().add_account("v@site2.example", "h").ok());
   store_.reset();
@@ -161,7 +200,7 @@ TEST_F(SqliteStoreTest, MigrationToVersion3AddsTheDomainsOfExistingAccounts) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
-                           (std::string(kUndoVersion5) +
+                           (kUndoVersion5 +
                             "DROP TABLE domains; ALTER TABLE accounts DROP COLUMN scram_secret;"
                             " UPDATE schema_version SET version = 2;")
                                .c_str(),
@@ -186,7 +225,7 @@ TEST_F(SqliteStoreTest, MigrationToVersion4LeavesAccountsWithoutScramSecrets) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
-                           (std::string(kUndoVersion5) +
+                           (kUndoVersion5 +
                             "ALTER TABLE accounts DROP COLUMN scram_secret; UPDATE schema_version SET version = 3;")
                                .c_str(),
                            nullptr, nullptr, nullptr),
