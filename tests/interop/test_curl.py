@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import unittest
 
+import interopkit as kit
 from pbserver import PillarboxServer
 
 USER, PASSWORD = "curl@example.org", "curl pass 9"
@@ -81,7 +82,9 @@ def search_numbers(output):
     return [int(n) for n in lines[0].split()[2:]]
 
 
-class CurlTest(unittest.TestCase):
+class CurlTest(kit.RecordsResult, unittest.TestCase):
+    client = "curl"
+
     @classmethod
     def setUpClass(cls):
         cls.server = PillarboxServer()
@@ -118,6 +121,7 @@ class CurlTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.__exit__(None, None, None)
         cls.tmp.cleanup()
+        super().tearDownClass()
 
     @classmethod
     def imap(cls):
@@ -372,8 +376,9 @@ class CurlTest(unittest.TestCase):
         self.assertEqual(self.curl(self.url("INBOX;UID=1"), password=PASSWORD + "x", expect=67), b"")
 
 
-class CurlPlaintextNever(unittest.TestCase):
+class CurlPlaintextNever(kit.RecordsResult, unittest.TestCase):
     """With plaintext_without_tls = "never", curl must use TLS to log in."""
+    client = "curl"
 
     @classmethod
     def setUpClass(cls):
@@ -384,6 +389,7 @@ class CurlPlaintextNever(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.server.__exit__(None, None, None)
+        super().tearDownClass()
 
     def run_curl(self, *args):
         return subprocess.run(["curl", "-s", "-S", "--max-time", str(TIMEOUT), "--user",
