@@ -19,26 +19,36 @@ from pbserver import PillarboxServer
 PASSWORD = "imaplib pass 8"
 
 
-class Client(imaplib.IMAP4_SSL):
+class ClientMixin:
     """imaplib with a generic command (`run`), raw commands with literals (`raw`), IDLE and
     COMPRESS=DEFLATE."""
-
-    def __init__(self, server):
-        self._deflate = None
-        super().__init__("127.0.0.1", server.imaps_port, ssl_context=kit.tls_context(server), timeout=30)
+    _deflate = None
+    compressed_in = 0   # octets received while compressed, before inflating
 
     # -- generic commands -------------------------------------------------------------------
 
     def run(self, *words):
-        """Sends one command (words joined by spaces, as given); returns (status, tagged text,
-        {untagged type or response code: [data]}). A BAD answer comes back as status "BAD"."""
+        """Sends one command (words joined by spaces, as given) in any state, so that the server
+        is the one that refuses; returns (status, tagged text, {untagged type or response code:
+        [data]}). A BAD answer comes back as status "BAD". imaplib's idea of the state follows a
+        successful SELECT, EXAMINE, UNSELECT or CLOSE."""
         name = words[0].upper()
-        imaplib.Commands.setdefault(name, ("NONAUTH", "AUTH", "SELECTED"))
+        states = imaplib.Commands.get(name)
+        imaplib.Commands[name] = ("NONAUTH", "AUTH", "SELECTED", "LOGOUT")
         self.untagged_responses = {}
         try:
             typ, data = self._simple_command(*words)
         except self.error as e:
             return "BAD", str(e), dict(self.untagged_responses)
+        finally:
+            if states is None:
+                del imaplib.Commands[name]
+            else:
+                imaplib.Commands[name] = states
+        if typ == "OK" and name in ("SELECT", "EXAMINE"):
+            self.state = "SELECTED"
+        elif typ == "OK" and name in ("UNSELECT", "CLOSE"):
+            self.state = "AUTH"
         untagged = dict(self.untagged_responses)
         self.untagged_responses = {}
         return typ, b" ".join(d for d in data if d).decode(), untagged
@@ -114,6 +124,7 @@ class Client(imaplib.IMAP4_SSL):
         chunk = self.sock.recv(65536)
         if not chunk:
             raise self.abort("socket closed")
+        self.compressed_in += len(chunk)
         self._inflated += self._deflate[1].decompress(chunk)
 
     def read(self, size):
@@ -133,12 +144,27 @@ class Client(imaplib.IMAP4_SSL):
         return line + b"\n"
 
 
+class Client(ClientMixin, imaplib.IMAP4_SSL):
+    """Over IMAPS, the server's certificate verified."""
+
+    def __init__(self, server):
+        super().__init__("127.0.0.1", server.imaps_port, ssl_context=kit.tls_context(server), timeout=30)
+
+
+class PlainClient(ClientMixin, imaplib.IMAP4):
+    """On the plain port (STARTTLS by starttls())."""
+
+    def __init__(self, server):
+        super().__init__("127.0.0.1", server.imap_port, timeout=30)
+
+
 def fetch_items(untagged):
     """{sequence number: FETCH data text} from run()'s untagged responses."""
     out = {}
     for item in untagged.get("FETCH", []):
-        text = b"".join(p if isinstance(p, bytes) else b"".join(p) for p in
-                        (item if isinstance(item, tuple) else (item,))).decode("utf-8", "replace")
+        text = (b"".join(item) if isinstance(item, tuple) else item).decode("utf-8", "replace")
+        if not text[:1].isdigit():
+            continue   # the rest of a response after a literal
         n, rest = text.split(" ", 1)
         out[int(n)] = rest
     return out
