@@ -96,7 +96,12 @@ class MbsyncTest(kit.RecordsResult, unittest.TestCase):
         kit.set_maildir_flags(inbox, "Important", "")
         kit.set_maildir_flags(inbox, "Read already", "ST")
         kit.set_maildir_flags(os.path.join(self.mail, "Work"), "Draft plan", "DS")
+        # A folder made locally (empty: uploading messages is the UIDPLUS test below).
+        for sub in ("cur", "new", "tmp"):
+            os.makedirs(os.path.join(self.mail, "Made Here", "Nested", sub))
         self.mbsync()
+        with kit.session(self.server, self.user, PASSWORD) as c:
+            self.assertLessEqual({"Made Here", "Made Here/Nested"}, kit.folders(c))
         self.assertEqual(self.server_box("INBOX"), {"Important": set(), "Unread one": {"\\Seen", "\\Flagged"},
                                                     "Answered one": {"\\Seen", "\\Answered"}})
         self.assertEqual(self.server_box("Work"), {"Budget 2027": {"\\Seen"}, "Draft plan": {"\\Draft", "\\Seen"}})
