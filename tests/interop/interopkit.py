@@ -48,8 +48,9 @@ def _imapflow_version():
 MATRIX = {
     "imaplib": ("Python imaplib", "test_imaplib.py",
                 "every extension of issue 7 over imaplib: IDLE, UIDPLUS, MOVE, UNSELECT, ID, ENABLE, "
-                "CONDSTORE/QRESYNC, ESEARCH, SEARCHRES, SPECIAL-USE, LIST-EXTENDED/LIST-STATUS, "
-                "STATUS=SIZE, QUOTA, APPENDLIMIT, MULTIAPPEND, BINARY, LITERAL-, COMPRESS=DEFLATE",
+                "CHILDREN, CONDSTORE/QRESYNC, ESEARCH, SEARCHRES, SPECIAL-USE, LIST-EXTENDED/LIST-STATUS, "
+                "STATUS=SIZE, QUOTA, APPENDLIMIT, MULTIAPPEND, BINARY, LITERAL+ and LITERAL-, "
+                "COMPRESS=DEFLATE",
                 lambda: f"{imaplib.__version__} (Python {platform.python_version()})"),
     "mbsync": ("mbsync (isync)", "test_mbsync.py",
                "two-way sync over IMAPS of INBOX and nested folders: server to Maildir with flags; "
