@@ -78,6 +78,23 @@ class ImapflowTest(kit.RecordsResult, unittest.TestCase):
             self.assertEqual(kit.mailbox(c, "Work"), {"Appended by ImapFlow": {"\\Seen", "$Label1"}})
             self.assertEqual(kit.mailbox(c, "Archive"), {"Move me": {"\\Flagged"}})
 
+    def test_idle_sees_a_second_session(self):
+        # Needs IDLE (RFC 2177) on the server.
+        user = "flow-idle@example.org"
+        self.server.add_user(user, PASSWORD)
+        with kit.session(self.server, user, PASSWORD) as c:
+            kit.append(c, "INBOX", kit.message("Before IDLE"))
+        seen = self.scenario("idle", user)
+        self.assertIn("IDLE", seen["capabilities"])
+        self.assertEqual(seen["before"], 1)
+        self.assertEqual(seen["idle"]["exists"]["count"], 2, seen["idle"])
+        self.assertEqual(seen["idle"]["exists"]["prevCount"], 1, seen["idle"])
+        # "Within milliseconds" (issue 7); a generous bound for a loaded 2-core machine.
+        self.assertLess(seen["idle"]["latencyMs"], 2000, seen["idle"])
+        self.assertEqual(set(seen["afterIdle"]), {"Before IDLE", "Arrived during IDLE"})
+        with kit.session(self.server, user, PASSWORD) as c:
+            self.assertEqual(kit.mailbox(c, "INBOX"), {"Before IDLE": set(), "Arrived during IDLE": set()})
+
 
 if __name__ == "__main__":
     unittest.main()

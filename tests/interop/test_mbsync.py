@@ -131,6 +131,30 @@ class MbsyncTest(kit.RecordsResult, unittest.TestCase):
         self.assertEqual({f: self.server_box(f) for f in before}, before)
         self.assertEqual(self.local("Work"), {"Budget 2027": "FRS", "Draft plan": "DS"})
 
+    def test_new_messages_and_folders_both_ways(self):
+        # Needs UIDPLUS on the server: mbsync 1.4.4 finds an uploaded message by APPENDUID; its
+        # fallback (X-TUID search) fails with "received extraneous data in FETCH response".
+        self.seed()
+        kit.deliver_to_maildir(os.path.join(self.mail, "Work"), kit.message("Written offline"), "S")
+        kit.deliver_to_maildir(os.path.join(self.mail, "INBOX"), kit.message("Local draft"), "D")
+        kit.deliver_to_maildir(os.path.join(self.mail, "Local Only"), kit.message("Made locally"))
+        kit.deliver_to_maildir(os.path.join(self.mail, "Local Only", "Nested"), kit.message("Deep"), "FS")
+        self.mbsync()
+        self.assertEqual(self.server_box("Work"), {"Budget 2027": {"\\Seen"}, "Draft plan": {"\\Draft"},
+                                                   "Written offline": {"\\Seen"}})
+        self.assertIn("Local draft", self.server_box("INBOX"))
+        self.assertEqual(self.server_box("INBOX")["Local draft"], {"\\Draft"})
+        self.assertEqual(self.server_box("Local Only"), {"Made locally": set()})
+        self.assertEqual(self.server_box("Local Only/Nested"), {"Deep": {"\\Flagged", "\\Seen"}})
+        # The uploaded messages are paired, not fetched back as new ones.
+        self.assertEqual(self.local("Work"), {"Budget 2027": "S", "Draft plan": "D", "Written offline": "S"})
+        # And a new server message arrives next to them.
+        with kit.session(self.server, self.user, PASSWORD) as c:
+            kit.append(c, "Local Only", kit.message("From the server"), ["\\Answered"])
+        self.mbsync()
+        self.assertEqual(self.local("Local Only"), {"Made locally": "", "From the server": "R"})
+        self.assertEqual(self.server_box("Local Only"), {"Made locally": set(), "From the server": {"\\Answered"}})
+
 
 if __name__ == "__main__":
     unittest.main()
