@@ -7,11 +7,16 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config ccache
           libasio-dev libssl-dev libsqlite3-dev libsodium-dev libcrypt-dev libtomlplusplus-dev libcli11-dev
           libspdlog-dev libfmt-dev libicu-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
-          python3 curl openssl mutt tmux postfix fetchmail gsasl)
+          python3 curl openssl mutt tmux postfix fetchmail gsasl
+          isync offlineimap3 imapfilter)    # the real-client matrix (tests/interop/)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm for the ImapFlow client of the matrix: Debian's, unless a node and an npm are
+# already installed some other way (checked by command, as they need not come from Debian).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then

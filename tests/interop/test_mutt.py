@@ -15,10 +15,14 @@ import tempfile
 import time
 import unittest
 
+import interopkit as kit
 from pbserver import PillarboxServer
 
 PASSWORD = "mutt pass 1"
-WAIT = 30  # seconds for any single screen to appear
+# Seconds for any one screen or state to appear. Every wait polls for a condition, so a long
+# limit costs nothing when things work; it is long because beside heavy tests on 2 cores a
+# TLS login and the first index can take many seconds.
+WAIT = 120
 
 # Maildir messages as stored on disk (LF line ends). The server serves them with CRLF.
 MESSAGES = [
@@ -134,7 +138,7 @@ class Mutt:
 
     def tmux(self, *args, check=True):
         return subprocess.run(["tmux", "-S", self.socket, "-f", "/dev/null", *args], env=self.env,
-                              capture_output=True, timeout=30, check=check)
+                              capture_output=True, timeout=WAIT, check=check)
 
     def start(self):
         debug = ["-d", "5"] if os.environ.get("PB_MUTT_DEBUG") else []
@@ -224,7 +228,8 @@ def status_of(screen):
     return m
 
 
-class MuttTest(unittest.TestCase):
+class MuttTest(kit.RecordsResult, unittest.TestCase):
+    client = "mutt"
     users = ["view-imaps", "view-plain", "view-starttls", "delete", "save", "flag", "search", "batch",
              "send"]
 
@@ -253,6 +258,7 @@ class MuttTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.server.__exit__(None, None, None)
+        super().tearDownClass()
 
     @classmethod
     def imap(cls, address):
