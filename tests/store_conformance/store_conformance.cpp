@@ -489,8 +489,8 @@ TEST_P(StoreConformance, CreateMailboxPathIsAllOrNothing) {
   auto again = store().create_mailbox_path(account(), "A/B/C/Sent", "");
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, Errc::already_exists);
-  // "inbox/..." lands below INBOX; no superior is made for it.
-  made = must(store().create_mailbox_path(account(), "inbox/Lists", ""));
+  // Below INBOX, which exists: no superior is made.
+  made = must(store().create_mailbox_path(account(), "INBOX/Lists", ""));
   ASSERT_EQ(made.size(), 1u);
   EXPECT_EQ(made[0].name, "INBOX/Lists");
   // A name without levels is one mailbox; a missing account makes nothing.
