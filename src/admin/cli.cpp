@@ -7,6 +7,7 @@
 #include "admin/deliver.h"
 #include "admin/domains.h"
 #include "admin/import.h"
+#include "admin/mailboxes.h"
 #include "admin/protocol_log.h"
 #include "admin/public_folders.h"
 #include "admin/serve.h"
@@ -31,6 +32,7 @@ int run(int argc, char** argv) {
   add_domain_commands(app, options, status);
   add_acl_commands(app, options, status);
   add_public_commands(app, options, status);
+  add_mailbox_commands(app, options, status);
   add_check_command(app, options, status);
   add_who_commands(app, options, status);
   add_log_commands(app, options, status);

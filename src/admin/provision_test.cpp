@@ -77,6 +77,26 @@ TEST_F(Provision, AutoDecidesWhatIsMadeAndSubscribed) {
   EXPECT_EQ(*store_->list_subscriptions(account_), (std::vector<std::string>{"Lists/Pillarbox"}));
 }
 
+TEST_F(Provision, OrderOfTheListDoesNotMatter) {
+  // "Archive/2020" first makes Archive as its superior; the later entry still gives it its use.
+  ASSERT_TRUE(store_->create_mailbox(account_, "Old Junk", "\\Junk").ok());
+  ASSERT_TRUE(store_->create_mailbox(account_, "Spam").ok());
+  ASSERT_TRUE(store_->create_mailbox(account_, "Mine", "\\Trash").ok());
+  const std::vector<config::MailboxTemplate> set{
+      {"Archive/2020", "", Auto::create},
+      {"Archive", "\\Archive", Auto::subscribe},
+      {"Spam", "\\Junk", Auto::create},   // exists, but \Junk is taken: left without
+      {"Mine", "\\Drafts", Auto::create},  // exists with a use of its own: kept
+  };
+  ASSERT_TRUE(provision_mailboxes(*store_, account_, set).ok());
+  EXPECT_EQ(mailboxes(account_), (std::map<std::string, std::string>{{"Archive", "\\Archive"},
+                                                                       {"Archive/2020", ""},
+                                                                       {"INBOX", ""},
+                                                                       {"Mine", "\\Trash"},
+                                                                       {"Old Junk", "\\Junk"},
+                                                                       {"Spam", ""}}));
+}
+
 TEST_F(Provision, DemoAccountGetsTheConfiguredSetOnce) {
   const std::vector<config::MailboxTemplate> set{{"Outbox", "\\Sent", Auto::subscribe}};
   auto demo = prepare_demo(*store_, set);

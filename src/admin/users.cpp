@@ -38,15 +38,24 @@ bool valid_alias(const std::string& a) {
   return true;
 }
 
-Status add_aliases(store::Directory& dir, const std::string& address, const std::vector<std::string>& aliases) {
+// Adds `aliases` for `address`; each added one's line ("alias a -> b\n") goes to `out`.
+Status add_aliases(store::Directory& dir, const std::string& address, const std::vector<std::string>& aliases,
+                   std::string& out) {
   for (const auto& raw : aliases) {
     std::string alias = ascii::lower(raw);
     if (!valid_alias(alias))
       return make_error(Errc::invalid, fmt::format("\"{}\" is not a valid alias (a name or name@domain, without '+')", raw));
     if (auto s = dir.add_alias(alias, address); !s) return about(alias, s);
-    std::cout << "alias " << alias << " -> " << address << "\n";
+    out += fmt::format("alias {} -> {}\n", alias, address);
   }
   return {};
+}
+
+Status add_aliases(store::Directory& dir, const std::string& address, const std::vector<std::string>& aliases) {
+  std::string out;
+  Status s = add_aliases(dir, address, aliases, out);
+  std::cout << out;
+  return s;
 }
 
 // A new password as stored: its hash and, beside it, the SCRAM-SHA-256 secret (auth/scram.h) so
@@ -120,10 +129,22 @@ void add_user_commands(CLI::App& app, GlobalOptions& options, int& status) {
       if (!password) return password.error();
       auto id = st.directory().add_account(a, password->hash);
       if (!id) return about(a, id.error());
-      if (auto s = provision_mailboxes(st, *id, mailboxes); !s) return about(a, s);
-      if (auto s = store_scram_secret(st.directory(), a, *password); !s) return s;
-      std::cout << "added " << a << "\n";
-      return add_aliases(st.directory(), a, aliases);
+      // Credentials and aliases first (an alias may be taken), the mailboxes last; when a step
+      // fails the account is deleted again, so no half-made account stays behind.
+      std::string alias_lines;
+      Status made = store_scram_secret(st.directory(), a, *password);
+      if (made) made = add_aliases(st.directory(), a, aliases, alias_lines);
+      if (made) {
+        made = provision_mailboxes(st, *id, mailboxes);
+        if (!made) made = about(a, made);
+      }
+      if (!made) {
+        if (auto undone = st.directory().delete_account(a); !undone)
+          return make_error(made.error().code, fmt::format("{} (and {} could not be deleted again: {})", made.error().text, a, undone.error().text));
+        return made;
+      }
+      std::cout << "added " << a << "\n" << alias_lines;
+      return {};
     });
   });
 

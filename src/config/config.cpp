@@ -1,5 +1,8 @@
 #include "config/config.h"
 
+#include "access/mutf7.h"
+#include "access/names.h"
+
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
@@ -121,6 +124,17 @@ std::vector<MailboxTemplate> read_mailboxes(Reader& r, const toml::array& arr) {
         r.fail(where, key, "unknown key");
       } else if (auto text = v.value<std::string>()) {
         *field = *text;
+        if (field == &m.name) {
+          // A name with 8-bit bytes is UTF-8 ("Entwürfe") and is stored in modified UTF-7
+          // (RFC 3501 §5.1.3), as IMAP names are; an ASCII name is taken as modified UTF-7
+          // already ("Entw&APw-rfe"). Malformed UTF-8 does not survive the round trip.
+          const bool eight_bit = std::any_of(text->begin(), text->end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; });
+          if (eight_bit) {
+            std::string converted = access::utf8_to_mutf7(*text);
+            if (access::mutf7_to_utf8(converted) == *text) *field = std::move(converted);
+            else r.fail(where, key, "is not well-formed UTF-8");
+          }
+        }
       } else {
         r.fail(where, key, "must be a string");
       }
@@ -205,6 +219,8 @@ Status validate(const Config& c) {
   if (l.max_append_total_octets < 1024) return bad("limits.max_append_total_octets", "must be at least 1024");
   if (c.quota_messages && *c.quota_messages == 0) return bad("quota.messages", "must be at least 1 (0: leave it out)");
   if (c.quota_storage_kib && *c.quota_storage_kib == 0) return bad("quota.storage", "must be above 0 (\"\": no limit)");
+  if (l.max_list_patterns < 1) return bad("limits.max_list_patterns", "must be at least 1");
+  if (l.max_list_pattern_octets < 255) return bad("limits.max_list_pattern_octets", "must be at least 255");
   if (l.counting != "per-connection" && l.counting != "per-user")
     return bad("limits.counting", "must be \"per-connection\" or \"per-user\"");
   if (!c.metrics_listen.empty()) {
@@ -235,10 +251,12 @@ Status validate(const Config& c) {
   for (std::size_t i = 0; i < c.mailboxes.size(); ++i) {
     const MailboxTemplate& m = c.mailboxes[i];
     const std::string key = fmt::format("mailboxes[{}]", i);
-    const bool bad_name = m.name.empty() || m.name.front() == '/' || m.name.back() == '/' ||
-                          m.name.find("//") != std::string::npos || m.name.find_first_of("*%\"\\") != std::string::npos ||
-                          std::any_of(m.name.begin(), m.name.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; });
-    if (bad_name) return bad(key + ".name", fmt::format("\"{}\" is not a mailbox name", m.name));
+    // The rules of IMAP CREATE (RFC 3501 §5.1.3 modified UTF-7, no wildcard, no empty level,
+    // at most 1000 octets), and no name of a namespace or of INBOX.
+    if (auto problem = access::mailbox_name_problem(m.name))
+      return bad(key + ".name", fmt::format("\"{}\": {}", m.name, *problem));
+    if (access::reserved_personal_name(m.name))
+      return bad(key + ".name", fmt::format("\"{}\" belongs to a namespace (\"Other users\", \"Public Folders\")", m.name));
     std::string upper = m.name.substr(0, 6);
     for (auto& ch : upper) ch = static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
     if (upper == "INBOX" || upper == "INBOX/") return bad(key + ".name", "INBOX and its children cannot be listed here");
@@ -247,6 +265,10 @@ Status validate(const Config& c) {
     const auto& known = special_use_attributes();
     if (std::find(known.begin(), known.end(), m.special_use) == known.end())
       return bad(key + ".special_use", fmt::format("\"{}\" is not one of \\All \\Archive \\Drafts \\Flagged \\Junk \\Sent \\Trash", m.special_use));
+    // RFC 6154 §2: \All and \Flagged are for virtual mailboxes, which Pillarbox does not have
+    // (CREATE refuses them too).
+    if (m.special_use == "\\All" || m.special_use == "\\Flagged")
+      return bad(key + ".special_use", fmt::format("{} is for virtual mailboxes, which this server does not have", m.special_use));
     if (!uses.insert(m.special_use).second)
       return bad(key + ".special_use", fmt::format("{} is given to two mailboxes", m.special_use));
   }
@@ -365,6 +387,8 @@ Result<Config> load(const std::string& path) {
   r.get("quota", "messages", quota_messages);
   if (has_messages) c.quota_messages = quota_messages;
   r.get("quota", "full_tempfail", c.quota_full_tempfail);
+  r.get("limits", "max_list_patterns", l.max_list_patterns);
+  r.get("limits", "max_list_pattern_octets", l.max_list_pattern_octets);
   r.get("store", "backend", c.store_backend);
   r.get("store", "url", c.store_url);
   r.get("store", "threads", c.store_threads);

@@ -45,6 +45,8 @@ struct Limits {
   /// values cost compression ratio, not correctness; inflating always uses 32 KiB.
   std::uint32_t compress_window_bits = 12;
   std::uint32_t compress_mem_level = 5;
+  std::uint32_t max_list_patterns = 100;          ///< patterns in one IMAP LIST (RFC 5258 §3)
+  std::uint32_t max_list_pattern_octets = 1024;   ///< one LIST pattern, and the reference
 
   /// The largest message IMAP APPEND takes, in octets (RFC 7889 APPENDLIMIT): the message
   /// limit, or the literal limit when that is lower.

@@ -39,6 +39,28 @@ TEST(Config, ReadsKeys) {
   std::remove(path.c_str());
 }
 
+TEST(Config, ListLimits) {
+  auto path = write_temp("");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->limits.max_list_patterns, 100u);
+  EXPECT_EQ(c->limits.max_list_pattern_octets, 1024u);
+  std::remove(path.c_str());
+  path = write_temp("[limits]\nmax_list_patterns = 5\nmax_list_pattern_octets = 300\n");
+  c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->limits.max_list_patterns, 5u);
+  EXPECT_EQ(c->limits.max_list_pattern_octets, 300u);
+  std::remove(path.c_str());
+  for (const char* text : {"[limits]\nmax_list_patterns = 0\n", "[limits]\nmax_list_pattern_octets = 254\n"}) {
+    path = write_temp(text);
+    c = load(path);
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_NE(c.error().text.find("limits.max_list_pattern"), std::string::npos) << c.error().text;
+    std::remove(path.c_str());
+  }
+}
+
 TEST(Config, ErrorsNameFileKeyAndProblem) {
   auto path = write_temp("[limits]\nmax_line_octets = 10\n");
   auto c = load(path);
@@ -262,6 +284,18 @@ TEST(Config, Mailboxes) {
   EXPECT_EQ(c->mailboxes[2], (MailboxTemplate{"Lists/Pillarbox", "", MailboxTemplate::Auto::subscribe}));
   std::remove(path.c_str());
 
+  // UTF-8 names are kept in modified UTF-7 (RFC 3501 §5.1.3), as IMAP names are; ASCII names
+  // are modified UTF-7 as written.
+  path = write_temp("[[mailboxes]]\nname = \"Entw\u00FCrfe\"\nspecial_use = \"\\\\Drafts\"\n"
+                    "[[mailboxes]]\nname = \"Archiv/F&E \u00C4lter\"\n[[mailboxes]]\nname = \"Gel&APY-scht\"\n");
+  c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  ASSERT_EQ(c->mailboxes.size(), 3u);
+  EXPECT_EQ(c->mailboxes[0].name, "Entw&APw-rfe");
+  EXPECT_EQ(c->mailboxes[1].name, "Archiv/F&-E &AMQ-lter");
+  EXPECT_EQ(c->mailboxes[2].name, "Gel&APY-scht");
+  std::remove(path.c_str());
+
   // An empty array: new accounts get only INBOX.
   path = write_temp("mailboxes = []\n");
   c = load(path);
@@ -281,7 +315,26 @@ TEST(Config, Mailboxes) {
       {"[[mailboxes]]\nname = \"X\"\ncolour = \"red\"\n", "mailboxes[0].colour: unknown key"},
       {"[[mailboxes]]\nname = 3\n", "mailboxes[0].name: must be a string"},
       {"mailboxes = \"Sent\"\n", "mailboxes: must be an array of tables"},
+      // The rules of IMAP CREATE: modified UTF-7, length, wildcards, namespaces.
+      {"[[mailboxes]]\nname = \"R&D\"\n", "mailboxes[0].name"},
+      {"[[mailboxes]]\nname = \"a*\"\n", "mailboxes[0].name"},
+      {"[[mailboxes]]\nname = \"x\\u0001y\"\n", "mailboxes[0].name"},
+      {"[[mailboxes]]\nname = \"Other users/x\"\n", "mailboxes[0].name"},
+      {"[[mailboxes]]\nname = \"public folders\"\n", "mailboxes[0].name"},
+      {"[[mailboxes]]\nname = \"Public Folders/News\"\n", "mailboxes[0].name"},
+      {"[[mailboxes]]\nname = \"Stra\\u00DFe\"\n[[mailboxes]]\nname = \"Stra&AN8-e\"\n", "mailboxes[1].name"},
+      // Virtual mailboxes, which CREATE refuses as well (RFC 6154 §2).
+      {"[[mailboxes]]\nname = \"All Mail\"\nspecial_use = \"\\\\All\"\n", "mailboxes[0].special_use"},
+      {"[[mailboxes]]\nname = \"Starred\"\nspecial_use = \"\\\\Flagged\"\n", "mailboxes[0].special_use"},
   };
+  // Over 1000 octets, as CREATE refuses.
+  const std::string long_name = "[[mailboxes]]\nname = \"" + std::string(1001, 'a') + "\"\n";
+  path = write_temp(long_name);
+  c = load(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("mailboxes[0].name"), std::string::npos) << c.error().text;
+  std::remove(path.c_str());
+
   for (const auto& [text, key] : bad) {
     path = write_temp(text);
     c = load(path);

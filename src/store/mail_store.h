@@ -92,6 +92,14 @@ class MailStore {
   /// same transaction. Errc::in_use when another mailbox of the account has that attribute
   /// (the store keeps each at most once per account).
   virtual Result<MailboxInfo> create_mailbox(AccountId account, std::string_view name, std::string_view special_use) = 0;
+  /// Creates `name` with `special_use` ("" for none) and, before it, each missing superior
+  /// ("a" and "a/b" for "a/b/c", without a use), all in one transaction: RFC 3501 §6.3.3 CREATE
+  /// of a name whose superiors are missing, where RFC 6154 §3 asks that a CREATE failing on its
+  /// use creates nothing. Returns the mailboxes made, superiors first and `name` last.
+  /// Errc::already_exists when `name` exists, Errc::in_use when another mailbox of the account
+  /// has `special_use`, Errc::not_found for a missing account; then nothing is created.
+  virtual Result<std::vector<MailboxInfo>> create_mailbox_path(AccountId account, std::string_view name,
+                                                               std::string_view special_use) = 0;
   /// Deletes a mailbox and its messages. Errc::not_found; Errc::no_perm for INBOX.
   virtual Status delete_mailbox(AccountId account, std::string_view name) = 0;
   /// Renames one mailbox (not its children: the IMAP layer renames each). Renaming INBOX

@@ -149,7 +149,7 @@ def probe(srv, name, rename_from=()):
     # LIST-EXTENDED, LIST-STATUS and SPECIAL-USE forms (RFC 5258, 5819, 6154).
     commands += [f'LIST "" ({n} "<N>/*" "Other users/*") RETURN (STATUS (MESSAGES UNSEEN SIZE) SUBSCRIBED CHILDREN SPECIAL-USE)',
                  'LIST (SUBSCRIBED RECURSIVEMATCH) "" "*" RETURN (STATUS (MESSAGES))',
-                 'LIST (SPECIAL-USE RECURSIVEMATCH) "" "Other users/*"']
+                 'LIST (SPECIAL-USE SUBSCRIBED RECURSIVEMATCH) "" "Other users/*"']
     assert len(set(commands)) == len(commands)
     c = Imap(srv.imap_port, ALICE)
     out = {}

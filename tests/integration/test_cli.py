@@ -182,6 +182,46 @@ class Cli(unittest.TestCase):
         self.assertEqual(ok.returncode, 0)
 
 
+    def test_mailbox_special_use(self):
+        srv = self.srv
+        srv.cli("user", "add", "mig@example.org", "--password-stdin", input=b"pw\n")
+        srv.start()
+        c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+        c.login("mig@example.org", "pw")
+        c.delete("Sent")
+        c.create('"Sent Messages"')
+        c.create("INBOX/Sent")
+        c.logout()
+        srv.stop()
+        cli = lambda *a, **k: srv.cli("mailbox", "special-use", *a, **k)
+        self.assertEqual(cli("mig@example.org", "Sent Messages").stdout,
+                         b"Sent Messages of mig@example.org: none\n")
+        self.assertEqual(cli("MIG@example.org", "Sent Messages", "\\sent").stdout,
+                         b"Sent Messages of mig@example.org: \\Sent\n")
+        # One mailbox per use: the other must let go first.
+        r = cli("mig@example.org", "INBOX/Sent", "Sent", check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b"already the use of Sent Messages", r.stderr)
+        for args, text in ((("mig@example.org", "Nope", "\\Sent"), b"no mailbox"),
+                           (("nobody@example.org", "INBOX"), b"nobody@example.org"),
+                           (("mig@example.org", "INBOX", "\\All"), b"virtual"),
+                           (("mig@example.org", "INBOX", "\\Important"), b"is not one of")):
+            r = cli(*args, check=False)
+            self.assertNotEqual(r.returncode, 0, args)
+            self.assertIn(text, r.stderr, args)
+        self.assertEqual(cli("mig@example.org", "Sent Messages", "none").stdout,
+                         b"Sent Messages of mig@example.org: none\n")
+        cli("mig@example.org", "INBOX/Sent", "\\Sent")
+        srv.start()
+        c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+        c.login("mig@example.org", "pw")
+        typ, data = c._simple_command("LIST", "(SPECIAL-USE)", '""', '"*"')
+        self.assertEqual(typ, "OK")
+        self.assertIn(b'(\\HasNoChildren \\Sent) "/" "INBOX/Sent"', c.untagged_responses.pop("LIST"))
+        c.logout()
+        srv.stop()
+
+
 class DefaultMailboxes(unittest.TestCase):
     """[[mailboxes]] decides what `user add` makes (docs/configuration.md "Default mailboxes")."""
 

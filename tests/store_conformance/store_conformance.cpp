@@ -468,6 +468,50 @@ TEST_P(StoreConformance, SpecialUseIsKeptOncePerAccount) {
   }
 }
 
+TEST_P(StoreConformance, CreateMailboxPathIsAllOrNothing) {
+  // Missing superiors are made with the mailbox, superiors first; existing ones are kept.
+  must(store().create_mailbox(account(), "A"));
+  auto made = must(store().create_mailbox_path(account(), "A/B/C/Sent", "\\Sent"));
+  ASSERT_EQ(made.size(), 3u);
+  EXPECT_EQ(made[0].name, "A/B");
+  EXPECT_EQ(made[1].name, "A/B/C");
+  EXPECT_EQ(made[2].name, "A/B/C/Sent");
+  EXPECT_EQ(made[2].special_use, "\\Sent");
+  EXPECT_EQ(mailbox("A/B/C/Sent").special_use, "\\Sent");
+  EXPECT_EQ(mailbox("A/B").special_use, "");
+  // A use another mailbox has: nothing is made, no superior either (RFC 6154 §3).
+  auto taken = store().create_mailbox_path(account(), "X/Y/Sent Items", "\\Sent");
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().code, Errc::in_use);
+  EXPECT_EQ(store().get_mailbox(account(), "X").error().code, Errc::not_found);
+  EXPECT_EQ(store().get_mailbox(account(), "X/Y").error().code, Errc::not_found);
+  // An existing name: already_exists, nothing made.
+  auto again = store().create_mailbox_path(account(), "A/B/C/Sent", "");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, Errc::already_exists);
+  // Below INBOX, which exists: no superior is made.
+  made = must(store().create_mailbox_path(account(), "INBOX/Lists", ""));
+  ASSERT_EQ(made.size(), 1u);
+  EXPECT_EQ(made[0].name, "INBOX/Lists");
+  // A name without levels is one mailbox; a missing account makes nothing.
+  EXPECT_EQ(must(store().create_mailbox_path(account(), "Plain", "\\Junk")).size(), 1u);
+  EXPECT_EQ(store().create_mailbox_path(999999, "Z/Z", "").error().code, Errc::not_found);
+  // Two racing for one use: exactly one wins, and the loser's superiors are not made.
+  std::vector<std::thread> racers;
+  std::atomic<int> wins = 0;
+  for (int i = 0; i < 4; ++i) {
+    racers.emplace_back([this, i, &wins] {
+      auto r = store().create_mailbox_path(account(), "R" + std::to_string(i) + "/Drafts", "\\Drafts");
+      if (r.ok()) ++wins;
+    });
+  }
+  for (auto& t : racers) t.join();
+  EXPECT_EQ(wins.load(), 1);
+  int made_roots = 0;
+  for (int i = 0; i < 4; ++i) made_roots += store().get_mailbox(account(), "R" + std::to_string(i)).ok() ? 1 : 0;
+  EXPECT_EQ(made_roots, 1);
+}
+
 // --- Append, fetch ---------------------------------------------------------------------------
 
 TEST_P(StoreConformance, AppendAssignsAscendingUids) {

@@ -12,7 +12,6 @@
 // parent (there the immediate one, which must exist: no levels are made there). The new mailbox,
 // and any superior made with it in one's own tree, takes the ACL of its nearest existing parent,
 // whoever creates it (the SHOULD of §4), so the people who could see the parent see the child.
-#include <fmt/format.h>
 
 #include "access/names.h"
 #include "base/ascii.h"
@@ -22,17 +21,26 @@
 namespace pillarbox::imap {
 namespace {
 
-// Creates `name` in `owner`'s tree with `acl`; an existing one is fine when `may_exist`.
-Status create_one(store::MailStore& st, store::AccountId owner, const std::string& name,
-                  const std::vector<store::AclEntry>& acl, bool may_exist, const std::string& special_use = {}) {
-  auto made = st.create_mailbox(owner, name, special_use);
-  if (!made) {
-    if (may_exist && made.error().code == Errc::already_exists) return {};
-    return made.error();
+// Creates `name` in `owner`'s tree with `special_use`, and, when `superiors`, its missing
+// superiors, all in one store transaction (RFC 6154 §3: a refused use creates nothing); then
+// gives each mailbox made the `acl`.
+Status create_with_acl(store::MailStore& st, store::AccountId owner, const std::string& name, bool superiors,
+                       const std::vector<store::AclEntry>& acl, const std::string& special_use) {
+  std::vector<store::MailboxInfo> made;
+  if (superiors) {
+    auto all = st.create_mailbox_path(owner, name, special_use);
+    if (!all) return all.error();
+    made = std::move(*all);
+  } else {
+    auto one = st.create_mailbox(owner, name, special_use);
+    if (!one) return one.error();
+    made.push_back(std::move(*one));
   }
-  for (const auto& e : acl) {
-    Status s = st.set_acl(made->id, e.identifier, e.rights);
-    if (!s) return s;
+  for (const auto& m : made) {
+    for (const auto& e : acl) {
+      Status s = st.set_acl(m.id, e.identifier, e.rights);
+      if (!s) return s;
+    }
   }
   return {};
 }
@@ -118,24 +126,13 @@ asio::awaitable<Reply> cmd_create(Session& s, Request& r) {
   for (const auto& m : s.config().mailboxes)
     if (personal && use->empty() && m.name == inner) configured = m.special_use;
   auto call1 = [&st, owner, inner, personal, acl = allowed->inherited_acl, use = *use, configured]() -> Status {
-    if (!use.empty()) {
-      // RFC 6154 §3: a CREATE that fails on its use makes nothing, so no superiors either.
-      auto all = st.list_mailboxes(owner);
-      if (!all) return all.error();
-      for (const auto& m : *all)
-        if (m.special_use == use) return make_error(Errc::in_use, fmt::format("{} is already the use of {}", use, m.name));
-    }
-    for (std::size_t slash = inner.find('/'); personal && slash != std::string::npos; slash = inner.find('/', slash + 1)) {
-      std::string superior = inner.substr(0, slash);
-      if (ascii::iequals(superior, "INBOX")) superior = "INBOX";
-      Status made = create_one(st, owner, superior, acl, true);
-      if (!made) return made;
-    }
+    // The use is checked, and superiors made, inside the store's transaction: of two CREATEs
+    // racing for one use, the loser makes nothing (RFC 6154 §3).
     if (!configured.empty()) {
-      Status made = create_one(st, owner, inner, acl, false, configured);
+      Status made = create_with_acl(st, owner, inner, personal, acl, configured);
       if (made || made.error().code != Errc::in_use) return made;  // else: in use, make it without
     }
-    return create_one(st, owner, inner, acl, false, use);
+    return create_with_acl(st, owner, inner, personal, acl, use);
   };
   auto made = co_await s.store_call(std::move(call1));
   if (!made.ok()) {

@@ -30,6 +30,7 @@ struct Node {
   bool level = false;         ///< not a mailbox, but a superior level of one (\Noselect)
   bool has_children = false;  ///< an existing mailbox lies below
   bool subscribed = false;
+  bool child_info = false;    ///< RECURSIVEMATCH: a subscribed descendant outside the patterns
   std::string special_use;
   access::Rights rights;
 };
@@ -109,11 +110,10 @@ std::string list_line(const ListArguments& a, const Entry& e) {
   if (!node.special_use.empty()) add(node.special_use);
   std::string line = fmt::format("LIST ({}) \"/\" {}", attributes, mailbox_out(e.name));
   if (e.child_info) {
-    // RFC 5258 §3.5: which selection criteria a descendant outside the pattern satisfies.
-    std::string tags;
-    if (a.select_subscribed) tags = "\"SUBSCRIBED\"";
-    if (a.select_special_use) tags += std::string(tags.empty() ? "" : " ") + "\"SPECIAL-USE\"";
-    line += fmt::format(" (\"CHILDINFO\" ({}))", tags);
+    // RFC 5258 §3.5: which base selection criteria a descendant outside the pattern satisfies.
+    // SUBSCRIBED is the only base option here; SPECIAL-USE is independent (RFC 6154 §6) and
+    // so never a CHILDINFO tag.
+    line += " (\"CHILDINFO\" (\"SUBSCRIBED\"))";
   }
   return line;
 }
@@ -122,7 +122,8 @@ std::string list_line(const ListArguments& a, const Entry& e) {
 
 asio::awaitable<Reply> cmd_list(Session& s, Request& r) {
   const bool is_lsub = r.name == "LSUB";
-  const ListArguments a = parse_list_arguments(r.parser, is_lsub);
+  const auto& limits = s.config().limits;
+  const ListArguments a = parse_list_arguments(r.parser, is_lsub, {limits.max_list_patterns, limits.max_list_pattern_octets});
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
   if (is_lsub) co_return co_await lsub(s, a);
   if (a.patterns.size() == 1 && a.patterns.front().empty()) {
@@ -180,19 +181,24 @@ asio::awaitable<Reply> cmd_list(Session& s, Request& r) {
     if (!a.selects()) return n.exists || n.level;
     return (!a.select_subscribed || n.subscribed) && (!a.select_special_use || !n.special_use.empty());
   };
-  // RFC 5258 §3.5: CHILDINFO when a descendant satisfies the selection but not the pattern.
-  auto child_info = [&](const std::string& name) {
-    const std::string prefix = name + "/";
-    for (auto it = names.lower_bound(prefix); it != names.end() && it->first.starts_with(prefix); ++it) {
-      if (selected(it->second) && !matches(it->first)) return true;
+  // RFC 5258 §3.5: CHILDINFO when a descendant satisfies the base selection (SUBSCRIBED) but not
+  // the patterns. One pass: each such name marks its superiors, walking up until one is marked
+  // already (its own superiors then are too), so no name is looked at twice per level.
+  if (a.recursive_match) {
+    for (const auto& [name, node] : names) {
+      if (!node.subscribed || matches(name)) continue;
+      for (std::size_t slash = name.rfind('/'); slash != std::string::npos && slash > 0; slash = name.rfind('/', slash - 1)) {
+        auto it = names.find(name.substr(0, slash));
+        if (it == names.end() || it->second.child_info) break;
+        it->second.child_info = true;
+      }
     }
-    return false;
-  };
+  }
 
   std::vector<Entry> entries;
   auto consider = [&](const std::string& name, const Node& node) {
     if (!matches(name)) return;
-    const bool info = a.recursive_match && child_info(name);
+    const bool info = node.child_info;
     if (!selected(node) && !info) return;
     entries.push_back(Entry{name, &node, info, std::nullopt});
   };

@@ -1,5 +1,7 @@
 #include "imap/commands/list_options.h"
 
+#include <fmt/format.h>
+
 #include "imap/commands/common.h"
 
 namespace pillarbox::imap {
@@ -23,7 +25,7 @@ bool next_is(const Parser& p, char c) { return p.ok() && !p.rest().empty() && p.
 
 }  // namespace
 
-ListArguments parse_list_arguments(Parser& p, bool lsub) {
+ListArguments parse_list_arguments(Parser& p, bool lsub, const ListLimits& limits) {
   ListArguments a;
   if (!lsub && next_is(p, '(')) {
     option_list(p, [&](const std::string& option) {
@@ -36,16 +38,29 @@ ListArguments parse_list_arguments(Parser& p, bool lsub) {
     p.space();
   }
   a.reference = p.mailbox();
+  if (p.ok() && a.reference.size() > limits.max_pattern_octets)
+    p.fail(fmt::format("LIST reference longer than {} octets", limits.max_pattern_octets));
   p.space();
+  // Each pattern is matched against every name: their number and length are capped.
+  auto pattern = [&] {
+    std::string one = p.list_mailbox();
+    if (!p.ok()) return;
+    if (one.size() > limits.max_pattern_octets)
+      p.fail(fmt::format("LIST pattern longer than {} octets", limits.max_pattern_octets));
+    else if (a.patterns.size() >= limits.max_patterns)
+      p.fail(fmt::format("More than {} LIST patterns", limits.max_patterns));
+    else
+      a.patterns.push_back(std::move(one));
+  };
   if (!lsub && next_is(p, '(')) {
     p.expect('(');
     while (p.ok()) {
-      a.patterns.push_back(p.list_mailbox());
+      pattern();
       if (!p.ok() || p.skip_char(')')) break;
       p.space();
     }
   } else {
-    a.patterns.push_back(p.list_mailbox());
+    pattern();
   }
   if (!lsub && p.ok() && p.skip_char(' ')) {
     if (!p.skip("RETURN ")) p.fail("Expected RETURN");
@@ -65,8 +80,9 @@ ListArguments parse_list_arguments(Parser& p, bool lsub) {
     });
   }
   p.end();
-  // RFC 5258 §3: RECURSIVEMATCH alone (or with REMOTE only) is a BAD command.
-  if (p.ok() && a.recursive_match && !a.selects()) p.fail("RECURSIVEMATCH needs SUBSCRIBED or SPECIAL-USE");
+  // RFC 5258 §3: RECURSIVEMATCH without a base option is a BAD command. SUBSCRIBED is the only
+  // base option here: SPECIAL-USE is list-select-independent-opt (RFC 6154 §6), like REMOTE.
+  if (p.ok() && a.recursive_match && !a.select_subscribed) p.fail("RECURSIVEMATCH needs SUBSCRIBED");
   if (a.select_subscribed) a.return_subscribed = true;
   return a;
 }

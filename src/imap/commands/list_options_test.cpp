@@ -6,9 +6,9 @@
 namespace pillarbox::imap {
 namespace {
 
-ListArguments parse(std::string_view text, bool lsub = false, std::string* error = nullptr) {
+ListArguments parse(std::string_view text, bool lsub = false, std::string* error = nullptr, ListLimits limits = {}) {
   Parser p(text);
-  ListArguments a = parse_list_arguments(p, lsub);
+  ListArguments a = parse_list_arguments(p, lsub, limits);
   if (error) *error = p.ok() ? "" : p.error();
   return a;
 }
@@ -48,6 +48,7 @@ TEST(ListOptions, ExtendedForm) {
 
 TEST(ListOptions, ErrorsAreBad) {
   for (const char* text : {"(RECURSIVEMATCH) \"\" %", "(REMOTE RECURSIVEMATCH) \"\" %", "(FOO) \"\" %",
+                           "(SPECIAL-USE RECURSIVEMATCH) \"\" %", "(RECURSIVEMATCH SPECIAL-USE REMOTE) \"\" *",
                            "\"\" % RETURN (FOO)", "\"\" % RETURN", "\"\" % (CHILDREN)", "\"\" (\"a\"",
                            "\"\" ()", "(SUBSCRIBED \"\" %", "\"\" % RETURN (STATUS ())",
                            "\"\" % RETURN (STATUS (UNSEEN FOO))", "\"\" % RETURN (STATUS MESSAGES)",
@@ -65,6 +66,48 @@ TEST(ListOptions, ErrorsAreBad) {
   auto a = parse("\"\" news/%", true, &error);
   EXPECT_EQ(error, "");
   EXPECT_EQ(a.patterns, std::vector<std::string>{"news/%"});
+}
+
+TEST(ListOptions, SpecialUseIsIndependent) {
+  // RFC 6154 §6: SPECIAL-USE is an independent option; with SUBSCRIBED, RECURSIVEMATCH is fine.
+  std::string error;
+  auto a = parse("(SPECIAL-USE SUBSCRIBED RECURSIVEMATCH) \"\" *", false, &error);
+  EXPECT_EQ(error, "");
+  EXPECT_TRUE(a.select_special_use);
+  EXPECT_TRUE(a.recursive_match);
+}
+
+TEST(ListOptions, Limits) {
+  const ListLimits limits{3, 8};
+  std::string error;
+  auto a = parse("\"\" (a b c)", false, &error, limits);
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(a.patterns.size(), 3u);
+  parse("\"\" (a b c d)", false, &error, limits);
+  EXPECT_NE(error.find("More than 3 LIST patterns"), std::string::npos) << error;
+  a = parse("\"\" 12345678", false, &error, limits);
+  EXPECT_EQ(error, "");
+  parse("\"\" 123456789", false, &error, limits);
+  EXPECT_NE(error.find("longer than 8 octets"), std::string::npos) << error;
+  parse("\"\" (a {9+}\r\n%%%%%%%%% b)", false, &error, limits);
+  EXPECT_NE(error.find("longer than 8 octets"), std::string::npos) << error;
+  parse("123456789 %", false, &error, limits);
+  EXPECT_NE(error.find("reference longer than 8 octets"), std::string::npos) << error;
+  parse("\"\" 123456789", true, &error, limits);  // LSUB too
+  EXPECT_NE(error, "");
+  // The defaults: 100 patterns of up to 1024 octets.
+  std::string many = "\"\" (";
+  for (int i = 0; i < 100; ++i) many += "a ";
+  many.back() = ')';
+  parse(many, false, &error);
+  EXPECT_EQ(error, "");
+  many.back() = ' ';
+  parse(many + "b)", false, &error);
+  EXPECT_NE(error, "");
+  parse("\"\" " + std::string(1024, '%'), false, &error);
+  EXPECT_EQ(error, "");
+  parse("\"\" " + std::string(1025, '%'), false, &error);
+  EXPECT_NE(error, "");
 }
 
 }  // namespace

@@ -625,20 +625,25 @@ class SqliteStore final : public MailStore, public Directory {
     const std::string n = normalize(account, name);
     if (n.empty()) return make_error(Errc::invalid, "Empty mailbox name");
     return write_op("create_mailbox", [&]() -> Result<MailboxInfo> {
-      {
-        auto st = writer_->prepare("SELECT 1 FROM accounts WHERE id = ?1");
-        if (!st.bind_all(account).step())
-          return make_error(Errc::not_found, "No such account", std::to_string(account));
+      if (Status s = may_create(account, n, special_use); !s) return s.error();
+      return insert_new_mailbox(account, n, special_use);
+    });
+  }
+
+  Result<std::vector<MailboxInfo>> create_mailbox_path(AccountId account, std::string_view name,
+                                                       std::string_view special_use) override {
+    const std::string n = normalize(account, name);
+    if (n.empty()) return make_error(Errc::invalid, "Empty mailbox name");
+    return write_op("create_mailbox_path", [&]() -> Result<std::vector<MailboxInfo>> {
+      // Every check before the first insert, so a refusal leaves nothing behind.
+      if (Status s = may_create(account, n, special_use); !s) return s.error();
+      std::vector<MailboxInfo> made;
+      for (std::size_t slash = n.find('/'); slash != std::string::npos; slash = n.find('/', slash + 1)) {
+        const std::string superior = normalize(account, n.substr(0, slash));
+        if (!find_mailbox(*writer_, account, superior)) made.push_back(insert_new_mailbox(account, superior, {}));
       }
-      if (find_mailbox(*writer_, account, n))
-        return make_error(Errc::already_exists, "Mailbox already exists");
-      if (auto holder = special_use_holder(*writer_, account, special_use))
-        return make_error(Errc::in_use, fmt::format("{} is already the use of {}", special_use, *holder));
-      const MailboxId id = insert_mailbox(account, n);
-      if (!special_use.empty())
-        writer_->prepare("UPDATE mailboxes SET special_use = ?2 WHERE id = ?1").bind_all(id, special_use).run();
-      auto info = load_mailbox_info(*writer_, account, n);
-      return std::move(*info);
+      made.push_back(insert_new_mailbox(account, n, special_use));
+      return made;
     });
   }
 
@@ -1485,6 +1490,27 @@ class SqliteStore final : public MailStore, public Directory {
  private:
   // "INBOX" in any case is the inbox (RFC 3501 §5.1) of an account; public folders have none, so
   // their names are kept exactly as written.
+  // In a write transaction: whether `name` (normalized) may be created in `account` with
+  // `special_use`: Errc::not_found (account), already_exists, in_use.
+  Status may_create(AccountId account, const std::string& name, std::string_view special_use) {
+    {
+      auto st = writer_->prepare("SELECT 1 FROM accounts WHERE id = ?1");
+      if (!st.bind_all(account).step()) return make_error(Errc::not_found, "No such account", std::to_string(account));
+    }
+    if (find_mailbox(*writer_, account, name)) return make_error(Errc::already_exists, "Mailbox already exists");
+    if (auto holder = special_use_holder(*writer_, account, special_use))
+      return make_error(Errc::in_use, fmt::format("{} is already the use of {}", special_use, *holder));
+    return {};
+  }
+
+  // In a write transaction: inserts `name` (normalized, known to be missing) with `special_use`.
+  MailboxInfo insert_new_mailbox(AccountId account, const std::string& name, std::string_view special_use) {
+    const MailboxId id = insert_mailbox(account, name);
+    if (!special_use.empty())
+      writer_->prepare("UPDATE mailboxes SET special_use = ?2 WHERE id = ?1").bind_all(id, special_use).run();
+    return std::move(*load_mailbox_info(*writer_, account, name));
+  }
+
   std::string normalize(AccountId account, std::string_view name) const {
     if (account == public_account_) return std::string(name);
     return normalize_mailbox(name);
