@@ -317,6 +317,7 @@ Result<Config> load(const std::string& path) {
   r.get("limits", "max_recipients", l.max_recipients);
   r.get("limits", "compress_window_bits", l.compress_window_bits);
   r.get("limits", "compress_mem_level", l.compress_mem_level);
+  r.get("limits", "compress_max_skipped_octets", l.compress_max_skipped_octets);
   r.get("store", "backend", c.store_backend);
   r.get("store", "url", c.store_url);
   r.get("store", "threads", c.store_threads);

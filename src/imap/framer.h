@@ -51,9 +51,18 @@ class Framer {
   const std::string& tag() const { return tag_; }
   /// The size of the literal just announced (after Event::continuation or literal_too_big).
   std::uint64_t literal_size() const { return literal_size_; }
-  /// True after a non-synchronizing literal too large even to count off: the stream can no
-  /// longer be framed and the connection must end.
+  /// True after a non-synchronizing literal too large even to count off, or once the skip
+  /// limit is passed: the stream is no longer framed and the connection must end.
   bool broken() const { return state_ == State::dead; }
+  /// From now on at most `octets` octets of over-limit commands (the rest of an over-long
+  /// line, over-limit non-synchronizing literals) are counted off, in all; the command that
+  /// would pass that is reported (line_too_long or literal_too_big) with broken() true, as soon
+  /// as its size is known. Unlimited until called. The session sets it when IMAP COMPRESS
+  /// starts: skipping inflated data costs CPU the client does not pay for.
+  void set_skip_limit(std::uint64_t octets) {
+    skip_left_ = octets;
+    skip_limited_ = true;
+  }
   /// Bytes currently buffered for the command in progress (for memory accounting).
   std::size_t buffered() const { return command_.size(); }
   /// Forgets the command in progress (used by STARTTLS: nothing after it survives, RFC 3501
@@ -88,6 +97,8 @@ class Framer {
   bool end_skipped_line(Event& event);
   /// Drops what is stored and skips the rest of the command; `error` is reported at its end.
   void doom(Event error);
+  /// Takes `n` octets from the skip budget; false (and the framer is dead) when not there.
+  bool spend_skip(std::uint64_t n);
 
   FramerLimits limits_;
   State state_ = State::line;
@@ -102,6 +113,8 @@ class Framer {
   std::uint64_t literal_left_ = 0;
   std::size_t line_octets_ = 0;   // command text (outside literals) of this command, stored
   std::size_t literals_ = 0;
+  bool skip_limited_ = false;   // set_skip_limit()
+  std::uint64_t skip_left_ = 0;
 };
 
 }  // namespace pillarbox::imap
