@@ -230,7 +230,8 @@ void parse_command(std::string_view command) {
           FUZZ_CHECK(a.response_name.starts_with("BINARY"));
           FUZZ_CHECK(a.section.text == mail::Section::Text::none);
           const auto decoded = sample_message().binary(a.section.part);
-          FUZZ_CHECK(decoded.data.size() <= sample_message().bytes().size());
+          FUZZ_CHECK(decoded.data().size() <= sample_message().bytes().size());
+          FUZZ_CHECK(sample_message().binary_size(a.section.part).size == decoded.data().size());
         }
       }
     }

@@ -389,6 +389,7 @@ Result<Config> load(const std::string& path) {
   r.get("quota", "full_tempfail", c.quota_full_tempfail);
   r.get("limits", "max_list_patterns", l.max_list_patterns);
   r.get("limits", "max_list_pattern_octets", l.max_list_pattern_octets);
+  r.get("limits", "compress_max_skipped_octets", l.compress_max_skipped_octets);
   r.get("store", "backend", c.store_backend);
   r.get("store", "url", c.store_url);
   r.get("store", "threads", c.store_threads);

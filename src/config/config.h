@@ -45,6 +45,11 @@ struct Limits {
   /// values cost compression ratio, not correctness; inflating always uses 32 KiB.
   std::uint32_t compress_window_bits = 12;
   std::uint32_t compress_mem_level = 5;
+  /// While compressed: octets of over-limit commands (over-long lines, over-limit LITERAL+
+  /// literals) counted off in all before the session ends with BYE. Inflating what is only
+  /// skipped costs CPU the client does not pay for (DEFLATE reaches about 1000:1), so it is
+  /// bounded per connection. 0: the first such command ends the session.
+  std::uint64_t compress_max_skipped_octets = 1048576;
   std::uint32_t max_list_patterns = 100;          ///< patterns in one IMAP LIST (RFC 5258 §3)
   std::uint32_t max_list_pattern_octets = 1024;   ///< one LIST pattern, and the reference
 

@@ -94,13 +94,15 @@ TEST(Config, CompressKeys) {
   ASSERT_TRUE(c.ok()) << c.error().text;
   EXPECT_EQ(c->limits.compress_window_bits, 12u);
   EXPECT_EQ(c->limits.compress_mem_level, 5u);
+  EXPECT_EQ(c->limits.compress_max_skipped_octets, 1048576u);
   std::remove(path.c_str());
 
-  path = write_temp("[limits]\ncompress_window_bits = 15\ncompress_mem_level = 9\n");
+  path = write_temp("[limits]\ncompress_window_bits = 15\ncompress_mem_level = 9\ncompress_max_skipped_octets = 0\n");
   c = load(path);
   ASSERT_TRUE(c.ok()) << c.error().text;
   EXPECT_EQ(c->limits.compress_window_bits, 15u);
   EXPECT_EQ(c->limits.compress_mem_level, 9u);
+  EXPECT_EQ(c->limits.compress_max_skipped_octets, 0u);
   std::remove(path.c_str());
 
   for (const char* text : {"[limits]\ncompress_window_bits = 8\n", "[limits]\ncompress_window_bits = 16\n"}) {

@@ -11,6 +11,8 @@
 // - A non-synchronizing literal whose size does not even fit in 64 bits cannot be counted off:
 //   the framer reports literal_too_big at once (literal_size() == UINT64_MAX) and then discards
 //   everything until reset(). The session should answer BAD and close the connection.
+// - The skip limit (set_skip_limit) counts the literal sizes of skipped non-synchronizing
+//   literals when announced and every octet of skipped line text.
 // - max_line_octets bounds all the command text of one command (every line, and the CRLF
 //   stored after each literal marker), not each line, so that what is stored never passes
 //   max_line_octets plus the bytes of accepted literals.
@@ -144,6 +146,17 @@ void Framer::set_tag(std::string_view line, bool complete) {
   tag_ = std::string(tag);
 }
 
+bool Framer::spend_skip(std::uint64_t n) {
+  if (!skip_limited_) return true;
+  if (n > skip_left_) {
+    state_ = State::dead;
+    std::string().swap(command_);
+    return false;
+  }
+  skip_left_ -= n;
+  return true;
+}
+
 void Framer::doom(Event error) {
   skip_error_ = error;
   state_ = State::skip_line;
@@ -200,6 +213,10 @@ bool Framer::end_line(Event& event) {
   }
   if (too_long || too_big) {
     doom(too_long ? Event::line_too_long : Event::literal_too_big);
+    if (!spend_skip(size)) {
+      event = skip_error_;
+      return true;
+    }
     literal_left_ = size;
     state_ = size > 0 ? State::skip_literal : State::skip_line;
     return false;
@@ -237,6 +254,10 @@ bool Framer::end_skipped_line(Event& event) {
       state_ = State::dead;
       literal_size_ = scan.overflow ? std::numeric_limits<std::uint64_t>::max() : scan.value;
       event = refused ? Event::non_sync_refused : Event::literal_too_big;
+      return true;
+    }
+    if (!spend_skip(scan.value)) {
+      event = skip_error_;
       return true;
     }
     literal_left_ = scan.value;
@@ -301,6 +322,7 @@ Framer::Step Framer::feed(std::string_view input) {
       }
       case State::skip_line: {
         while (pos < input.size()) {
+          if (!spend_skip(1)) return {skip_error_, pos};
           const auto c = static_cast<unsigned char>(input[pos++]);
           if (c == '\n') {
             if (end_skipped_line(event)) return {event, pos};

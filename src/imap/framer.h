@@ -71,8 +71,18 @@ class Framer {
   /// Which limit the last literal_too_big passed.
   Exceeded exceeded() const { return exceeded_; }
   /// True after a non-synchronizing literal too large even to count off (or refused under
-  /// LITERAL-): the stream can no longer be framed and the connection must end.
+  /// LITERAL-), or once the skip limit is passed: the stream is no longer framed and the
+  /// connection must end.
   bool broken() const { return state_ == State::dead; }
+  /// From now on at most `octets` octets of over-limit commands (the rest of an over-long
+  /// line, over-limit non-synchronizing literals) are counted off, in all; the command that
+  /// would pass that is reported (line_too_long or literal_too_big) with broken() true, as soon
+  /// as its size is known. Unlimited until called. The session sets it when IMAP COMPRESS
+  /// starts: skipping inflated data costs CPU the client does not pay for.
+  void set_skip_limit(std::uint64_t octets) {
+    skip_left_ = octets;
+    skip_limited_ = true;
+  }
   /// Bytes currently buffered for the command in progress (for memory accounting).
   std::size_t buffered() const { return command_.size(); }
   /// Forgets the command in progress (used by STARTTLS: nothing after it survives, RFC 3501
@@ -110,6 +120,8 @@ class Framer {
   bool literal_too_big(bool overflow, std::uint64_t size);
   /// Drops what is stored and skips the rest of the command; `error` is reported at its end.
   void doom(Event error);
+  /// Takes `n` octets from the skip budget; false (and the framer is dead) when not there.
+  bool spend_skip(std::uint64_t n);
 
   FramerLimits limits_;
   State state_ = State::line;
@@ -127,6 +139,8 @@ class Framer {
   bool append_ = false;              // the command is an APPEND (judged at its first literal)
   std::uint64_t literal_total_ = 0;  // octets of the accepted literals of this command
   Exceeded exceeded_ = Exceeded::literal;
+  bool skip_limited_ = false;   // set_skip_limit()
+  std::uint64_t skip_left_ = 0;
 };
 
 }  // namespace pillarbox::imap

@@ -13,11 +13,14 @@ namespace {
 
 using namespace std::string_literals;
 
+constexpr std::uint64_t kNoSkipLimit = std::numeric_limits<std::uint64_t>::max();
+
 // One line per event: "C:<command>", "+<size>", "LONG:<tag>", "BIG:<tag>:<size>[:append|:total]",
-// "REFUSED:<tag>:<size>".
+// "REFUSED:<tag>:<size>"; "DEAD" after an error event that left the framer broken().
 std::vector<std::string> run_framer(const std::vector<std::string_view>& chunks, FramerLimits limits,
-                                    std::uint64_t max_buffered) {
+                                    std::uint64_t max_buffered, std::uint64_t skip_limit) {
   Framer framer(limits);
+  if (skip_limit != kNoSkipLimit) framer.set_skip_limit(skip_limit);
   std::vector<std::string> out;
   for (std::string_view chunk : chunks) {
     for (;;) {
@@ -37,12 +40,14 @@ std::vector<std::string> run_framer(const std::vector<std::string_view>& chunks,
           break;
         case Framer::Event::line_too_long:
           out.push_back("LONG:" + framer.tag());
+          if (framer.broken()) out.push_back("DEAD");
           break;
         case Framer::Event::literal_too_big:
           out.push_back("BIG:" + framer.tag() + ":" + std::to_string(framer.literal_size()) +
                         (framer.exceeded() == Framer::Exceeded::append         ? ":append"
                          : framer.exceeded() == Framer::Exceeded::append_total ? ":total"
                                                                                : ""));
+          if (framer.broken()) out.push_back("DEAD");
           break;
         case Framer::Event::non_sync_refused:
           EXPECT_TRUE(framer.broken());
@@ -56,9 +61,9 @@ std::vector<std::string> run_framer(const std::vector<std::string_view>& chunks,
 }
 
 std::vector<std::string> grind_framer(std::string_view input, FramerLimits limits = {},
-                                      std::uint64_t max_buffered = 1 << 20) {
+                                      std::uint64_t max_buffered = 1 << 20, std::uint64_t skip_limit = kNoSkipLimit) {
   return test::grind(input, [&](const std::vector<std::string_view>& chunks) {
-    return run_framer(chunks, limits, max_buffered);
+    return run_framer(chunks, limits, max_buffered, skip_limit);
   });
 }
 
@@ -286,6 +291,31 @@ TEST(Framer, DoomedCommandCountsOffLaterNonSyncLiterals) {
   const std::string input = "x APPEND INBOX {20+}\r\n" + std::string(10, 'z') + "a LOGOUT\r\n" +
                             " (\\Seen) {10+}\r\nb LOGOUT\r\n {3+}\r\nc L\r\ny NOOP\r\n";
   EXPECT_EQ(grind_framer(input, limits, 64), (V{"BIG:x:20", "C:y NOOP"}));
+}
+
+// Under COMPRESS the session bounds what is counted off (set_skip_limit): past the budget the
+// framer reports the command and is broken(), at once when a literal's size passes it.
+TEST(Framer, SkipLimitBoundsWhatIsCountedOff) {
+  FramerLimits limits;
+  limits.max_literal_octets = 10;
+  limits.max_line_octets = 40;
+  const std::string big = "x APPEND INBOX {40+}\r\n" + std::string(40, 'z') + "\r\ny NOOP\r\n";
+  // Within the budget (40 literal octets + the CRLF after it): counted off as before.
+  EXPECT_EQ(grind_framer(big, limits, 64, 42), (V{"BIG:x:40", "C:y NOOP"}));
+  // One octet short: the literal is never read; nothing after it is taken as a command.
+  EXPECT_EQ(grind_framer(big, limits, 64, 41), (V{"BIG:x:40", "DEAD"}));
+  EXPECT_EQ(grind_framer(big, limits, 64, 0), (V{"BIG:x:40", "DEAD"}));
+  // A 2^63-octet literal is refused as soon as it is announced.
+  EXPECT_EQ(grind_framer("x APPEND INBOX {9223372036854775808+}\r\n", limits, 64, 1 << 20),
+            (V{"BIG:x:9223372036854775808", "DEAD"}));
+  // The budget is for the whole connection: two skipped commands use it up.
+  const std::string twice = "a APPEND INBOX {15+}\r\n" + std::string(15, 'z') + "\r\n" + "b APPEND INBOX {15+}\r\n" +
+                            std::string(15, 'z') + "\r\nc NOOP\r\n";
+  EXPECT_EQ(grind_framer(twice, limits, 64, 20), (V{"BIG:a:15", "BIG:b:15", "DEAD"}));
+  // An over-long line: each skipped octet counts.
+  const std::string line = "a " + std::string(50, 'x') + "\r\nb NOOP\r\n";
+  EXPECT_EQ(grind_framer(line, limits, 64, 100), (V{"LONG:a", "C:b NOOP"}));
+  EXPECT_EQ(grind_framer(line, limits, 64, 5), (V{"LONG:a", "DEAD"}));
 }
 
 TEST(Framer, DoomedCommandStopsAtSyncLiteral) {

@@ -247,12 +247,17 @@ asio::awaitable<bool> Session::start_compression() {
   const std::string rest = in_.substr(in_pos_);
   in_.clear();
   in_pos_ = 0;
+  // Those octets were counted and logged as protocol bytes when read; they come back inflated.
+  traffic_.unreceived(rest.size());
+  if (protocol_log_) protocol_log_->compression_started(rest.size());
   if (auto ec = stream_.start_compression(rest, settings)) {
     session::log_compress_error(stream_, id_, "imap", ec.message());
     closed_ = true;
     stream_.close();
     co_return false;
   }
+  // Skipping an over-limit command means inflating it for nothing: bounded (config.h).
+  framer_.set_skip_limit(config().limits.compress_max_skipped_octets);
   session::log_compress_start(stream_, id_, "imap");
   co_return true;
 }
@@ -280,6 +285,12 @@ asio::awaitable<Session::Drained> Session::drain_input() {
         out_ += fmt::format("{} BAD [TOOBIG] Command line too long (limit {} octets)\r\n", framer_.tag(),
                             config().limits.max_line_octets);
         out.refused = true;
+        if (framer_.broken()) {
+          // Compressed, with more over-limit data than compress_max_skipped_octets allows.
+          co_await say_bye("Too much data to skip");
+          out.end = true;
+          co_return out;
+        }
         if (++bad_in_a_row_ >= config().limits.max_bad_commands) {
           co_await say_bye("Too many invalid commands");
           out.end = true;
@@ -292,8 +303,9 @@ asio::awaitable<Session::Drained> Session::drain_input() {
         out_ += fmt::format("{} NO [TOOBIG] {}\r\n", framer_.tag(), too_big_text());
         out.refused = true;
         if (framer_.broken()) {
-          // A non-synchronizing literal too large even to count off: the stream can no longer
-          // be framed, so the connection ends (RFC 7888 §4 allows closing it).
+          // A non-synchronizing literal too large even to count off, or (compressed) past
+          // compress_max_skipped_octets: the stream is no longer framed, so the connection
+          // ends (RFC 7888 §4 allows closing it).
           co_await say_bye("Literal size cannot be handled");
           out.end = true;
           co_return out;
@@ -330,7 +342,9 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
     traffic_.received(n);
     if (ec || n == 0) {
       in_.clear();
-      if (ec.category() == net::compress_category()) {
+      // A client that ends its DEFLATE stream with a final block (RFC 1951 BFINAL) can send
+      // nothing more: RFC 4978 has no such end, but it is a disconnect, not broken data.
+      if (ec.category() == net::compress_category() && ec != net::CompressError::ended) {
         // Garbage or a broken DEFLATE stream: nothing more can be read (RFC 4978 §4).
         session::log_compress_error(stream_, id_, "imap", ec.message());
         compress_failed_ = true;

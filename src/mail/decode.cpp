@@ -119,9 +119,12 @@ Word encoded_word(std::string_view in, std::size_t pos, std::size_t& end, std::s
 
 }  // namespace
 
-std::string decode_base64(std::string_view in) {
-  std::string out;
-  out.reserve(in.size() / 4 * 3 + 3);
+namespace {
+
+// The decoders are written once over a sink, `put(char)`, so that a decoded size can be counted
+// without building the decoded octets (BINARY.SIZE, RFC 3516 §4.2).
+template <class Put>
+void base64_each(std::string_view in, Put&& put) {
   std::uint32_t acc = 0;
   int bits = 0;
   for (const char c : in) {
@@ -147,24 +150,42 @@ std::string decode_base64(std::string_view in) {
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
+      put(static_cast<char>((acc >> bits) & 0xFF));
     }
   }
-  return out;
 }
 
-std::string decode_quoted_printable(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
+template <class Put>
+void quoted_printable_each(std::string_view in, Put&& put) {
   const std::size_t n = in.size();
+  // Literal spaces and tabs are held back until something other than a line end follows:
+  // RFC 2045 §6.7 (3) says whitespace at the end of an encoded line was added in transport and
+  // is deleted (an encoded "=20" or "=09" is content and stays).
+  std::size_t blanks_from = 0;
+  std::size_t blanks = 0;
+  auto flush_blanks = [&] {
+    for (std::size_t k = 0; k < blanks; ++k) put(in[blanks_from + k]);
+    blanks = 0;
+  };
   for (std::size_t i = 0; i < n; ++i) {
     const char c = in[i];
+    if (c == ' ' || c == '\t') {
+      if (blanks == 0) blanks_from = i;
+      ++blanks;
+      continue;
+    }
+    if (c == '\n' || (c == '\r' && i + 1 < n && in[i + 1] == '\n')) {
+      blanks = 0;  // trailing whitespace before a hard line break: deleted
+      put(c);
+      continue;
+    }
+    flush_blanks();
     if (c != '=') {
-      out += c;
+      put(c);
       continue;
     }
     if (i + 2 < n && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
+      put(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
       i += 2;
       continue;
     }
@@ -176,9 +197,37 @@ std::string decode_quoted_printable(std::string_view in) {
       i = k;
       continue;
     }
-    out += c;
+    put(c);
   }
+  // Whitespace at the very end of the text ends its last line: deleted too.
+}
+
+}  // namespace
+
+std::string decode_base64(std::string_view in) {
+  std::string out;
+  out.reserve(in.size() / 4 * 3 + 3);
+  base64_each(in, [&out](char c) { out += c; });
   return out;
+}
+
+std::uint64_t base64_decoded_size(std::string_view in) {
+  std::uint64_t n = 0;
+  base64_each(in, [&n](char) { ++n; });
+  return n;
+}
+
+std::string decode_quoted_printable(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  quoted_printable_each(in, [&out](char c) { out += c; });
+  return out;
+}
+
+std::uint64_t quoted_printable_decoded_size(std::string_view in) {
+  std::uint64_t n = 0;
+  quoted_printable_each(in, [&n](char) { ++n; });
+  return n;
 }
 
 std::string decode_transfer(std::string_view body, std::string_view encoding) {

@@ -2,6 +2,7 @@
 // and charsets (ICU ucnv), all to UTF-8.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -10,9 +11,14 @@ namespace pillarbox::mail {
 /// Base64 (RFC 2045 §6.8): bytes outside the alphabet are skipped; "=" ends a quantum, so
 /// concatenated padded chunks decode too.
 std::string decode_base64(std::string_view in);
+/// The length of decode_base64(in), counted without building it.
+std::uint64_t base64_decoded_size(std::string_view in);
 /// Quoted-printable (RFC 2045 §6.7): soft line breaks removed, =XX decoded, a malformed '='
-/// kept as it is.
+/// kept as it is, literal spaces and tabs at the end of a line (or of the text) deleted
+/// (§6.7 rule 3: transport added them).
 std::string decode_quoted_printable(std::string_view in);
+/// The length of decode_quoted_printable(in), counted without building it.
+std::uint64_t quoted_printable_decoded_size(std::string_view in);
 /// The body of a part with its Content-Transfer-Encoding removed (unknown encodings: as is).
 std::string decode_transfer(std::string_view body, std::string_view encoding);
 

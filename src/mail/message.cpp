@@ -266,18 +266,62 @@ const Part* Message::locate(const std::vector<std::uint32_t>& part, bool& found)
   return cur;
 }
 
-Message::Binary Message::binary(const std::vector<std::uint32_t>& part) const {
+namespace {
+
+enum class Cte { identity, base64, quoted_printable, unknown };
+
+Cte cte_of(const Part& p) {
+  if (p.kind != Part::Kind::leaf || !p.encoding) return Cte::identity;
+  const std::string encoding = ascii::lower(ascii::trim(unfold(*p.encoding)));
+  if (encoding == "base64") return Cte::base64;
+  if (encoding == "quoted-printable") return Cte::quoted_printable;
+  if (encoding.empty() || encoding == "7bit" || encoding == "8bit" || encoding == "binary") return Cte::identity;
+  return Cte::unknown;
+}
+
+}  // namespace
+
+Message::Binary::Status Message::binary_status(const std::vector<std::uint32_t>& part) const {
   bool found = false;
   const Part* cur = locate(part, found);
-  if (!found) return {Binary::Status::missing, {}};
-  if (cur == nullptr) return {Binary::Status::ok, bytes()};
-  if (cur->kind != Part::Kind::leaf || !cur->encoding) return {Binary::Status::ok, std::string(cur->body)};
-  const std::string encoding = ascii::lower(ascii::trim(unfold(*cur->encoding)));
-  if (encoding == "base64") return {Binary::Status::ok, decode_base64(cur->body)};
-  if (encoding == "quoted-printable") return {Binary::Status::ok, decode_quoted_printable(cur->body)};
-  if (encoding.empty() || encoding == "7bit" || encoding == "8bit" || encoding == "binary")
-    return {Binary::Status::ok, std::string(cur->body)};
-  return {Binary::Status::unknown_cte, {}};
+  if (!found) return Binary::Status::missing;
+  if (cur != nullptr && cte_of(*cur) == Cte::unknown) return Binary::Status::unknown_cte;
+  return Binary::Status::ok;
+}
+
+Message::Binary Message::binary(const std::vector<std::uint32_t>& part) const {
+  Binary b;
+  bool found = false;
+  const Part* cur = locate(part, found);
+  if (!found) {
+    b.status = Binary::Status::missing;
+    return b;
+  }
+  if (cur == nullptr) {
+    b.view_ = bytes();  // BINARY[]: the message itself, no copy
+    return b;
+  }
+  switch (cte_of(*cur)) {
+    case Cte::identity: b.view_ = cur->body; break;  // a view into bytes(), no copy
+    case Cte::base64: b.decoded_ = decode_base64(cur->body); b.owns_ = true; break;
+    case Cte::quoted_printable: b.decoded_ = decode_quoted_printable(cur->body); b.owns_ = true; break;
+    case Cte::unknown: b.status = Binary::Status::unknown_cte; break;
+  }
+  return b;
+}
+
+Message::BinarySize Message::binary_size(const std::vector<std::uint32_t>& part) const {
+  bool found = false;
+  const Part* cur = locate(part, found);
+  if (!found) return {Binary::Status::missing, 0};
+  if (cur == nullptr) return {Binary::Status::ok, bytes().size()};
+  switch (cte_of(*cur)) {
+    case Cte::identity: return {Binary::Status::ok, cur->body.size()};
+    case Cte::base64: return {Binary::Status::ok, base64_decoded_size(cur->body)};
+    case Cte::quoted_printable: return {Binary::Status::ok, quoted_printable_decoded_size(cur->body)};
+    case Cte::unknown: break;
+  }
+  return {Binary::Status::unknown_cte, 0};
 }
 
 std::optional<std::string> Message::section(const Section& section) const {

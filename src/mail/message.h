@@ -48,15 +48,30 @@ class Message {
   /// does not exist in this message (the caller answers NIL).
   std::optional<std::string> section(const Section& section) const;
 
-  /// The result of binary(): the decoded content, or why there is none.
-  struct Binary {
+  /// The result of binary(): the decoded content, or why there is none. Identity encodings
+  /// and BINARY[] are a view into bytes() (valid while this Message lives); only base64 and
+  /// quoted-printable content is decoded into a string of its own.
+  class Binary {
+   public:
     enum class Status {
       ok,
       missing,      ///< the part does not exist (BINARY answers NIL)
       unknown_cte,  ///< a Content-Transfer-Encoding this server cannot decode (NO [UNKNOWN-CTE])
     };
     Status status = Status::ok;
-    std::string data;
+    /// The content (empty unless status is ok).
+    std::string_view data() const { return owns_ ? std::string_view(decoded_) : view_; }
+
+   private:
+    friend class Message;
+    std::string_view view_;
+    std::string decoded_;
+    bool owns_ = false;
+  };
+  /// The result of binary_size().
+  struct BinarySize {
+    Binary::Status status = Binary::Status::ok;
+    std::uint64_t size = 0;  ///< decoded octets (0 unless status is ok)
   };
   /// RFC 3516 §4.2 BINARY[part] (before any <origin.octets> cut): the part's body with its
   /// Content-Transfer-Encoding removed. base64 and quoted-printable are decoded; 7bit, 8bit,
@@ -65,6 +80,12 @@ class Message {
   /// is the whole message unchanged: a message has no encoding of its own, only its body has,
   /// and that body is BINARY[1] of a single-part message.
   Binary binary(const std::vector<std::uint32_t>& part) const;
+  /// RFC 3516 §4.2 BINARY.SIZE[part]: binary(part).data().size(), counted without building
+  /// the decoded content.
+  BinarySize binary_size(const std::vector<std::uint32_t>& part) const;
+  /// binary(part).status without decoding anything: whether the part exists and its encoding
+  /// can be decoded (FETCH checks this before it changes any flag, RFC 3516 §4.3).
+  Binary::Status binary_status(const std::vector<std::uint32_t>& part) const;
 
   // --- search support (RFC 3501 §6.4.4); needles are UTF-8, matched case-insensitively ---
   /// True if some header field `name` exists whose unfolded, RFC 2047-decoded value contains

@@ -106,7 +106,19 @@ TEST(Message, BinaryDecodesTransferEncodings) {
       "--x\nContent-Transfer-Encoding: x-uuencode\n\nbegin\n"
       "--x\nContent-Type: message/rfc822\n\nSubject: in\nContent-Transfer-Encoding: base64\n\naW4=\n"
       "--x--\n");
-  auto bin = [&m](std::vector<std::uint32_t> part) { return m.binary(part); };
+  struct Got {
+    Status status;
+    std::string data;
+  };
+  // binary(), with binary_size() and binary_status() checked against it for every part.
+  auto bin = [&m](std::vector<std::uint32_t> part) {
+    const Message::Binary b = m.binary(part);
+    const Message::BinarySize size = m.binary_size(part);
+    EXPECT_EQ(size.status, b.status);
+    EXPECT_EQ(size.size, b.data().size());
+    EXPECT_EQ(m.binary_status(part), b.status);
+    return Got{b.status, std::string(b.data())};
+  };
   EXPECT_EQ(bin({1}).data, "a=bc\0"s);
   EXPECT_EQ(bin({2}).data, "\0\1\2\xff"s);
   EXPECT_EQ(bin({3}).data, "caf\xc3\xa9");
@@ -120,10 +132,15 @@ TEST(Message, BinaryDecodesTransferEncodings) {
   EXPECT_EQ(bin({0}).status, Status::missing);
   // A single-part message: part 1 is its body, decoded.
   const Message one = parse("Content-Transfer-Encoding: base64\n\nVHdvIQ==\n");
-  EXPECT_EQ(one.binary({1}).data, "Two!");
-  EXPECT_EQ(one.binary({}).data, one.bytes());
+  EXPECT_EQ(one.binary({1}).data(), "Two!");
+  EXPECT_EQ(one.binary_size({1}).size, 4u);
+  EXPECT_EQ(one.binary({}).data(), one.bytes());
+  // BINARY[] and identity encodings are views into the message, not copies.
+  EXPECT_EQ(one.binary({}).data().data(), one.bytes().data());
   const Message plain = parse("Subject: x\n\nno encoding\n");
-  EXPECT_EQ(plain.binary({1}).data, "no encoding\r\n");
+  EXPECT_EQ(plain.binary({1}).data(), "no encoding\r\n");
+  EXPECT_GE(plain.binary({1}).data().data(), plain.bytes().data());
+  EXPECT_LT(plain.binary({1}).data().data(), plain.bytes().data() + plain.bytes().size());
 }
 
 TEST(Message, TextSearchLooksAtPartHeaders) {
@@ -599,6 +616,20 @@ TEST(Decode, TransferEncodings) {
   EXPECT_EQ(decode_base64("aGVs\r\nbG8="), "hello");
   EXPECT_EQ(decode_base64("aGk=aGk="), "hihi");
   EXPECT_EQ(decode_quoted_printable("a=3Db=\r\nc= \r\nd=ZZ="), "a=bcd=ZZ");
+  EXPECT_EQ(base64_decoded_size("aGVs\r\nbG8="), 5u);
+  EXPECT_EQ(base64_decoded_size("aGk=aGk="), 4u);
+}
+
+// RFC 2045 §6.7 rule 3: literal whitespace at the end of an encoded line is deleted; encoded
+// whitespace (=20, =09) and whitespace before a soft line break are content.
+TEST(Decode, QuotedPrintableDeletesTrailingWhitespace) {
+  EXPECT_EQ(decode_quoted_printable("a \t \r\nb\t\nc  "), "a\r\nb\nc");
+  EXPECT_EQ(decode_quoted_printable("a=20\r\nb =\r\nc"), "a \r\nb c");
+  EXPECT_EQ(decode_quoted_printable("a  b =\r\n \r\n"), "a  b \r\n");
+  EXPECT_EQ(decode_quoted_printable("x \ry"), "x \ry");  // a lone CR ends no line
+  for (const char* in : {"a \t \r\nb\t\nc  ", "a=20\r\nb =\r\nc", "=3D=\r\n", "x=ZZ= \r\n \t"}) {
+    EXPECT_EQ(quoted_printable_decoded_size(in), decode_quoted_printable(in).size()) << in;
+  }
   EXPECT_EQ(to_utf8("\xe9", "windows-1252"), "é");
   EXPECT_EQ(to_utf8("\xe9", "no-such-charset"), "é");
   EXPECT_EQ(to_utf8("\xc3\xa9", "us-ascii"), "é");

@@ -8,6 +8,7 @@
 // "other". The series that exist are listed in docs/configuration.md ("Metrics").
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -172,7 +173,18 @@ class Traffic {
   /// `n` bytes read from the client.
   void received(std::size_t n) noexcept {
     bytes_in_ += n;
-    in_->add(n);
+    const std::uint64_t credit = std::min<std::uint64_t>(n, uncounted_);
+    uncounted_ -= credit;
+    in_->add(n - credit);
+  }
+  /// `n` of the bytes already passed to received() were not protocol bytes after all (IMAP
+  /// COMPRESS: compressed data read together with the command; their inflated form is counted
+  /// when read). Taken off bytes_in() now, and off the shared counter from later reads, so
+  /// that it never goes down. `n` at most bytes_in().
+  void unreceived(std::size_t n) noexcept {
+    const std::uint64_t k = std::min<std::uint64_t>(n, bytes_in_);
+    bytes_in_ -= k;
+    uncounted_ += k;
   }
   /// `n` bytes written to the client.
   void sent(std::size_t n) noexcept {
@@ -189,6 +201,7 @@ class Traffic {
   Counter* out_;
   std::uint64_t bytes_in_ = 0;
   std::uint64_t bytes_out_ = 0;
+  std::uint64_t uncounted_ = 0;  // unreceived() octets still to take off in_
   Stopwatch watch_;
 };
 

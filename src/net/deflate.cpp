@@ -68,6 +68,7 @@ void Deflate::release(void* self, void* address) {
 std::unique_ptr<Deflate> Deflate::create(const CompressSettings& s, std::error_code& ec) {
   ec.clear();
   std::unique_ptr<Deflate> d(new Deflate());
+  d->max_input_ = std::clamp<std::size_t>(s.max_input, 1, std::numeric_limits<uInt>::max());
   for (z_stream* z : {&d->z_->in, &d->z_->out}) {
     z->zalloc = &Deflate::alloc;
     z->zfree = &Deflate::release;
@@ -125,25 +126,35 @@ std::size_t Deflate::inflate(char* out, std::size_t size, std::error_code& ec) {
 }
 
 void Deflate::deflate_begin(std::string_view data) {
-  z_->out.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z_->out.avail_in = static_cast<uInt>(data.size());
+  to_deflate_ = data;
+  z_->out.avail_in = 0;
+}
+
+void Deflate::refill() {
+  // zlib counts input in a 32-bit uInt: a larger write is handed over in pieces.
+  const std::size_t n = std::min<std::size_t>(to_deflate_.size(), max_input_);
+  z_->out.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(to_deflate_.data()));
+  z_->out.avail_in = static_cast<uInt>(n);
+  to_deflate_.remove_prefix(n);
 }
 
 std::string_view Deflate::deflate_next(bool& done, std::error_code& ec) {
   ec.clear();
   done = false;
   z_stream& z = z_->out;
+  if (z.avail_in == 0 && !to_deflate_.empty()) refill();
   output_.resize(kPiece);
   z.next_out = reinterpret_cast<Bytef*>(output_.data());
   z.avail_out = static_cast<uInt>(output_.size());
-  const int rc = ::deflate(&z, Z_SYNC_FLUSH);
+  // Only the last piece of input ends with the sync flush.
+  const int rc = ::deflate(&z, to_deflate_.empty() ? Z_SYNC_FLUSH : Z_NO_FLUSH);
   if (rc != Z_OK && rc != Z_BUF_ERROR) {
     ec = CompressError::corrupt;
     done = true;
     return {};
   }
   // All input taken and room left over: the sync flush is complete.
-  done = z.avail_in == 0 && z.avail_out != 0;
+  done = z.avail_in == 0 && to_deflate_.empty() && z.avail_out != 0;
   const std::size_t made = output_.size() - z.avail_out;
   return std::string_view(output_.data(), made);
 }

@@ -28,6 +28,9 @@ struct CompressSettings {
   int deflate_window_bits = 12;  ///< 9..15: window of 2^bits octets; zlib holds 2^(bits+2)
   int deflate_mem_level = 5;     ///< 1..9: hash and buffer memory of 2^(level+9) octets
   int level = 6;                 ///< 1..9: zlib compression level (speed against ratio)
+  /// Octets handed to zlib at once (zlib counts in 32 bits, so at most 2^32 - 1; a larger
+  /// write goes in pieces). Only tests make it smaller.
+  std::size_t max_input = 0xffffffffu;
 };
 
 /// One connection's two DEFLATE streams. Not thread-safe; the two directions are independent,
@@ -55,7 +58,8 @@ class Deflate {
   std::size_t inflate(char* out, std::size_t size, std::error_code& ec);
 
   // --- us to peer -------------------------------------------------------------------------
-  /// Starts compressing `data`, which must stay valid until deflate_next() says done.
+  /// Starts compressing `data` (any size), which must stay valid until deflate_next() says
+  /// done.
   void deflate_begin(std::string_view data);
   /// The next piece of compressed output (at most kPiece octets; a view valid until the next
   /// call). `done` becomes true with the last piece, which ends with a sync flush (RFC 4978
@@ -75,10 +79,14 @@ class Deflate {
   struct Streams;
   static void* alloc(void* self, unsigned items, unsigned size);
   static void release(void* self, void* address);
+  /// Gives zlib the next piece of to_deflate_ (at most max_input_ octets).
+  void refill();
 
   std::unique_ptr<Streams> z_;
   std::string input_;     // compressed octets given and not yet all inflated
   std::string output_;    // one piece of compressed output
+  std::string_view to_deflate_;  // deflate_begin()'s data not yet given to zlib
+  std::size_t max_input_ = 0xffffffffu;
   bool in_more_ = false;  // the last inflate filled its buffer: output may be pending
   std::error_code error_;  // the first error reading the peer's stream; it stays
   std::size_t memory_ = 0;

@@ -180,6 +180,39 @@ TEST(Deflate, ValidDataThenGarbageKeepsWhatCameBefore) {
   EXPECT_EQ(ec, CompressError::corrupt);
 }
 
+// A write larger than one zlib input (uInt) goes in pieces; the whole of it comes out, and only
+// the last piece ends with the sync flush.
+TEST(Deflate, WriteLargerThanOneZlibInputIsChunked) {
+  CompressSettings settings;
+  settings.max_input = 1000;
+  std::error_code ec;
+  auto d = Deflate::create(settings, ec);
+  ASSERT_TRUE(d) << ec.message();
+  std::string text;
+  for (int i = 0; text.size() < 100000; ++i) text += "* " + std::to_string(i) + " FETCH (FLAGS (\\Seen))\r\n";
+  std::string wire;
+  d->deflate_begin(text);
+  int pieces = 0;
+  for (bool done = false; !done; ++pieces) {
+    wire += std::string(d->deflate_next(done, ec));
+    ASSERT_FALSE(ec) << ec.message();
+    ASSERT_LT(pieces, 100000);
+  }
+  // The peer inflates it all, which needs the final sync flush.
+  z_stream z{};
+  ASSERT_EQ(inflateInit2(&z, -15), Z_OK);
+  std::string out(text.size() + 16, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(wire.data());
+  z.avail_in = static_cast<uInt>(wire.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(::inflate(&z, Z_SYNC_FLUSH), Z_OK);
+  out.resize(out.size() - z.avail_out);
+  inflateEnd(&z);
+  EXPECT_EQ(out, text);
+  EXPECT_TRUE(wire.ends_with(std::string("\0\0\xff\xff", 4)));  // RFC 1951 empty stored block
+}
+
 TEST(Deflate, AFinalBlockEndsTheStream) {
   const std::string text = "a1 LOGOUT\r\n";
   const std::string out = client_deflate(text, Z_FINISH);

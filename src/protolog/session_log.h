@@ -48,6 +48,11 @@ class SessionLog {
   }
   /// TLS came up mid-session (STARTTLS/STLS).
   void set_tls(std::string_view description);
+  /// IMAP COMPRESS started; `unused` client octets already logged were compressed data
+  /// (Tap::restart_after_compress).
+  void compression_started(std::uint64_t unused) {
+    if (tap_) tap_->restart_after_compress(unused);
+  }
   bool active() const { return tap_ != nullptr; }
 
  private:

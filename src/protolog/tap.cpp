@@ -89,6 +89,17 @@ void Tap::restart_after_tls() {
   if (dropped > 0) note(std::to_string(dropped) + " octets sent before TLS and not handled were discarded");
 }
 
+void Tap::restart_after_compress(std::uint64_t unused) {
+  const std::uint64_t held = std::min<std::uint64_t>(unused, client_.partial.size() + client_.overlong);
+  client_ = Side{};
+  server_ = Side{};
+  redactor_ = Redactor(protocol_, bodies_);
+  if (unused == 0) return;
+  std::string text = std::to_string(unused) + " octets read with COMPRESS were compressed data, not IMAP";
+  if (unused > held) text += " (" + std::to_string(unused - held) + " of them logged above as client lines)";
+  note(text + "; they are logged again below, inflated");
+}
+
 void Tap::client(std::string_view bytes, std::chrono::system_clock::time_point now) {
   feed(
       client_, 'C', bytes, now, [this](std::string_view l) { return redactor_.client_line(l); },

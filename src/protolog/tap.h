@@ -30,6 +30,11 @@ class Tap {
   /// (the session discards it too, so nothing sent in the clear can pass for part of a command
   /// sent after it) and starts redaction afresh.
   void restart_after_tls();
+  /// After IMAP COMPRESS (RFC 4978 §3): `unused` octets read with the COMPRESS command (and
+  /// already passed to client()) were compressed data, not IMAP. Drops what of them is still
+  /// held as an unfinished line, notes how many were logged as client lines (to be ignored)
+  /// and starts redaction afresh; their inflated form is passed to client() as usual.
+  void restart_after_compress(std::uint64_t unused);
 
   /// Header lines for what became known mid-session (see TranscriptFile).
   void set_account(std::string_view account) { file_.set_account(account); }

@@ -2,7 +2,8 @@
 APPEND with a literal8 ("~{N}" and "~{N+}") holding NUL stores the message unchanged; FETCH
 BINARY of content holding NUL answers with a literal8 (§4.3), content without NUL with an
 ordinary literal; base64 decoding to NUL; BINARY.SIZE; a literal (not literal8) with NUL is
-refused; the same over COMPRESS=DEFLATE.
+refused; BODY[] and friends send NUL as 0x80 in an ordinary literal; the same over
+COMPRESS=DEFLATE.
 """
 import base64
 import unittest
@@ -64,9 +65,22 @@ class Binary(unittest.TestCase):
         self.assertTrue(tagged(c.read_until_tagged("p3")).startswith(b"p3 BAD"))
 
         c.command(f"s SELECT {box}")
-        # The stored message comes back unchanged.
-        line, lits = self.fetch(c, "f1", "1 BODY.PEEK[]")
+        # The stored message is unchanged (BINARY[] is the whole message as stored), but an
+        # ordinary literal cannot carry NUL (RFC 3501 CHAR8): BODY[] and RFC822 send it as 0x80,
+        # with the size unchanged, so RFC822.SIZE stays the literal's size.
+        self.assertIn(b"\x00", msg1)
+        line, lits = self.fetch(c, "f0", "1 BINARY.PEEK[]")
         self.assertEqual(lits, [msg1])
+        self.assertIn(b"BINARY[] ~{", line)
+        line, lits = self.fetch(c, "f1", "1 (RFC822.SIZE BODY.PEEK[])")
+        self.assertEqual(lits, [msg1.replace(b"\x00", b"\x80")])
+        self.assertIn(f"RFC822.SIZE {len(msg1)} ".encode(), line)
+        self.assertNotIn(b"~{", line)
+        line, lits = self.fetch(c, "f1b", "1 (BODY.PEEK[2] BODY.PEEK[TEXT])")
+        self.assertEqual(len(lits), 2)
+        self.assertEqual(lits[0], b"A\x80B\x80\r\nC")
+        self.assertNotIn(b"\x00", lits[1])
+        self.assertNotIn(b"~{", line)
         # BINARY[2]: binary CTE, as is, with NUL: literal8.
         line, lits = self.fetch(c, "f2", "1 BINARY.PEEK[2]")
         self.assertIn(b"BINARY[2] ~{7}", line)

@@ -171,7 +171,8 @@ class Compress(unittest.TestCase):
             with self.assertRaises((EOFError, ConnectionResetError)):
                 while True:
                     lines.append(c.readline())
-            # A BYE, compressed, may come first; nothing else.
+            # A BYE, compressed, and nothing else.
+            self.assertTrue(lines, "no BYE before the connection closed")
             self.assertTrue(all(line.startswith(b"* BYE") for line in lines), lines)
             c.close()
         deadline = time.time() + 10
@@ -186,24 +187,99 @@ class Compress(unittest.TestCase):
         c.close()
 
     def test_logout_line_counts_both(self):
-        c = self.compressed()
+        pattern = re.compile(r"event=logout .*bytes_in=(\d+) bytes_out=(\d+) compressed_in=(\d+) compressed_out=(\d+)")
+        before = len(pattern.findall(self.server.stderr()))
+        c = RawImap.connect(self.server.imap_port)
+        login(c, USER, PASSWORD)
+        # A command pipelined behind COMPRESS, in the same write: the server read it raw with
+        # the COMPRESS line, and must count it once, inflated (not also as protocol octets).
+        plain_before, wire_before = c.sent_plain, c.sent_wire
+        c.compress_pipelined(b"n1 NOOP\r\n")
+        wire_after_line = wire_before + len(b"z1 COMPRESS DEFLATE\r\n")
+        plain_after_line = plain_before + len(b"z1 COMPRESS DEFLATE\r\n")
+        self.assertTrue(tagged(c.read_until_tagged("n1")).startswith(b"n1 OK"))
         c.command("s EXAMINE INBOX")
         c.command("f FETCH 1:* (BODY.PEEK[])")
+        # Something that compresses well, so protocol octets after COMPRESS outweigh wire octets.
+        c.command("q SEARCH HEADER X-Pad " + "a" * 4000)
         c.command("l LOGOUT")
         c.close()
         deadline = time.time() + 10
-        pattern = re.compile(r"event=logout .*bytes_in=(\d+) bytes_out=(\d+) compressed_in=(\d+) compressed_out=(\d+)")
         while time.time() < deadline:
             found = pattern.findall(self.server.stderr())
-            if found:
+            if len(found) > before:
                 break
             time.sleep(0.05)
-        self.assertTrue(found, self.server.stderr()[-2000:])
+        self.assertGreater(len(found), before, self.server.stderr()[-2000:])
         self.assertIn("event=compress ", self.server.stderr())
         bytes_in, bytes_out, comp_in, comp_out = map(int, found[-1])
         self.assertGreater(bytes_out, 0)
         self.assertGreater(comp_out, 0)
-        self.assertGreater(bytes_in, comp_in)  # protocol octets (uncompressed) vs wire octets
+        # Exactly what the client sent: protocol octets, and wire octets after the COMPRESS line.
+        self.assertEqual(bytes_in, c.sent_plain)
+        self.assertEqual(comp_in, c.sent_wire - wire_after_line)
+        # Protocol octets after COMPRESS against the wire octets that carried them.
+        self.assertGreater(bytes_in - plain_after_line, 10 * comp_in)
+
+
+class CompressLimits(unittest.TestCase):
+    """compress_max_skipped_octets, and a client that ends its DEFLATE stream."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = PillarboxServer(extra_config="[limits]\nmax_literal_octets = 1024\n"
+                                                  "compress_max_skipped_octets = 4096\n")
+        cls.server.add_user(USER, PASSWORD)
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def test_skipping_is_bounded_while_compressed(self):
+        c = RawImap.connect(self.server.imap_port)
+        login(c, USER, PASSWORD)
+        c.compress()
+        # Within the budget: counted off and refused, the session goes on (RFC 7888 §4).
+        c.send(b"p1 APPEND INBOX {2000+}\r\n" + b"x" * 2000 + b"\r\n")
+        self.assertTrue(tagged(c.read_until_tagged("p1")).startswith(b"p1 NO [TOOBIG]"))
+        self.assertTrue(tagged(c.command("n1 NOOP")).startswith(b"n1 OK"))
+        # Past it (2094 octets left): refused and the connection ends, without the server
+        # inflating the gigabyte that a few kilobytes of DEFLATE could announce.
+        c.send(b"p2 APPEND INBOX {1000000000+}\r\n")
+        lines = []
+        with self.assertRaises((EOFError, ConnectionResetError)):
+            while True:
+                lines.append(c.readline())
+        self.assertTrue(lines and lines[0].startswith(b"p2 NO [TOOBIG]"), lines)
+        self.assertTrue(lines[-1].startswith(b"* BYE"), lines)
+        c.close()
+        # Uncompressed, an over-limit literal is still counted off.
+        c = RawImap.connect(self.server.imap_port)
+        login(c, USER, PASSWORD)
+        c.send(b"p3 APPEND INBOX {8000+}\r\n" + b"x" * 8000 + b"\r\n")
+        self.assertTrue(tagged(c.read_until_tagged("p3")).startswith(b"p3 NO [TOOBIG]"))
+        self.assertTrue(tagged(c.command("n2 NOOP")).startswith(b"n2 OK"))
+        c.close()
+
+    def test_final_block_is_a_disconnect(self):
+        before = self.server.stderr().count("end=disconnect")
+        c = RawImap.connect(self.server.imap_port)
+        login(c, USER, PASSWORD)
+        c.compress()
+        # The client ends its DEFLATE stream (Z_FINISH: a final block) after a command.
+        c.send_wire(c.deflater.compress(b"n1 NOOP\r\n") + c.deflater.flush(zlib.Z_FINISH))
+        self.assertTrue(tagged(c.read_until_tagged("n1")).startswith(b"n1 OK"))
+        with self.assertRaises((EOFError, ConnectionResetError)):
+            while True:
+                c.readline()
+        c.close()
+        deadline = time.time() + 10
+        while self.server.stderr().count("end=disconnect") <= before and time.time() < deadline:
+            time.sleep(0.05)
+        log = self.server.stderr()
+        self.assertGreater(log.count("end=disconnect"), before, log[-2000:])
+        self.assertNotIn("compress_error", log)
 
 
 class CompressProtocolLog(unittest.TestCase):
@@ -214,7 +290,10 @@ class CompressProtocolLog(unittest.TestCase):
             s.cli("log", "on", "--all", "--bodies")
             c = RawImap.connect(s.imap_port)
             login(c, USER, PASSWORD)
-            c.compress()
+            # A command pipelined behind COMPRESS: logged once, inflated; its compressed form,
+            # read with the COMPRESS line, is marked as such.
+            c.compress_pipelined(b"n0 NOOP\r\n")
+            self.assertTrue(tagged(c.read_until_tagged("n0")).startswith(b"n0 OK"))
             c.command("n1 NOOP")
             append(c, b"Subject: logged\r\n\r\nmarker-body-text\r\n", "p1")
             c.command("l LOGOUT")
@@ -229,7 +308,9 @@ class CompressProtocolLog(unittest.TestCase):
                 time.sleep(0.05)
             self.assertEqual(len(files), 1)
             text = open(files[0], "rb").read().decode("utf-8", "replace")
-            for line in ("C: z1 COMPRESS DEFLATE", "S: z1 OK DEFLATE active", "C: n1 NOOP", "S: n1 OK",
+            self.assertIn("octets read with COMPRESS were compressed data, not IMAP", text)
+            for line in ("C: z1 COMPRESS DEFLATE", "S: z1 OK DEFLATE active", "C: n0 NOOP", "S: n0 OK",
+                         "C: n1 NOOP", "S: n1 OK",
                          "C: marker-body-text", "C: l LOGOUT"):
                 self.assertIn(line, text)
             self.assertNotIn(PASSWORD, text)

@@ -106,8 +106,9 @@ def tls_context():
 
 
 def crlf(data):
-    """The form a message is served in: every bare LF becomes CRLF, nothing else changes."""
-    return re.sub(rb"(?<!\r)\n", b"\r\n", data)
+    """The form a message is served in by BODY[]: every bare LF becomes CRLF, and NUL goes out
+    as 0x80 (an ordinary literal cannot carry NUL, RFC 3501 CHAR8); nothing else changes."""
+    return re.sub(rb"(?<!\r)\n", b"\r\n", data).replace(b"\x00", b"\x80")
 
 
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

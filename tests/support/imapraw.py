@@ -30,6 +30,7 @@ class RawImap:
         self.deflater = None
         self.inflater = None
         self.sent_wire = 0      # octets written to the socket (compressed when compressing)
+        self.sent_plain = 0     # protocol octets sent through send() (before compression)
         self.received_wire = 0
 
     @classmethod
@@ -41,6 +42,7 @@ class RawImap:
 
     # --- bytes ---------------------------------------------------------------------------
     def send(self, data):
+        self.sent_plain += len(data)
         if self.deflater:
             data = self.deflater.compress(data) + self.deflater.flush(zlib.Z_SYNC_FLUSH)
         self.send_wire(data)
@@ -117,6 +119,21 @@ class RawImap:
         assert self.buf == b"", self.buf  # nothing may follow the OK uncompressed
         self.deflater = zlib.compressobj(6, zlib.DEFLATED, -15)
         self.inflater = zlib.decompressobj(-15)
+        return last
+
+    def compress_pipelined(self, then, tag="z1"):
+        """Sends COMPRESS DEFLATE and, in the same write, `then` already compressed (RFC 4978
+        §3 lets a client go on without waiting). Returns the tagged line of COMPRESS."""
+        deflater = zlib.compressobj(6, zlib.DEFLATED, -15)
+        line = f"{tag} COMPRESS DEFLATE\r\n".encode()
+        tail = deflater.compress(then) + deflater.flush(zlib.Z_SYNC_FLUSH)
+        self.sent_plain += len(line) + len(then)
+        self.send_wire(line + tail)
+        last = self.readline()
+        assert last.startswith(f"{tag} OK".encode()), last
+        self.deflater = deflater
+        self.inflater = zlib.decompressobj(-15)
+        self.buf = self.inflater.decompress(self.buf)  # what came after the OK is compressed
         return last
 
     def close(self):

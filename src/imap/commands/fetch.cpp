@@ -7,7 +7,9 @@
 // FLAGS is reported too (§6.4.5). BINARY[part] (RFC 3516 §4.2) sets \Seen like BODY[...];
 // BINARY.PEEK and BINARY.SIZE do not. Decoded content holding NUL goes out as a literal8
 // ("~{N}", §4.3); other content as an ordinary literal. A part whose encoding cannot be
-// decoded fails the whole FETCH with NO [UNKNOWN-CTE] (§4.3) before its message's response.
+// decoded fails the whole FETCH with NO [UNKNOWN-CTE] (§4.3) before its message's response;
+// when the FETCH would set \Seen, all encodings are checked before the flag is stored, so a
+// failing FETCH changes nothing.
 // RFC 7162: fetch =/ ... [SP "(" fetch-modifier *(SP fetch-modifier) ")"]
 //   fetch-modifier = "CHANGEDSINCE" SP mod-sequence-value / "VANISHED"
 // MODSEQ and CHANGEDSINCE turn CONDSTORE on (§3.1); CHANGEDSINCE shows only messages whose
@@ -26,22 +28,63 @@
 namespace pillarbox::imap {
 namespace {
 
-void append_literal(std::string& out, std::string_view data) {
+Reply unknown_cte_reply() {
+  return Reply::no("UNKNOWN-CTE", "Cannot decode the part's Content-Transfer-Encoding");
+}
+
+void append_raw_literal(std::string& out, std::string_view data) {
   out += fmt::format("{{{}}}\r\n", data.size());
   out += data;
+}
+
+// An ordinary literal holds CHAR8, which excludes NUL (RFC 3501 §4.3, §9), yet a stored message
+// may hold NUL (APPEND of a literal8, LMTP). As Dovecot does, NUL goes out as 0x80 outside
+// BINARY: the size is unchanged, so RFC822.SIZE and <origin.octets> stay consistent.
+void append_literal(std::string& out, std::string_view data) {
+  append_raw_literal(out, data);
+  std::replace(out.end() - static_cast<std::ptrdiff_t>(data.size()), out.end(), '\0', '\x80');
 }
 
 // RFC 3516 §4.3: a literal8 only when the data needs one (it holds NUL), so a client can tell
 // from the form alone whether NUL is there.
 void append_binary(std::string& out, std::string_view data) {
   if (data.find('\0') != std::string_view::npos) out += '~';
-  append_literal(out, data);
+  append_raw_literal(out, data);
 }
 
 std::string_view cut(std::string_view data, const FetchAttribute& a) {
   if (!a.partial_origin) return data;
   if (*a.partial_origin >= data.size()) return {};
   return data.substr(*a.partial_origin, a.partial_octets);
+}
+
+bool is_binary(const FetchAttribute& a) {
+  return a.kind == FetchAttribute::Kind::binary_section || a.kind == FetchAttribute::Kind::binary_size;
+}
+
+// RFC 3516 §4.3: a FETCH that fails with NO [UNKNOWN-CTE] must change nothing, yet \Seen is
+// stored before any content is read. So when BINARY would set \Seen, the encodings of the
+// named parts of every message are checked first (the content is read twice then).
+// Returns the failure reply, or nullopt when every part can be decoded.
+asio::awaitable<std::optional<Reply>> check_encodings(Session& s, store::MailboxId id, const store::UidSet& uids,
+                                                      const std::vector<FetchAttribute>& atts) {
+  store::FetchNeeds needs;
+  needs.content = true;
+  auto& st = s.store();
+  for (const auto& chunk : split(uids, 64)) {
+    auto call = [&st, id, chunk, needs] { return st.fetch(id, chunk, needs); };
+    auto fetched = co_await s.store_call(std::move(call));
+    if (!fetched.ok()) co_return reply_for(s, fetched.error());
+    for (const auto& f : *fetched) {
+      if (!f.content) continue;
+      const mail::Message parsed(f.content);
+      for (const auto& a : atts) {
+        if (is_binary(a) && parsed.binary_status(a.section.part) == mail::Message::Binary::Status::unknown_cte)
+          co_return unknown_cte_reply();
+      }
+    }
+  }
+  co_return std::nullopt;
 }
 
 }  // namespace
@@ -128,6 +171,12 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
   store::UidSet uids = resolve_set(*sel, set, r.uid);
   auto& st = s.store();
   const store::MailboxId id = sel->info.id;
+  if (sets_seen && !uids.empty() && std::any_of(atts.begin(), atts.end(), is_binary)) {
+    auto failed = co_await check_encodings(s, id, uids, atts);
+    if (failed) co_return std::move(*failed);
+    sel = s.selected();
+    if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
+  }
   if (sets_seen && !uids.empty()) {
     store::Flags seen;
     seen.system = store::kSeen;
@@ -229,24 +278,28 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
               break;
             }
             if (!parsed) parsed.emplace(f.content);
-            const mail::Message::Binary decoded = parsed->binary(a.section.part);
             using Status = mail::Message::Binary::Status;
+            if (a.kind == K::binary_size) {
+              // A part that does not exist has no content: size 0 (the grammar has no NIL here).
+              const mail::Message::BinarySize size = parsed->binary_size(a.section.part);
+              unknown_cte = size.status == Status::unknown_cte;
+              out += std::to_string(size.size);
+              break;
+            }
+            const mail::Message::Binary decoded = parsed->binary(a.section.part);
             if (decoded.status == Status::unknown_cte) {
               unknown_cte = true;
-            } else if (a.kind == K::binary_size) {
-              // A part that does not exist has no content: size 0 (the grammar has no NIL here).
-              out += std::to_string(decoded.data.size());
             } else if (decoded.status == Status::missing) {
               out += "NIL";
             } else {
-              append_binary(out, cut(decoded.data, a));
+              append_binary(out, cut(decoded.data(), a));
             }
             break;
           }
         }
         if (unknown_cte) break;
       }
-      if (unknown_cte) co_return Reply::no("UNKNOWN-CTE", "Cannot decode the part's Content-Transfer-Encoding");
+      if (unknown_cte) co_return unknown_cte_reply();
       out += ")\r\n";
       s.write(out);
       co_await s.flush_if_full();
