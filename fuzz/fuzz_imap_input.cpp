@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "imap/command_args.h"
+#include "imap/commands/list_options.h"
 #include "imap/framer.h"
 #include "imap/list_match.h"
 #include "imap/parser.h"
@@ -165,31 +167,58 @@ void parse_command(std::string_view command) {
     (void)p.astring();
     p.space();
     (void)p.astring();
-  } else if (name == "SELECT" || name == "EXAMINE" || name == "CREATE" || name == "DELETE" ||
-             name == "SUBSCRIBE" || name == "UNSUBSCRIBE") {
+  } else if (name == "SELECT" || name == "EXAMINE") {
     (void)p.mailbox();
+    const auto params = parse_select_params(p);
+    if (p.ok() && params.qresync) {
+      FUZZ_CHECK(params.qresync->uid_validity > 0 && params.qresync->modseq > 0);
+      if (params.qresync->known_uids) {
+        FUZZ_CHECK(!params.qresync->known_uids->saved);
+        (void)params.qresync->known_uids->resolve(100);
+      }
+    }
+  } else if (name == "CREATE" || name == "DELETE" || name == "SUBSCRIBE" || name == "UNSUBSCRIBE" ||
+             name == "GETQUOTAROOT") {
+    (void)p.mailbox();
+  } else if (name == "GETQUOTA") {
+    (void)p.astring();
+  } else if (name == "SETQUOTA") {
+    std::string root;
+    for (const auto& limit : parse_setquota_args(p, root)) FUZZ_CHECK(!limit.resource.empty());
+  } else if (name == "ID") {
+    const auto params = parse_id_params(p);
+    if (p.ok() && params) {
+      FUZZ_CHECK(params->size() <= kIdMaxPairs);
+      for (const auto& param : *params) FUZZ_CHECK(param.field.size() <= kIdMaxFieldOctets);
+    }
+  } else if (name == "ENABLE") {
+    const auto names = parse_enable_args(p);
+    if (p.ok()) FUZZ_CHECK(!names.empty());
   } else if (name == "RENAME") {
     (void)p.mailbox();
     p.space();
     (void)p.mailbox();
   } else if (name == "LIST" || name == "LSUB") {
-    const std::string reference = p.mailbox();
-    p.space();
-    const std::string pattern = p.list_mailbox();
+    imap::ListLimits limits;
+    limits.max_patterns = 4;
+    limits.max_pattern_octets = 64;
+    const auto args = imap::parse_list_arguments(p, name == "LSUB", limits);
     if (p.ok()) {
-      (void)imap::list_match(pattern, reference);
-      (void)imap::list_match(pattern, "INBOX/Sent/2024");
-      (void)imap::list_match(reference, pattern);
+      FUZZ_CHECK(!args.patterns.empty() && args.patterns.size() <= limits.max_patterns);
+      FUZZ_CHECK(args.reference.size() <= limits.max_pattern_octets);
+      FUZZ_CHECK(!args.recursive_match || args.select_subscribed);
+      for (const auto& pattern : args.patterns) {
+        FUZZ_CHECK(pattern.size() <= limits.max_pattern_octets);
+        (void)imap::list_match(pattern, args.reference);
+        (void)imap::list_match(pattern, "INBOX/Sent/2024");
+        (void)imap::list_match(args.reference, pattern);
+      }
     }
   } else if (name == "STATUS") {
     (void)p.mailbox();
     p.space();
-    p.expect('(');
-    while (p.ok()) {
-      (void)p.keyword();
-      if (!p.ok() || p.skip_char(')')) break;
-      p.space();
-    }
+    const auto items = parse_status_items(p);
+    if (p.ok()) FUZZ_CHECK(!items.empty());
   } else if (name == "APPEND") {
     (void)p.mailbox();
     p.space();
@@ -216,6 +245,8 @@ void parse_command(std::string_view command) {
     const auto set = p.sequence_set();
     p.space();
     const auto atts = p.fetch_attributes();
+    const auto modifiers = parse_fetch_modifiers(p);
+    if (p.ok() && modifiers.changed_since) FUZZ_CHECK(*modifiers.changed_since > 0);
     if (p.ok()) {
       FUZZ_CHECK(!set.ranges.empty());
       FUZZ_CHECK(!atts.empty());
@@ -238,14 +269,19 @@ void parse_command(std::string_view command) {
   } else if (name == "STORE") {
     (void)p.sequence_set();
     p.space();
+    const auto unchanged_since = parse_store_modifiers(p);
+    if (p.ok() && unchanged_since) FUZZ_CHECK(*unchanged_since < (std::uint64_t{1} << 63));
     (void)p.keyword();
     p.space();
     (void)p.store_flags();
-  } else if (name == "COPY") {
+  } else if (name == "EXPUNGE") {  // UID EXPUNGE (RFC 4315)
+    if (!p.at_end()) (void)p.sequence_set();
+  } else if (name == "COPY" || name == "MOVE") {
     (void)p.sequence_set();
     p.space();
     (void)p.mailbox();
   } else if (name == "SEARCH") {
+    (void)parse_search_return(p);
     std::string charset;
     const auto program = p.search_program(&charset);
     if (p.ok()) use_search_key(program, 0);

@@ -43,10 +43,6 @@ store::Flags allowed_flags(store::Flags flags, const access::Rights& rights, boo
 /// nullopt when the name is fine.
 std::optional<std::string> invalid_mailbox_name(std::string_view name);
 
-/// Reads "(" status-att *(SP status-att) ")" (RFC 3501 §6.3.10; SIZE from RFC 8438; DELETED and
-/// DELETED-STORAGE from RFC 9208; APPENDLIMIT from RFC 7889) and gives the items upper-cased, in
-/// the order written. An unknown item fails the parser.
-std::vector<std::string> parse_status_items(Parser& parser);
 /// The STATUS data "(MESSAGES 2 UNSEEN 1)" of `target` (which exists) for `items`, as `reader`
 /// sees it (its own \Seen where \Seen is kept per reader); `append_limit` (octets) is the
 /// APPENDLIMIT item's value. Blocking: run on the store threads.

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "imap/command_args.h"
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
 
@@ -29,13 +30,7 @@ constexpr std::array kEnableable = {
 
 asio::awaitable<Reply> cmd_enable(Session& s, Request& r) {
   Parser& p = r.parser;
-  std::vector<std::string> names;
-  if (p.at_end()) co_return Reply::bad("ENABLE needs at least one capability");
-  for (;;) {
-    names.push_back(p.keyword());
-    if (!p.ok() || p.at_end()) break;
-    p.space();
-  }
+  const std::vector<std::string> names = parse_enable_args(p);
   if (!p.ok()) co_return Reply::bad(p.error());
   // Listed: each capability asked for that was off before this command (also one that an
   // earlier name of the same command implied), once.

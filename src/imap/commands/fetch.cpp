@@ -20,6 +20,7 @@
 
 #include <algorithm>
 
+#include "imap/command_args.h"
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
 #include "imap/response.h"
@@ -94,26 +95,9 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
   SequenceSet set = p.sequence_set();
   p.space();
   std::vector<FetchAttribute> atts = p.fetch_attributes();
-  std::optional<store::ModSeq> changed_since;
-  bool vanished = false;
-  if (p.ok() && !p.at_end()) {
-    p.space();
-    p.expect('(');
-    while (p.ok()) {
-      const std::string modifier = p.keyword();
-      if (!p.ok()) break;
-      if (modifier == "CHANGEDSINCE") {
-        p.space();
-        changed_since = p.mod_sequence(false);
-      } else if (modifier == "VANISHED") {
-        vanished = true;
-      } else {
-        p.fail("Unknown FETCH modifier " + modifier);
-      }
-      if (p.skip_char(')')) break;
-      p.space();
-    }
-  }
+  const FetchModifiers modifiers = parse_fetch_modifiers(p);
+  const std::optional<store::ModSeq> changed_since = modifiers.changed_since;
+  const bool vanished = modifiers.vanished;
   p.end();
   if (!p.ok()) co_return Reply::bad(p.error());
   if (vanished && !r.uid) co_return Reply::bad("VANISHED needs UID FETCH");

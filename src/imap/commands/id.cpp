@@ -12,6 +12,7 @@
 
 #include "base/ascii.h"
 #include "base/log.h"
+#include "imap/command_args.h"
 #include "imap/commands/commands.h"
 
 #ifndef PILLARBOX_VERSION
@@ -20,40 +21,6 @@
 
 namespace pillarbox::imap {
 namespace {
-
-constexpr std::size_t kMaxPairs = 30;          // RFC 2971 §3.3
-constexpr std::size_t kMaxFieldOctets = 30;
-constexpr std::size_t kMaxValueOctets = 1024;
-
-struct IdParam {
-  std::string field;
-  std::optional<std::string> value;   // nullopt for NIL
-};
-
-// The client's list, or nullopt for NIL; errors go to the parser.
-std::optional<std::vector<IdParam>> parse_id_params(Parser& p) {
-  if (p.skip("NIL")) return std::nullopt;
-  std::vector<IdParam> out;
-  p.expect('(');
-  while (p.ok() && !p.skip_char(')')) {
-    if (!out.empty()) p.space();
-    IdParam param;
-    param.field = p.string();
-    p.space();
-    param.value = p.nstring();
-    if (!p.ok()) break;
-    if (out.size() == kMaxPairs) p.fail(fmt::format("At most {} ID field-value pairs", kMaxPairs));
-    else if (param.field.size() > kMaxFieldOctets)
-      p.fail(fmt::format("An ID field is at most {} octets", kMaxFieldOctets));
-    else if (param.value && param.value->size() > kMaxValueOctets)
-      p.fail(fmt::format("An ID value is at most {} octets", kMaxValueOctets));
-    for (const auto& seen : out) {
-      if (ascii::iequals(seen.field, param.field)) p.fail("An ID field may appear only once");
-    }
-    out.push_back(std::move(param));
-  }
-  return out;
-}
 
 // A value as the log shows it: printable ASCII kept, anything else as \xNN.
 std::string printable(std::string_view text) {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "imap/commands/common.h"
+#include "imap/command_args.h"
 
 namespace pillarbox::imap {
 namespace {

@@ -19,6 +19,7 @@
 //   (`pillarbox user quota`); §4.1.3 allows a server to refuse it. QUOTASET is not advertised.
 #include <fmt/format.h>
 
+#include "imap/command_args.h"
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
 #include "imap/response.h"
@@ -78,18 +79,8 @@ asio::awaitable<Reply> cmd_getquotaroot(Session& s, Request& r) {
 
 asio::awaitable<Reply> cmd_setquota(Session&, Request& r) {
   Parser& p = r.parser;
-  p.astring();
-  p.space();
-  p.expect('(');
-  if (p.ok() && !p.skip_char(')')) {
-    while (p.ok()) {
-      p.atom();  // resource-name
-      p.space();
-      p.number64();
-      if (p.skip_char(')')) break;
-      p.space();
-    }
-  }
+  std::string root;
+  (void)parse_setquota_args(p, root);
   p.end();
   if (!p.ok()) co_return Reply::bad(p.error());
   co_return Reply::no("NOPERM", "Quota limits are set by the administrator");

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 
+#include "imap/command_args.h"
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
 
@@ -92,38 +93,9 @@ bool uses_modseq(const SearchKey& key) {
   return std::any_of(key.children.begin(), key.children.end(), uses_modseq);
 }
 
-// What RETURN asked for; none of them (no RETURN) is the RFC 3501 SEARCH response.
-struct ReturnOptions {
-  bool min = false, max = false, all = false, count = false, save = false;
-  bool esearch() const { return min || max || all || count; }
-};
-
-// "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")" SP, when present.
-ReturnOptions return_options(Parser& p) {
-  ReturnOptions out;
-  if (!p.skip("RETURN ")) return out;
-  p.expect('(');
-  if (!p.skip_char(')')) {
-    while (p.ok()) {
-      const std::string option = p.keyword();
-      if (option == "MIN") out.min = true;
-      else if (option == "MAX") out.max = true;
-      else if (option == "ALL") out.all = true;
-      else if (option == "COUNT") out.count = true;
-      else if (option == "SAVE") out.save = true;
-      else if (p.ok()) p.fail("Unknown SEARCH RETURN option " + option);
-      if (p.skip_char(')')) break;
-      p.space();
-    }
-  }
-  p.space();
-  if (!out.esearch() && !out.save) out.all = true;  // RFC 4731 §3.1: "RETURN ()" means ALL
-  return out;
-}
-
 // The messages whose MIN/MAX is asked; all of `matches` when ALL or COUNT is (RFC 5182 §2.4,
 // RFC 7162 §3.1.10 use the same choice).
-store::UidSet returned(const store::UidSet& matches, const ReturnOptions& ret) {
+store::UidSet returned(const store::UidSet& matches, const SearchReturn& ret) {
   if (ret.all || ret.count || !(ret.min || ret.max) || matches.empty()) return matches;
   store::UidSet out;
   if (ret.min) out.add(matches.ranges().front().first);
@@ -134,7 +106,7 @@ store::UidSet returned(const store::UidSet& matches, const ReturnOptions& ret) {
 }  // namespace
 
 asio::awaitable<Reply> cmd_search(Session& s, Request& r) {
-  const ReturnOptions ret = return_options(r.parser);
+  const SearchReturn ret = parse_search_return(r.parser);
   // RFC 5182 §2.1: a SEARCH ... SAVE that fails leaves "$" empty.
   auto failed = [&s, &ret](Reply reply) {
     if (ret.save && s.selected()) s.selected()->saved_search = {};

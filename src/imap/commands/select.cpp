@@ -16,6 +16,7 @@
 // expunge's mod-sequence, so seq-match-data is checked for syntax and otherwise not needed.
 #include <fmt/format.h>
 
+#include "imap/command_args.h"
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
 #include "base/ascii.h"
@@ -29,73 +30,11 @@ bool rights_allow_changes(const MailboxAccess& access) {
   return r.has('i') || r.has('e') || r.has('w') || r.has('t') || (!access.private_seen() && r.has('s'));
 }
 
-struct Qresync {
-  std::uint32_t uid_validity = 0;
-  store::ModSeq modseq = 0;
-  std::optional<SequenceSet> known_uids;
-};
-
-struct SelectParams {
-  bool condstore = false;
-  std::optional<Qresync> qresync;
-};
-
-// The optional "(" select-param ... ")" after the mailbox name.
-SelectParams select_params(Parser& p) {
-  SelectParams out;
-  if (p.at_end()) return out;
-  p.space();
-  p.expect('(');
-  for (;;) {
-    const std::string name = p.keyword();
-    if (!p.ok()) return out;
-    if (name == "CONDSTORE") {
-      out.condstore = true;
-    } else if (name == "QRESYNC") {
-      Qresync q;
-      p.space();
-      p.expect('(');
-      q.uid_validity = p.nz_number();
-      p.space();
-      q.modseq = p.mod_sequence(false);
-      if (p.ok() && !p.skip_char(')')) {
-        p.space();
-        if (p.skip_char('(')) {  // seq-match-data without known-uids
-          p.fail("known-uids must come before seq-match-data");
-          return out;
-        }
-        q.known_uids = p.sequence_set();
-        if (p.ok() && q.known_uids->saved) p.fail("\"$\" is not a set of known UIDs");
-        if (p.ok() && !p.skip_char(')')) {
-          p.space();
-          p.expect('(');
-          const SequenceSet seqs = p.sequence_set();
-          p.space();
-          const SequenceSet uids = p.sequence_set();
-          p.expect(')');
-          p.expect(')');
-          if (p.ok() && (seqs.saved || uids.saved || seqs.resolve(0).size() != uids.resolve(0).size()))
-            p.fail("seq-match-data needs as many sequence numbers as UIDs");
-        }
-      }
-      out.qresync = q;
-    } else {
-      p.fail("Unknown SELECT parameter " + name);
-      return out;
-    }
-    if (p.skip_char(')')) break;
-    p.space();
-    if (!p.ok()) return out;
-  }
-  p.end();
-  return out;
-}
-
 }  // namespace
 
 asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
   std::string name = r.parser.mailbox();
-  const SelectParams params = select_params(r.parser);
+  const SelectParams params = parse_select_params(r.parser);
   r.parser.end();
   if (!r.parser.ok()) co_return Reply::bad(r.parser.error());
   // RFC 7162 §3.2.5: QRESYNC only after ENABLE QRESYNC.

@@ -14,35 +14,12 @@
 #include <algorithm>
 #include <array>
 
+#include "imap/command_args.h"
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
 #include "imap/response.h"
 
 namespace pillarbox::imap {
-namespace {
-
-constexpr std::array<std::string_view, 10> kStatusItems{
-    "MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "DELETED", "DELETED-STORAGE", "APPENDLIMIT"};
-
-}  // namespace
-
-std::vector<std::string> parse_status_items(Parser& parser) {
-  std::vector<std::string> items;
-  parser.expect('(');
-  while (parser.ok()) {
-    std::string item = parser.keyword();
-    if (!parser.ok()) break;
-    if (std::find(kStatusItems.begin(), kStatusItems.end(), item) == kStatusItems.end()) {
-      parser.fail("Unknown STATUS item " + item);
-      break;
-    }
-    items.push_back(item);
-    if (parser.skip_char(')')) break;
-    parser.space();
-  }
-  return items;
-}
-
 Result<std::string> status_data(store::MailStore& st, const MailboxAccess& target, store::AccountId reader,
                                 std::uint64_t append_limit, const std::vector<std::string>& items) {
   const store::MailboxInfo& info = *target.info;

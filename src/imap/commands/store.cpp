@@ -9,6 +9,7 @@
 // .SILENT still reports each message's new MODSEQ (without FLAGS).
 #include <fmt/format.h>
 
+#include "imap/command_args.h"
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
 #include "imap/response.h"
@@ -19,15 +20,7 @@ asio::awaitable<Reply> cmd_store(Session& s, Request& r) {
   Parser& p = r.parser;
   SequenceSet set = p.sequence_set();
   p.space();
-  std::optional<store::ModSeq> unchanged_since;
-  if (p.skip_char('(')) {
-    const std::string modifier = p.keyword();
-    if (p.ok() && modifier != "UNCHANGEDSINCE") p.fail("Unknown STORE modifier " + modifier);
-    p.space();
-    unchanged_since = p.mod_sequence(true);
-    p.expect(')');
-    p.space();
-  }
+  const std::optional<store::ModSeq> unchanged_since = parse_store_modifiers(p);
   std::string item = p.keyword();
   p.space();
   store::Flags flags = p.store_flags();
