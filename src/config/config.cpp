@@ -217,6 +217,7 @@ Status validate(const Config& c) {
   if (l.max_message_octets < 1024) return bad("limits.max_message_octets", "must be at least 1024");
   if (l.max_recipients < 1) return bad("limits.max_recipients", "must be at least 1");
   if (l.max_append_total_octets < 1024) return bad("limits.max_append_total_octets", "must be at least 1024");
+  if (l.max_command_literal_octets < 1024) return bad("limits.max_command_literal_octets", "must be at least 1024");
   if (c.quota_messages && *c.quota_messages == 0) return bad("quota.messages", "must be at least 1 (0: leave it out)");
   if (c.quota_storage_kib && *c.quota_storage_kib == 0) return bad("quota.storage", "must be above 0 (\"\": no limit)");
   if (l.max_list_patterns < 1) return bad("limits.max_list_patterns", "must be at least 1");
@@ -370,6 +371,7 @@ Result<Config> load(const std::string& path) {
   r.get("limits", "compress_window_bits", l.compress_window_bits);
   r.get("limits", "compress_mem_level", l.compress_mem_level);
   r.get("limits", "max_append_total_octets", l.max_append_total_octets);
+  r.get("limits", "max_command_literal_octets", l.max_command_literal_octets);
   std::string literal_plus = "plus";
   r.get("imap", "literal_plus", literal_plus);
   if (literal_plus == "plus") c.literal_mode = LiteralMode::plus;

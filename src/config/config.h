@@ -39,6 +39,9 @@ struct Limits {
   std::uint64_t max_message_octets = 67108864;    ///< one message: LMTP SIZE, deliver, and IMAP APPEND
                                                   ///< (RFC 7889 APPENDLIMIT, with max_literal_octets)
   std::uint64_t max_append_total_octets = 134217728; ///< all messages of one APPEND (RFC 3502 MULTIAPPEND)
+  /// All literals of one IMAP command other than APPEND together (LOGIN, SEARCH, ...), and of
+  /// any command before login: bounds what an unauthenticated client makes the server hold.
+  std::uint64_t max_command_literal_octets = 65536;
   std::uint32_t max_recipients = 1000;            ///< LMTP RCPT TO per transaction
   /// IMAP COMPRESS=DEFLATE (RFC 4978): the server's deflate window is 2^bits octets (9..15;
   /// zlib holds 4 times that) and its hash memory 2^(mem_level+9) octets (1..9). Smaller
@@ -53,9 +56,11 @@ struct Limits {
   std::uint32_t max_list_patterns = 100;          ///< patterns in one IMAP LIST (RFC 5258 §3)
   std::uint32_t max_list_pattern_octets = 1024;   ///< one LIST pattern, and the reference
 
-  /// The largest message IMAP APPEND takes, in octets (RFC 7889 APPENDLIMIT): the message
-  /// limit, or the literal limit when that is lower.
-  std::uint64_t append_limit() const { return std::min(max_message_octets, max_literal_octets); }
+  /// The largest message IMAP APPEND takes, in octets (RFC 7889 APPENDLIMIT): the lowest of
+  /// the message, literal and APPEND-total limits.
+  std::uint64_t append_limit() const {
+    return std::min({max_message_octets, max_literal_octets, max_append_total_octets});
+  }
 };
 
 /// A mailbox that new accounts get ([[mailboxes]] in the file; like Dovecot's mailbox settings

@@ -160,11 +160,13 @@ TEST(Config, QuotaAndLiteralKeys) {
   EXPECT_TRUE(c->quota_full_tempfail);
   EXPECT_EQ(c->literal_mode, LiteralMode::minus);
   EXPECT_EQ(c->limits.max_append_total_octets, 4096u);
+  EXPECT_EQ(c->limits.append_limit(), 4096u);  // RFC 7889: no larger APPEND is taken
+  EXPECT_EQ(c->limits.max_command_literal_octets, 65536u);
   std::remove(path.c_str());
 
   for (const char* bad : {"[quota]\nstorage = \"5X\"\n", "[quota]\nstorage = \"M\"\n",
                           "[quota]\nmessages = 0\n", "[quota]\nstorage = \"0\"\n", "[imap]\nliteral_plus = \"both\"\n",
-                          "[limits]\nmax_append_total_octets = 10\n"}) {
+                          "[limits]\nmax_append_total_octets = 10\n", "[limits]\nmax_command_literal_octets = 1023\n"}) {
     path = write_temp(bad);
     c = load(path);
     EXPECT_FALSE(c.ok()) << bad;

@@ -177,7 +177,7 @@ bool Framer::end_line(Event& event) {
     return true;
   }
   const std::uint64_t size = scan.value;
-  if (literals_ == 0) append_ = is_append(command_);
+  if (literals_ == 0) append_ = append_allowed_ && is_append(command_);
   literal_size_ = scan.overflow ? std::numeric_limits<std::uint64_t>::max() : size;
   if (scan.plus && literal_size_ > limits_.max_non_sync_octets) {
     // RFC 7888 §4: under LITERAL- a bigger non-synchronizing literal is a protocol error.
@@ -237,7 +237,10 @@ bool Framer::literal_too_big(bool overflow, std::uint64_t size) {
   }
   exceeded_ = Exceeded::literal;
   if (overflow || size > limits_.max_literal_octets) return true;
-  if (!append_) return false;
+  if (!append_) {
+    exceeded_ = Exceeded::command_total;
+    return literal_total_ + size > limits_.max_command_literal_octets;
+  }
   exceeded_ = Exceeded::append;
   if (size > limits_.max_append_octets) return true;
   exceeded_ = Exceeded::append_total;

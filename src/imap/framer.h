@@ -22,6 +22,10 @@ struct FramerLimits {
   std::uint64_t max_append_octets = UINT64_MAX;
   /// All literals of one APPEND command together (RFC 3502 MULTIAPPEND).
   std::uint64_t max_append_total_octets = UINT64_MAX;
+  /// All literals of any other command together (LOGIN, SEARCH, ...: none needs much), and of
+  /// an APPEND while allow_append(false), so that no command but an allowed APPEND makes the
+  /// framer hold more than max_line_octets plus this.
+  std::uint64_t max_command_literal_octets = UINT64_MAX;
   /// The largest non-synchronizing literal accepted at all: 4096 under LITERAL- (RFC 7888 §4),
   /// UINT64_MAX under LITERAL+.
   std::uint64_t max_non_sync_octets = UINT64_MAX;
@@ -50,6 +54,7 @@ class Framer {
     literal,       ///< max_literal_octets
     append,        ///< max_append_octets (one message of an APPEND)
     append_total,  ///< max_append_total_octets (the messages of one APPEND together)
+    command_total, ///< max_command_literal_octets (the literals of another command together)
     count,         ///< max_literals
   };
   struct Step {
@@ -64,6 +69,10 @@ class Framer {
   Step feed(std::string_view input);
   /// The complete command after Event::command (moves it out; the framer starts the next).
   std::string take_command();
+  /// Whether APPEND commands get the APPEND limits (the session allows them once logged in);
+  /// otherwise an APPEND's literals are held to max_command_literal_octets like any command's.
+  /// True until called.
+  void allow_append(bool allowed) { append_allowed_ = allowed; }
   /// The tag of the command an error event refers to, if it had a valid one ("*" otherwise).
   const std::string& tag() const { return tag_; }
   /// The size of the literal just announced (after Event::continuation or literal_too_big).
@@ -137,6 +146,7 @@ class Framer {
   std::size_t line_octets_ = 0;   // command text (outside literals) of this command, stored
   std::size_t literals_ = 0;
   bool append_ = false;              // the command is an APPEND (judged at its first literal)
+  bool append_allowed_ = true;       // allow_append()
   std::uint64_t literal_total_ = 0;  // octets of the accepted literals of this command
   Exceeded exceeded_ = Exceeded::literal;
   bool skip_limited_ = false;   // set_skip_limit()

@@ -46,6 +46,7 @@ std::vector<std::string> run_framer(const std::vector<std::string_view>& chunks,
           out.push_back("BIG:" + framer.tag() + ":" + std::to_string(framer.literal_size()) +
                         (framer.exceeded() == Framer::Exceeded::append         ? ":append"
                          : framer.exceeded() == Framer::Exceeded::append_total ? ":total"
+                         : framer.exceeded() == Framer::Exceeded::command_total ? ":command"
                                                                                : ""));
           if (framer.broken()) out.push_back("DEAD");
           break;
@@ -369,6 +370,42 @@ TEST(Framer, AppendTotalLimit) {
   // Other commands are not bound by it.
   EXPECT_EQ(grind_framer("a LOGIN {6+}\r\n012345 {6+}\r\n012345\r\n", limits),
             (V{"C:a LOGIN {6+}\r\n012345 {6+}\r\n012345"}));
+}
+
+// Every other command's literals together have their own, small limit, so that no command but
+// an APPEND after login makes the framer hold much.
+TEST(Framer, CommandLiteralTotalLimit) {
+  FramerLimits limits;
+  limits.max_command_literal_octets = 10;
+  EXPECT_EQ(grind_framer("a LOGIN {5}\r\n01234 {5}\r\n01234\r\n", limits),
+            (V{"+5", "+5", "C:a LOGIN {5}\r\n01234 {5}\r\n01234"}));
+  EXPECT_EQ(grind_framer("a LOGIN {5}\r\n01234 {6}\r\nb NOOP\r\n", limits),
+            (V{"+5", "BIG:a:6:command", "C:b NOOP"}));
+  // Non-synchronizing: counted off unread, never held.
+  EXPECT_EQ(grind_framer("a SEARCH TEXT {6+}\r\n012345 TEXT {6+}\r\n012345 TEXT {1+}\r\nx\r\nb NOOP\r\n",
+                         limits, 64),
+            (V{"BIG:a:6:command", "C:b NOOP"}));
+  // An APPEND has its own limits.
+  const std::string append = "a APPEND x {20+}\r\n" + std::string(20, 'm') + "\r\n";
+  EXPECT_EQ(grind_framer(append, limits), (V{"C:a APPEND x {20+}\r\n" + std::string(20, 'm')}));
+}
+
+// Before login (allow_append(false)) an APPEND is held to the limit of every other command.
+TEST(Framer, AppendBeforeLoginHasTheCommandLimit) {
+  FramerLimits limits;
+  limits.max_command_literal_octets = 10;
+  Framer framer(limits);
+  framer.allow_append(false);
+  std::string_view input = "a APPEND x {11}\r\n";
+  auto step = framer.feed(input);
+  EXPECT_EQ(step.event, Framer::Event::literal_too_big);
+  EXPECT_EQ(framer.exceeded(), Framer::Exceeded::command_total);
+  input.remove_prefix(step.consumed);
+  EXPECT_EQ(framer.feed(input).event, Framer::Event::need_more);
+  framer.allow_append(true);
+  step = framer.feed("b APPEND x {11}\r\n");
+  EXPECT_EQ(step.event, Framer::Event::continuation);
+  EXPECT_EQ(framer.literal_size(), 11u);
 }
 
 // RFC 7888 §4 LITERAL-: a non-synchronizing literal over 4096 octets ends the stream; a

@@ -46,6 +46,7 @@ FramerLimits framer_limits(const config::Config& config) {
   FramerLimits out{l.max_line_octets, l.max_literal_octets, l.max_literals_per_command};
   out.max_append_octets = l.append_limit();                    // RFC 7889
   out.max_append_total_octets = l.max_append_total_octets;     // RFC 3502
+  out.max_command_literal_octets = l.max_command_literal_octets;
   if (config.literal_mode == config::LiteralMode::minus) out.max_non_sync_octets = 4096;  // RFC 7888 §4
   return out;
 }
@@ -59,7 +60,9 @@ Session::Session(ServerContext& context, asio::ip::tcp::socket socket, bool impl
       framer_(framer_limits(context.config)),
       id_(new_session_id()),
       idle_(stream_.get_executor()),
-      wake_(stream_.get_executor()) {}
+      wake_(stream_.get_executor()) {
+  framer_.allow_append(false);  // until login (set_state)
+}
 
 Session::~Session() = default;
 
@@ -77,6 +80,8 @@ SelectedMailbox* Session::selected() {
 void Session::set_state(State state) {
   state_ = std::move(state);
   touch();
+  // Before login no command may make the framer hold more than max_command_literal_octets.
+  framer_.allow_append(account() != nullptr);
   if (registration_) {
     if (auto* sel = selected()) registration_->set_state("selected", sel->visible);
     else registration_->set_state(account() ? "authenticated" : "not authenticated");
@@ -445,6 +450,9 @@ std::string Session::too_big_text() const {
     case Framer::Exceeded::append: return fmt::format("Message too big (APPENDLIMIT {} octets)", l.append_limit());
     case Framer::Exceeded::append_total:
       return fmt::format("Messages of one APPEND too big together (limit {} octets)", l.max_append_total_octets);
+    case Framer::Exceeded::command_total:
+      return fmt::format("Literals of one command too big together (limit {} octets; only APPEND after login takes more)",
+                         l.max_command_literal_octets);
     case Framer::Exceeded::count:
       return fmt::format("Too many literals in one command (limit {})", l.max_literals_per_command);
   }

@@ -3,7 +3,7 @@
 # refused before the client sends it: NO [TOOBIG] instead of "+" for a synchronizing literal;
 # a non-synchronizing one is read and thrown away, then NO [TOOBIG] (RFC 7888 §4). MULTIAPPEND's
 # messages together are bound by limits.max_append_total_octets (here 4096). Other commands'
-# literals keep the general limit (limits.max_literal_octets).
+# literals have their own limit (limits.max_command_literal_octets, literal_limits.t).
 @config limits.max_message_octets = 2048
 @config limits.max_append_total_octets = 4096
 S: * OK ...
