@@ -42,33 +42,46 @@ int deliver(const GlobalOptions& options, const DeliverOptions& args) {
   // "<sender>" and "sender" both work; "" and "<>" are the null sender.
   std::string_view sender = args.from;
   if (sender.size() >= 2 && sender.front() == '<' && sender.back() == '>') sender = sender.substr(1, sender.size() - 2);
-  std::size_t delivered = 0;
+  // Every target gets its copy, whatever happened at another (an alias where one account is
+  // full); the exit status is then the recipient's outcome, as LMTP's reply (RecipientTally).
+  delivery::RecipientTally tally;
   for (auto target : *targets) {
     if (!args.mailbox.empty() && !target.public_folder) {
       // Like dovecot-lda -m: the named mailbox when it exists, INBOX otherwise. A public
       // folder's address names its folder alone, so --mailbox does not apply to it.
       auto chosen = delivery::choose_mailbox(**store, target.account, args.mailbox);
-      if (!chosen) return fail(kExTempFail, fmt::format("{}: {}", target.account.address, chosen.error().text));
+      if (!chosen) {
+        tally.add(chosen.error());
+        std::cerr << fmt::format("pillarbox: {}: {}\n", target.account.address, chosen.error().text);
+        continue;
+      }
       target.mailbox = std::move(chosen.value());
     }
     auto done = delivery::deliver(**store, target, sender, args.address, message);
+    tally.add(done);
     if (!done) {
-      if (done.error().code == Errc::not_found) continue;  // the account went away meanwhile
-      // Over quota: permanent unless [quota] full_tempfail (as LMTP's 552 5.2.2 / 452 4.2.2).
-      if (done.error().code == Errc::over_quota && !config->quota_full_tempfail)
-        return fail(kExCantCreate, fmt::format("{}: mailbox is full ({})", target.account.address, done.error().text));
-      // Copies already stored stay; the MTA retries the whole message (a duplicate, never a loss).
-      return fail(kExTempFail, fmt::format("{}: {}", target.account.address, done.error().text));
+      // The account went away meanwhile: not an error unless no target is left.
+      if (done.error().code == Errc::not_found) continue;
+      std::cerr << fmt::format("pillarbox: {}: {}{}\n", target.account.address,
+                               done.error().code == Errc::over_quota ? "mailbox is full: " : "", done.error().text);
+      continue;
     }
-    ++delivered;
     // The running server learns of the change at once (sessions in IDLE, RFC 2177); when it
     // does not run, or the socket is not there, the message is stored all the same.
     if (auto info = (*store)->get_mailbox(target.account.id, done->mailbox)) {
       (void)control_request(config->in_data_dir(config->admin_socket), fmt::format("changed {}", info->id));
     }
   }
-  if (delivered == 0) return fail(kExNoUser, fmt::format("{}: no such user", args.address));
-  return 0;
+  switch (tally.outcome()) {
+    case delivery::RecipientOutcome::delivered: return 0;
+    case delivery::RecipientOutcome::no_such_user: return fail(kExNoUser, fmt::format("{}: no such user", args.address));
+    // Over quota: permanent unless [quota] full_tempfail (as LMTP's 552 5.2.2 / 452 4.2.2).
+    case delivery::RecipientOutcome::mailbox_full:
+      return config->quota_full_tempfail ? kExTempFail : kExCantCreate;
+    // Copies already stored stay; the MTA retries the whole message (a duplicate, never a loss).
+    case delivery::RecipientOutcome::temporary: return kExTempFail;
+  }
+  return kExTempFail;
 }
 
 }  // namespace
@@ -105,8 +118,9 @@ void add_deliver_command(CLI::App& app, GlobalOptions& options, int& status) {
   cmd->add_option("--mailbox", args.mailbox, "Mailbox to deliver to when it exists (INBOX otherwise); not for a public folder's address");
   cmd->add_option("--from", args.from, "Envelope sender for Return-Path (default: the null sender <>)");
   cmd->footer(
-      "Exit status (sysexits): 0 delivered; 65 message too large; 67 no such user; 75 temporary failure "
-      "(the MTA should retry).");
+      "Exit status (sysexits): 0 delivered to every account the address reaches; 65 message too large; "
+      "67 no such user; 73 a mailbox is full (over quota); 75 temporary failure, or a full mailbox with "
+      "[quota] full_tempfail (the MTA should retry). Every account gets its copy whatever happens at another.");
   cmd->callback([&] { status = deliver(options, args); });
 }
 

@@ -37,4 +37,17 @@ Result<Delivered> deliver(store::MailStore& store, const Target& target, std::st
   return make_error(Errc::unavailable, "mailbox changed during delivery, try again");
 }
 
+void RecipientTally::add(const Result<Delivered>& result) {
+  if (result) ++delivered_;
+  else if (result.error().code == Errc::over_quota) over_quota_ = true;
+  else if (result.error().code != Errc::not_found) temporary_ = true;
+}
+
+RecipientOutcome RecipientTally::outcome() const {
+  if (temporary_) return RecipientOutcome::temporary;
+  if (over_quota_) return RecipientOutcome::mailbox_full;
+  if (delivered_ > 0) return RecipientOutcome::delivered;
+  return RecipientOutcome::no_such_user;
+}
+
 }  // namespace pillarbox::delivery

@@ -108,5 +108,26 @@ TEST_F(Deliver, TheStoredCopySurvivesReopeningTheStore) {
   EXPECT_TRUE(all[0].ends_with("\r\ndurable\r\n"));
 }
 
+// One answer per recipient (RFC 2033 §4.2): the worst of its targets' results.
+TEST(RecipientTally, TheWorstTargetResultDecides) {
+  const Result<Delivered> ok = Delivered{"a@example.org", "INBOX", 1};
+  const Result<Delivered> gone = make_error(Errc::not_found, "gone");
+  const Result<Delivered> full = make_error(Errc::over_quota, "full");
+  const Result<Delivered> busy = make_error(Errc::unavailable, "busy");
+  auto outcome = [](std::initializer_list<const Result<Delivered>*> results) {
+    RecipientTally tally;
+    for (const auto* r : results) tally.add(*r);
+    return tally.outcome();
+  };
+  EXPECT_EQ(outcome({}), RecipientOutcome::no_such_user);
+  EXPECT_EQ(outcome({&gone}), RecipientOutcome::no_such_user);
+  EXPECT_EQ(outcome({&gone, &ok}), RecipientOutcome::delivered);
+  // A full account is not hidden by another's delivery, in either order.
+  EXPECT_EQ(outcome({&full, &ok}), RecipientOutcome::mailbox_full);
+  EXPECT_EQ(outcome({&ok, &full}), RecipientOutcome::mailbox_full);
+  EXPECT_EQ(outcome({&full, &busy, &ok}), RecipientOutcome::temporary);
+  EXPECT_EQ(outcome({&ok, &busy}), RecipientOutcome::temporary);
+}
+
 }  // namespace
 }  // namespace pillarbox::delivery

@@ -371,46 +371,46 @@ asio::awaitable<void> Session::data(std::string_view argument) {
   const std::string sender = *sender_;
   for (const auto& recipient : recipients_) {
     // Every target of one recipient must have the copy before 250 (an alias reaching several
-    // accounts): a temporary failure anywhere makes it 451, so the MTA retries and no one
-    // misses the message (someone may get it twice, which is the lesser harm).
-    bool temporary = false;
-    bool over_quota = false;
-    std::size_t delivered = 0;
+    // accounts): RecipientTally gives the worst outcome.
+    delivery::RecipientTally tally;
     for (const auto& target : recipient.targets) {
       auto call = [&store = context_.store, &target, &sender, &recipient, &message] {
         return delivery::deliver(store, target, sender, recipient.address, message);
       };
       auto done = co_await held_store_call(std::move(call));
+      tally.add(done);
       if (done) {
-        ++delivered;
         log_delivery(recipient.address, "delivered",
                      {.account = done->address, .mailbox = done->mailbox, .uid = done->uid, .octets = message.size()});
       } else if (done.error().code == Errc::not_found) {
         log_delivery(recipient.address, "no_such_user", {.account = target.account.address, .error = "account has gone"});
       } else if (done.error().code == Errc::over_quota) {
-        over_quota = true;
         log_delivery(recipient.address, "over_quota", {.account = target.account.address, .error = done.error().text});
       } else {
-        temporary = true;
         session::log_store_error(id_, "lmtp", "deliver", done.error());
         log_delivery(recipient.address, "temporary_failure",
                      {.account = target.account.address, .error = done.error().text});
       }
     }
     touch();
-    if (temporary) {
-      reply({451, "4.3.0", fmt::format("<{}> temporary failure, try again later", recipient.address)});
-    } else if (over_quota && delivered == 0) {
-      // RFC 3463 X.2.2 "mailbox full": permanent (552, RFC 2033 §4.2 per recipient) unless
-      // [quota] full_tempfail asks the MTA to keep trying (as Dovecot's quota_full_tempfail).
-      if (context_.config.quota_full_tempfail)
-        reply({452, "4.2.2", fmt::format("<{}> mailbox is full (over quota), try again later", recipient.address)});
-      else
-        reply({552, "5.2.2", fmt::format("<{}> mailbox is full (over quota)", recipient.address)});
-    } else if (delivered == 0) {
-      reply({550, "5.1.1", fmt::format("<{}>: no such user", recipient.address)});
-    } else {
-      reply({250, "2.0.0", fmt::format("<{}> delivered", recipient.address)});
+    switch (tally.outcome()) {
+      case delivery::RecipientOutcome::temporary:
+        reply({451, "4.3.0", fmt::format("<{}> temporary failure, try again later", recipient.address)});
+        break;
+      case delivery::RecipientOutcome::mailbox_full:
+        // RFC 3463 X.2.2 "mailbox full": permanent (552, RFC 2033 §4.2 per recipient) unless
+        // [quota] full_tempfail asks the MTA to keep trying (as Dovecot's quota_full_tempfail).
+        if (context_.config.quota_full_tempfail)
+          reply({452, "4.2.2", fmt::format("<{}> mailbox is full (over quota), try again later", recipient.address)});
+        else
+          reply({552, "5.2.2", fmt::format("<{}> mailbox is full (over quota)", recipient.address)});
+        break;
+      case delivery::RecipientOutcome::no_such_user:
+        reply({550, "5.1.1", fmt::format("<{}>: no such user", recipient.address)});
+        break;
+      case delivery::RecipientOutcome::delivered:
+        reply({250, "2.0.0", fmt::format("<{}> delivered", recipient.address)});
+        break;
     }
   }
   reset_transaction();

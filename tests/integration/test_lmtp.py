@@ -385,7 +385,9 @@ class LmtpDelivery(unittest.TestCase):
 class LmtpOverQuota(unittest.TestCase):
     """Delivery to a full mailbox (RFC 9208 quota): 552 5.2.2 by default, 452 4.2.2 with
     [quota] full_tempfail (RFC 3463 X.2.2 "mailbox full"); other recipients of the same
-    message still get it, and `pillarbox deliver` exits 73 or 75 to match."""
+    message still get it, and `pillarbox deliver` exits 73 or 75 to match. An alias reaching a
+    full account and another one gives every account it can its copy and still answers "full",
+    so the sender learns of the account that went without (over LMTP and `deliver` alike)."""
 
     def run_case(self, tempfail):
         config = "[quota]\nfull_tempfail = true\n" if tempfail else ""
@@ -393,6 +395,8 @@ class LmtpOverQuota(unittest.TestCase):
             for user in (ALICE, BOB):
                 srv.add_user(user, PASSWORD)
             srv.cli("user", "quota", ALICE, "--messages", "1")
+            srv.cli("user", "alias", "add", "team@example.org", ALICE)
+            srv.cli("user", "alias", "add", "team@example.org", BOB)
             srv.start()
             with Lmtp("127.0.0.1", srv.lmtp_port) as lmtp:
                 lmtp.ehlo("client.example")
@@ -406,15 +410,21 @@ class LmtpOverQuota(unittest.TestCase):
                 for rcpt in (ALICE, BOB):
                     self.assertEqual(lmtp.rcpt(rcpt)[0], 250)
                 second = lmtp.data_each(message(token()), 2)
+                # The alias: BOB gets it, ALICE cannot, and the one answer says so.
+                lmtp.mail("<s@example.com>")
+                self.assertEqual(lmtp.rcpt("team@example.org")[0], 250)
+                third = lmtp.data_each(message(token()), 1)
             code, text = second[0]
             if tempfail:
                 self.assertEqual((code, text[:5]), (452, b"4.2.2"), second)
             else:
                 self.assertEqual((code, text[:5]), (552, b"5.2.2"), second)
             self.assertEqual(second[1][0], 250, second)
-            r = subprocess.run([srv.binary, "--config", srv.config, "deliver", ALICE], input=message(token()),
-                               capture_output=True, timeout=60)
-            self.assertEqual(r.returncode, 75 if tempfail else 73, r.stderr)
+            self.assertEqual(third[0][0], second[0][0], third)
+            for address in (ALICE, "team@example.org"):
+                r = subprocess.run([srv.binary, "--config", srv.config, "deliver", address], input=message(token()),
+                                   capture_output=True, timeout=60)
+                self.assertEqual(r.returncode, 75 if tempfail else 73, r.stderr)
             c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
             c.login(ALICE, PASSWORD)
             typ, data = c.status("INBOX", "(MESSAGES)")
@@ -426,7 +436,8 @@ class LmtpOverQuota(unittest.TestCase):
             c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
             c.login(BOB, PASSWORD)
             typ, data = c.status("INBOX", "(MESSAGES)")
-            self.assertIn(b"MESSAGES 2", data[0])
+            # Two direct, one through the alias over LMTP, one through it by `deliver`.
+            self.assertIn(b"MESSAGES 4", data[0])
             c.logout()
 
     def test_full_mailbox_is_a_permanent_failure_by_default(self):

@@ -5,8 +5,9 @@
 //              / "DELETED" / "DELETED-STORAGE"         ; RFC 9208 (QUOTA)
 //              / "APPENDLIMIT"                         ; RFC 7889 §3
 // The same items are LIST's RETURN (STATUS (...)) option (RFC 5819, commands/list.cpp).
-// DELETED counts the messages with \Deleted; DELETED-STORAGE is their size in KiB (rounded up,
-// as the STORAGE usage), what an EXPUNGE would free. APPENDLIMIT is the configured limit, the
+// DELETED counts the messages with \Deleted; DELETED-STORAGE is what an EXPUNGE would free,
+// in octets: the sum of their RFC822.SIZEs, which RFC 9208 §4.3 names as the value to give
+// (as Cyrus does; not the KiB of the STORAGE resource). APPENDLIMIT is the configured limit, the
 // same for every mailbox (what APPENDLIMIT=<n> says); the remaining quota is not folded in, as
 // it changes with every message and is reported by [OVERQUOTA] and GETQUOTAROOT instead.
 #include <fmt/format.h>
@@ -54,7 +55,7 @@ Result<std::string> status_data(store::MailStore& st, const MailboxAccess& targe
                           : item == "SIZE"            ? info.size  // RFC 8438 §3: the served octets
                           : item == "HIGHESTMODSEQ"   ? info.highest_modseq
                           : item == "DELETED"         ? deleted.messages
-                          : item == "DELETED-STORAGE" ? (deleted.storage_octets + 1023) / 1024
+                          : item == "DELETED-STORAGE" ? deleted.storage_octets
                           : item == "APPENDLIMIT"     ? append_limit
                                                       : unseen;
     out += fmt::format("{} {}", item, value);
