@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "admin/control_socket.h"
+
 namespace pillarbox::admin {
 
 Result<config::Config> load_config(const GlobalOptions& options) {
@@ -35,15 +37,24 @@ Result<std::unique_ptr<store::MailStore>> open_store(const config::Config& confi
 }
 
 int run_with_store(const GlobalOptions& options, const std::function<Status(store::MailStore&)>& fn) {
+  return run_with_store(options, [&fn](const config::Config&, store::MailStore& store) { return fn(store); });
+}
+
+int run_with_store(const GlobalOptions& options,
+                   const std::function<Status(const config::Config&, store::MailStore&)>& fn) {
   auto config = load_config(options);
   Status status = config ? Status() : Status(config.error());
   if (status) {
     auto store = open_store(*config);
-    status = store ? fn(**store) : Status(store.error());
+    status = store ? fn(*config, **store) : Status(store.error());
   }
   if (status) return 0;
   std::cerr << "pillarbox: " << status.error().text << "\n";
   return 1;
+}
+
+void announce_changed(const config::Config& config, store::MailboxId mailbox) {
+  (void)control_request(config.in_data_dir(config.admin_socket), fmt::format("changed {}", mailbox));
 }
 
 Status about(const std::string& what, Status s) {

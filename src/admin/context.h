@@ -24,6 +24,14 @@ Result<std::unique_ptr<store::MailStore>> open_store(const config::Config& confi
 /// Loads the configuration, opens the store and runs `fn` on it. Returns the exit status: 0, or
 /// 1 after printing "pillarbox: <reason>" on stderr for any error on the way.
 int run_with_store(const GlobalOptions& options, const std::function<Status(store::MailStore&)>& fn);
+/// The same, for commands that also need the configuration.
+int run_with_store(const GlobalOptions& options,
+                   const std::function<Status(const config::Config&, store::MailStore&)>& fn);
+/// Tells a server running on `config`'s data directory that `mailbox` changed behind its back
+/// (a delivery or an import by this process) over the admin socket ("changed <id>"), so that
+/// its sessions announce the change at once, IDLE ones included (RFC 2177). Best effort: when no
+/// server runs there is nobody to tell, and the change is in the store all the same.
+void announce_changed(const config::Config& config, store::MailboxId mailbox);
 /// `s` with its text prefixed by what it concerns ("alice@example.org: No such account"), for
 /// the one-line reasons subcommands print; a success passes through.
 Status about(const std::string& what, Status s);

@@ -4,7 +4,7 @@
 
 #include <iostream>
 
-#include "admin/control_socket.h"
+#include "admin/context.h"
 
 #include "delivery/deliver.h"
 #include "delivery/message.h"
@@ -68,9 +68,7 @@ int deliver(const GlobalOptions& options, const DeliverOptions& args) {
     }
     // The running server learns of the change at once (sessions in IDLE, RFC 2177); when it
     // does not run, or the socket is not there, the message is stored all the same.
-    if (auto info = (*store)->get_mailbox(target.account.id, done->mailbox)) {
-      (void)control_request(config->in_data_dir(config->admin_socket), fmt::format("changed {}", info->id));
-    }
+    if (auto info = (*store)->get_mailbox(target.account.id, done->mailbox)) announce_changed(*config, info->id);
   }
   switch (tally.outcome()) {
     case delivery::RecipientOutcome::delivered: return 0;

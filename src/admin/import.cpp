@@ -127,8 +127,14 @@ void add_import_command(CLI::App& app, GlobalOptions& options, int& status) {
       ->check(CLI::IsMember({"mboxrd", "mboxo"}))
       ->capture_default_str();
   cmd->callback([&] {
-    status = run_with_store(options, [](store::MailStore& st) -> Status {
+    status = run_with_store(options, [](const config::Config& config, store::MailStore& st) -> Status {
       auto done = import_path(st, address, path, mailbox, format == "mboxo" ? MboxVariant::mboxo : MboxVariant::mboxrd);
+      // A running server learns of what was stored, also when the import stopped half-way
+      // (the batches before the error stay).
+      if (auto account = st.directory().find_account(ascii::lower(address))) {
+        const std::string name = ascii::iequals(mailbox, "INBOX") ? "INBOX" : mailbox;
+        if (auto info = st.get_mailbox(account->id, name)) announce_changed(config, info->id);
+      }
       if (!done) return done.error();
       std::cout << fmt::format("imported {} messages ({} octets) into {} of {}\n", done->messages, done->octets,
                                mailbox, address);

@@ -14,6 +14,7 @@ import os
 import select
 import signal
 import socket
+import tempfile
 import threading
 import time
 import unittest
@@ -205,6 +206,20 @@ class ChangesReachTheIdleSession(IdleBase):
         n = int(self.pushed_line(r, lambda line: line.endswith(" EXISTS")).split()[1])
         self.server.cli("deliver", ALICE, input=MESSAGE)
         self.expect_pushed(r, [f"* {n + 1} EXISTS"])
+        self.done(r)
+
+    def test_pillarbox_import(self):
+        # An import by the administrator while the server runs: the two messages of the mbox
+        # file reach the idling session without a command from it.
+        self.assertEqual(self.other().create("Imported")[0], "OK")
+        r = self.idler("Imported")
+        with tempfile.TemporaryDirectory() as d:
+            mbox = os.path.join(d, "old.mbox")
+            with open(mbox, "wb") as f:
+                for n in (1, 2):
+                    f.write(b"From someone@example.org Mon Jan  1 00:00:00 2024\n" + MESSAGE.replace(b"\r\n", b"\n") + b"\n")
+            self.server.cli("import", ALICE, mbox, "--mailbox", "Imported")
+        self.expect_pushed(r, ["* 2 EXISTS"])
         self.done(r)
 
     def test_changes_while_not_idling_come_at_once_with_idle(self):
