@@ -127,7 +127,23 @@ class PillarboxServer:
         self._stderr.close()
         status = self.proc.returncode
         self.proc = None
+        self.check_sanitizers()
         return status
+
+    # What AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer print when they find
+    # something (the sanitizer build, README "Sanitizers").
+    SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+    def check_sanitizers(self):
+        """Raises AssertionError with the report when the server's stderr holds a sanitizer
+        finding, so that a finding fails the test even where the test does not look at the exit
+        status (a leak is reported only as the server exits)."""
+        text = self.stderr()
+        for marker in self.SANITIZER_MARKERS:
+            at = text.find(marker)
+            if at >= 0:
+                raise AssertionError(f"sanitizer report in the server's stderr ({self.stderr_path}):\n"
+                                     + text[max(0, at - 200):at + 4000])
 
     def who(self):
         """The running server's `pillarbox who --json` answer, parsed."""
@@ -172,5 +188,7 @@ class PillarboxServer:
         return self
 
     def __exit__(self, *exc):
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
