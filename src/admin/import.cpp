@@ -39,8 +39,8 @@ Status flush_batch(store::MailStore& store, store::MailboxId mailbox, std::vecto
 
 }  // namespace
 
-Result<ImportSummary> import_path(store::MailStore& store, const std::string& address, const std::string& path,
-                                  const std::string& mailbox_name, MboxVariant variant) {
+Status import_path(store::MailStore& store, const std::string& address, const std::string& path,
+                   const std::string& mailbox_name, MboxVariant variant, ImportSummary& summary) {
   auto account = store.directory().find_account(ascii::lower(address));
   if (!account) return make_error(Errc::not_found, fmt::format("{}: no such account", address));
   std::string name = ascii::iequals(mailbox_name, "INBOX") ? "INBOX" : mailbox_name;
@@ -55,8 +55,8 @@ Result<ImportSummary> import_path(store::MailStore& store, const std::string& ad
     mailbox = std::move(made);
   }
   if (!mailbox) return mailbox.error();
+  summary.mailbox = mailbox->id;
 
-  ImportSummary summary;
   std::vector<store::AppendRequest> batch;
   constexpr std::size_t kBatch = 200;
   std::error_code ec;
@@ -113,8 +113,7 @@ Result<ImportSummary> import_path(store::MailStore& store, const std::string& ad
       }
     }
   }
-  if (auto s = flush_batch(store, mailbox->id, batch, summary); !s) return s.error();
-  return summary;
+  return flush_batch(store, mailbox->id, batch, summary);
 }
 
 void add_import_command(CLI::App& app, GlobalOptions& options, int& status) {
@@ -128,15 +127,13 @@ void add_import_command(CLI::App& app, GlobalOptions& options, int& status) {
       ->capture_default_str();
   cmd->callback([&] {
     status = run_with_store(options, [](const config::Config& config, store::MailStore& st) -> Status {
-      auto done = import_path(st, address, path, mailbox, format == "mboxo" ? MboxVariant::mboxo : MboxVariant::mboxrd);
-      // A running server learns of what was stored, also when the import stopped half-way
-      // (the batches before the error stay).
-      if (auto account = st.directory().find_account(ascii::lower(address))) {
-        const std::string name = ascii::iequals(mailbox, "INBOX") ? "INBOX" : mailbox;
-        if (auto info = st.get_mailbox(account->id, name)) announce_changed(config, info->id);
-      }
+      ImportSummary summary;
+      auto done = import_path(st, address, path, mailbox, format == "mboxo" ? MboxVariant::mboxo : MboxVariant::mboxrd,
+                              summary);
+      // A running server learns of what was stored, also when the import stopped half-way.
+      if (summary.messages > 0) announce_changed(config, summary.mailbox);
       if (!done) return done.error();
-      std::cout << fmt::format("imported {} messages ({} octets) into {} of {}\n", done->messages, done->octets,
+      std::cout << fmt::format("imported {} messages ({} octets) into {} of {}\n", summary.messages, summary.octets,
                                mailbox, address);
       return {};
     });
