@@ -31,6 +31,11 @@ class SelectedMailbox {
   store::ModSeq synced_modseq = 0;  ///< every change up to here has been announced
   store::UidSet recent;             ///< this session's \Recent messages
   store::UidSet pending_expunges;   ///< expunged by others, not yet announced (§7.4.1 rules)
+  /// While pending_expunges is not empty: a MODSEQ below that of every pending expunge, the
+  /// highest the client may safely resume from (RFC 7162 §3.2.10; RFC 5162 errata 1810).
+  store::ModSeq modseq_before_pending = 0;
+  /// Messages others changed whose new flags could not be read yet: the next sync sends them.
+  store::UidSet unsent_flag_updates;
   std::vector<std::string> keywords;  ///< announced in FLAGS
   /// The last SEARCH RETURN (SAVE) result as UIDs (RFC 5182 "$"); empty before any. It lives
   /// as long as the selection; expunged messages drop out when resolved (known()).

@@ -331,6 +331,16 @@ asio::awaitable<Session::Drained> Session::drain_input() {
   co_return out;
 }
 
+void Session::read_failed(const std::error_code& ec) {
+  // A client that ends its DEFLATE stream with a final block (RFC 1951 BFINAL) can send
+  // nothing more: RFC 4978 has no such end, but it is a disconnect, not broken data.
+  if (ec.category() == net::compress_category() && ec != net::CompressError::ended) {
+    // Garbage or a broken DEFLATE stream: nothing more can be read (RFC 4978 §4).
+    session::log_compress_error(stream_, id_, "imap", ec.message());
+    compress_failed_ = true;
+  }
+}
+
 asio::awaitable<std::optional<std::string>> Session::next_command() {
   for (;;) {
     Drained drained = co_await drain_input();
@@ -347,13 +357,7 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
     traffic_.received(n);
     if (ec || n == 0) {
       in_.clear();
-      // A client that ends its DEFLATE stream with a final block (RFC 1951 BFINAL) can send
-      // nothing more: RFC 4978 has no such end, but it is a disconnect, not broken data.
-      if (ec.category() == net::compress_category() && ec != net::CompressError::ended) {
-        // Garbage or a broken DEFLATE stream: nothing more can be read (RFC 4978 §4).
-        session::log_compress_error(stream_, id_, "imap", ec.message());
-        compress_failed_ = true;
-      }
+      read_failed(ec);
       co_return std::nullopt;
     }
     if (protocol_log_) {
@@ -390,6 +394,7 @@ asio::awaitable<void> Session::idle_read() {
   idle_reading_ = false;
   if (ec || n == 0) {
     idle_read_ended_ = true;
+    read_failed(ec);
   } else {
     chunk.resize(n);
     traffic_.received(n);
@@ -424,9 +429,10 @@ asio::awaitable<Session::IdleWake> Session::wait_in_idle(std::chrono::steady_clo
     }
     if (closed_ || shutting_down_ || idle_.expired()) co_return IdleWake::end;   // BYE follows
     if (idle_read_ended_) {
-      // The client left. The connection is over: another read would wait for a readiness
-      // edge that the end of file has already used up.
-      closed_ = true;
+      // The client left, or its compressed data broke (the run loop then says BYE). The
+      // connection is over: another read would wait for a readiness edge that the end of
+      // file has already used up.
+      if (!compress_failed_) closed_ = true;
       co_return IdleWake::end;
     }
     if (watch_changes) {
@@ -526,6 +532,10 @@ asio::awaitable<void> Session::execute(std::string command) {
   if (reply.status == Reply::Status::bad) ++bad_in_a_row_;
   else bad_in_a_row_ = 0;
   if (selected()) co_await sync(!spec || spec->expunge_allowed || uid);
+  if (mailbox_deleted_) co_return;   // BYE instead of the tagged answer
+  if (reply.highestmodseq_after_sync && reply.status == Reply::Status::ok && reply.code.empty() &&
+      enabled(kQresync) && selected())
+    reply.code = fmt::format("HIGHESTMODSEQ {}", selected()->synced_modseq);
   std::string code = reply.code.empty() ? "" : fmt::format("[{}] ", reply.code);
   out_ += fmt::format("{} {} {}{}\r\n", tag, status_word(reply.status), code, reply.text);
 }
@@ -559,13 +569,13 @@ void Session::announce_expunges(SelectedMailbox& sel) {
   sel.pending_expunges = {};
 }
 
-asio::awaitable<void> Session::sync(bool allow_expunge) {
+asio::awaitable<bool> Session::sync(bool allow_expunge) {
   SelectedMailbox* sel = selected();
-  if (!sel) co_return;
+  if (!sel) co_return true;
   const store::MailboxId id = sel->info.id;
   std::size_t new_messages = 0;
   bool keywords_grew = false;
-  store::UidSet flag_updates;
+  store::UidSet flag_updates = std::exchange(sel->unsent_flag_updates, {});
   if (sel->dirty->exchange(false)) {
     auto since = sel->synced_modseq;
     // A private \Seen is read again with the changes: new messages may come already seen (this
@@ -588,16 +598,24 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
     };
     auto synced = co_await store_call(std::move(call0));
     sel = selected();
-    if (!sel) co_return;
+    if (!sel) co_return true;
     if (!synced.ok()) {
+      if (synced.error().code == Errc::not_found) {
+        // Another session deleted it. Nothing sensible can be said of its messages any more.
+        mailbox_deleted_ = true;
+        co_return false;
+      }
       session::log_store_error(id_, "imap", "changes_since", synced.error());
       sel->dirty->store(true);
-      co_return;
+      sel->unsent_flag_updates.add(flag_updates);
+      co_return false;
     }
     if (sel->private_seen && synced->seen) *sel->private_seen = std::move(*synced->seen);
     const store::Changes* changes = &synced->changes;
     for (auto uid : changes->expunged) {
-      if (sel->seq_of(uid)) sel->pending_expunges.add(uid);
+      if (!sel->seq_of(uid)) continue;
+      if (sel->pending_expunges.empty()) sel->modseq_before_pending = since;
+      sel->pending_expunges.add(uid);
     }
     for (const auto& m : changes->changed) {
       for (const auto& k : m.flags.keywords) keywords_grew = sel->learn_keyword(k) || keywords_grew;
@@ -617,7 +635,14 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
     untagged(fmt::format("FLAGS ({})", flag_names(sel->keywords)));
     if (!sel->examined) untagged(fmt::format("OK [PERMANENTFLAGS ({})] Flags permitted", permanent_flags(*sel)));
   }
-  if (allow_expunge) announce_expunges(*sel);
+  if (allow_expunge) {
+    announce_expunges(*sel);
+  } else if (!sel->pending_expunges.empty() && enabled(kCondstore)) {
+    // RFC 7162 §3.2.10 (RFC 5162 errata 1810): FETCH responses may carry MODSEQs above an
+    // expunge this command may not announce; a client that stored the highest it saw would
+    // miss that expunge after a reconnect. This names a MODSEQ it can safely resume from.
+    untagged(fmt::format("OK [HIGHESTMODSEQ {}] Expunges pending", sel->modseq_before_pending));
+  }
   if (new_messages) {
     const store::Uid first_new = sel->uid_at(sel->exists() - static_cast<std::uint32_t>(new_messages) + 1);
     untagged(fmt::format("{} EXISTS", sel->exists()));
@@ -630,7 +655,7 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
       auto call1 = [&st = store(), id] { return st.claim_recent(id); };
       auto claimed = co_await store_call(std::move(call1));
       sel = selected();
-      if (!sel) co_return;
+      if (!sel) co_return true;
       if (claimed.ok() && *claimed <= sel->max_uid()) sel->recent.add(*claimed, sel->max_uid());
     }
     untagged(fmt::format("{} RECENT", sel->known(sel->recent).size()));
@@ -640,12 +665,19 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
     auto call2 = [&st = store(), id, flag_updates] { return st.fetch(id, flag_updates, store::FetchNeeds{}); };
     auto fetched = co_await store_call(std::move(call2));
     sel = selected();
-    if (!sel || !fetched.ok()) co_return;
+    if (!sel) co_return true;
+    if (!fetched.ok()) {
+      // Their MODSEQs are recorded already, so only this set remembers that they are owed.
+      session::log_store_error(id_, "imap", "fetch", fetched.error());
+      sel->unsent_flag_updates.add(flag_updates);
+      co_return false;
+    }
     for (const auto& f : *fetched) {
       const std::string line = flags_update(*this, *sel, f.meta.uid, f.meta.flags, f.meta.modseq, true);
       if (!line.empty()) untagged(line);
     }
   }
+  co_return true;
 }
 
 asio::awaitable<void> Session::run() {
@@ -678,7 +710,7 @@ asio::awaitable<void> Session::run() {
                                              config().limits.max_line_octets);
     protocol_log_->update("", "");
     out_ += fmt::format("* OK [CAPABILITY {}] {} ready.\r\n", capabilities(), config().server_name);
-    while (!ending_ && !closed_ && !idle_.expired() && !shutting_down_) {
+    while (!ending_ && !closed_ && !idle_.expired() && !shutting_down_ && !compress_failed_ && !mailbox_deleted_) {
       co_await protocol_log_boundary();
       awaiting_command_ = true;
       auto command = co_await next_command();
@@ -695,6 +727,7 @@ asio::awaitable<void> Session::run() {
     co_await flush();
     if (!ending_ && !closed_) {
       if (compress_failed_) co_await say_bye("Compressed data could not be read");
+      else if (mailbox_deleted_) co_await say_bye("Selected mailbox was deleted, have to disconnect");
       else if (idle_.expired()) co_await say_bye("Autologout; idle for too long");
       else if (shutting_down_ && end_reason_ == session::EndReason::kicked)
         co_await say_bye("Disconnected by the administrator");
@@ -711,6 +744,7 @@ asio::awaitable<void> Session::run() {
   if (started) {
     const std::string_view end = admission.refusal != session::Refusal::none ? "refused"
                                  : compress_failed_                           ? "compress_error"
+                                 : mailbox_deleted_                           ? "mailbox_deleted"
                                  : session::end_name(too_many_bad, ending_, idle_.expired(), shutting_down_,
                                                      end_reason_);
     session::log_end("logout", id_, "imap", account() ? account()->address : "", traffic_, end, &stream_);

@@ -56,6 +56,10 @@ struct Reply {
   std::string code;
   std::string text;
   bool sent = false;   ///< the handler already wrote the tagged line (STARTTLS)
+  /// An expunging command (EXPUNGE, UID EXPUNGE, MOVE): once QRESYNC is on, an OK without a
+  /// code gets [HIGHESTMODSEQ n] as of after the sync that announces the expunges, so the
+  /// client can resume from it (RFC 7162 §3.2; RFC 6851 §4.4's example; Dovecot does so).
+  bool highestmodseq_after_sync = false;
   static Reply already_sent() { Reply r; r.sent = true; return r; }
   static Reply ok(std::string text, std::string code = {}) { return {Status::ok, std::move(code), std::move(text)}; }
   static Reply no(std::string code, std::string text) { return {Status::no, std::move(code), std::move(text)}; }
@@ -136,8 +140,13 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   asio::awaitable<std::optional<std::string>> read_continuation();
   /// Announces what changed in the selected mailbox since the last sync: EXPUNGE, or VANISHED
   /// once QRESYNC is on (only when `allow_expunge`, RFC 3501 §7.4.1), EXISTS, RECENT, FETCH
-  /// FLAGS (with UID and MODSEQ once CONDSTORE is on), FLAGS.
-  asio::awaitable<void> sync(bool allow_expunge);
+  /// FLAGS (with UID and MODSEQ once CONDSTORE is on), FLAGS. False when the changes could
+  /// not be read (logged; the change flag stays set) or the mailbox was deleted (then
+  /// mailbox_deleted() is true and the session ends with BYE after the command).
+  asio::awaitable<bool> sync(bool allow_expunge);
+  /// The selected mailbox was deleted by another session: no tagged answer follows, the
+  /// session says BYE and ends (as Dovecot does; RFC 3501 leaves it to the server).
+  bool mailbox_deleted() const { return mailbox_deleted_; }
 
   /// True when `ext` is on for this connection (ENABLE, or a CONDSTORE-enabling command).
   bool enabled(Extension ext) const { return (extensions_ & ext) != 0; }
@@ -184,6 +193,9 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
 
  private:
   asio::awaitable<std::optional<std::string>> next_command();
+  /// Notes why a read ended: a broken DEFLATE stream sets compress_failed_ (logged), so the
+  /// session says BYE; anything else is the client leaving.
+  void read_failed(const std::error_code& ec);
   /// What drain_input() found in the buffered input.
   struct Drained {
     std::optional<std::string> command;   ///< a complete command
@@ -228,6 +240,7 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   session::EndReason end_reason_ = session::EndReason::shutdown;
   bool closed_ = false;
   bool compress_failed_ = false;   // the client's compressed data was broken
+  bool mailbox_deleted_ = false;   // the selected mailbox is gone: BYE, end
   std::uint32_t bad_in_a_row_ = 0;
   metrics::Traffic traffic_{"imap"};
   metrics::Histogram* store_timing_ = nullptr;   // the running command's store latency

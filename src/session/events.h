@@ -47,7 +47,7 @@ void log_login_failure(const net::Stream& stream, std::string_view session_id, s
 /// event=logout (IMAP, POP3) or event=disconnect (LMTP): session, protocol, account ("" before
 /// login), bytes_in, bytes_out (protocol octets, before compression and TLS), duration_ms from
 /// `traffic`, and `end`: how it ended (logout, quit, disconnect, timeout, shutdown, kicked,
-/// bad_commands, refused, error, compress_error). With `stream` compressed (IMAP COMPRESS,
+/// bad_commands, refused, error, compress_error, mailbox_deleted). With `stream` compressed (IMAP COMPRESS,
 /// RFC 4978) also compressed_in and compressed_out: the octets that went over the connection.
 void log_end(std::string_view event, std::string_view session_id, std::string_view protocol, std::string_view account,
              const metrics::Traffic& traffic, std::string_view end, const net::Stream* stream = nullptr);

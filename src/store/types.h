@@ -152,6 +152,9 @@ struct StoreResult {
   std::vector<MessageMeta> updated;  ///< store_flags: every message of the set that exists, with
                                      ///< its flags after the change (new MODSEQ if it changed)
   UidSet not_modified;               ///< failed the UNCHANGEDSINCE test (RFC 7162 [MODIFIED])
+  /// store_flags: each updated message's MODSEQ before this call, in the same order (so a
+  /// session can tell a change it has not announced yet); empty from set_private_seen.
+  std::vector<ModSeq> modseq_before;
 };
 
 /// What changed in a mailbox since a MODSEQ: the basis of untagged EXISTS/FETCH/EXPUNGE.

@@ -159,6 +159,7 @@ class Compress(unittest.TestCase):
         c.close()
 
     def test_broken_stream_ends_the_session_cleanly(self):
+        before = self.server.stderr().count("event=compress_error")
         for garbage in (b"a1 NOOP\r\n",                            # uncompressed text
                         b"\xff" * 64,                             # an invalid block type
                         zlib.compress(b"n NOOP\r\n")):            # zlib framing, not raw DEFLATE
@@ -176,14 +177,30 @@ class Compress(unittest.TestCase):
             self.assertTrue(all(line.startswith(b"* BYE") for line in lines), lines)
             c.close()
         deadline = time.time() + 10
-        while self.server.stderr().count("event=compress_error") < 3 and time.time() < deadline:
+        while self.server.stderr().count("event=compress_error") < before + 3 and time.time() < deadline:
             time.sleep(0.05)
         log = self.server.stderr()
-        self.assertEqual(log.count("event=compress_error"), 3, log[-3000:])
+        self.assertEqual(log.count("event=compress_error"), before + 3, log[-3000:])
         self.assertIn("end=compress_error", log)
         # The server goes on.
         c = RawImap.connect(self.server.imap_port)
         login(c, USER, PASSWORD)
+        c.close()
+
+    def test_broken_stream_during_idle_says_bye(self):
+        # The same garbage while the session waits in IDLE, where another read path is used.
+        c = RawImap.connect(self.server.imap_port)
+        login(c, USER, PASSWORD)
+        c.compress()
+        self.assertTrue(tagged(c.command("s0 SELECT INBOX")).startswith(b"s0 OK"))
+        c.send(b"i1 IDLE\r\n")
+        self.assertEqual(c.readline(), b"+ idling")
+        c.send_wire(b"\xff" * 64)
+        lines = []
+        with self.assertRaises((EOFError, ConnectionResetError)):
+            while True:
+                lines.append(c.readline())
+        self.assertEqual(lines, [b"* BYE Compressed data could not be read"])
         c.close()
 
     def test_logout_line_counts_both(self):

@@ -161,6 +161,110 @@ class CondstoreQresync(unittest.TestCase):
         a.logout()
         b.logout()
 
+    def status_modseq(self, mailbox):
+        c = self.connect()
+        typ, data = c.status(mailbox, "(HIGHESTMODSEQ)")
+        c.logout()
+        return int(re.search(rb"HIGHESTMODSEQ (\d+)", data[0]).group(1))
+
+    def test_expunge_and_move_answer_highestmodseq_under_qresync(self):
+        # RFC 7162 §3.2: a QRESYNC client resumes from the HIGHESTMODSEQ of the tagged OK of
+        # EXPUNGE, UID EXPUNGE and MOVE, which must cover the expunge just made.
+        self.fill("Trim", 4)
+        self.connect().create("TrimOut")
+        a = self.connect(qresync=True)
+        a.select("Trim")
+        a.response("HIGHESTMODSEQ")
+        a.uid("STORE", "1:2", "+FLAGS.SILENT", r"(\Deleted)")
+        typ, _ = a.expunge()
+        self.assertEqual(typ, "OK")
+        self.assertEqual(a.response("VANISHED")[1], [b"1:2"])
+        after_expunge = int(a.response("HIGHESTMODSEQ")[1][0])
+        typ, _ = a.uid("EXPUNGE", "3")   # nothing \Deleted there: still answered with the value
+        self.assertEqual(typ, "OK")
+        self.assertEqual(int(a.response("HIGHESTMODSEQ")[1][0]), after_expunge)
+        typ, _ = a.uid("MOVE", "3", "TrimOut")
+        self.assertEqual(typ, "OK")
+        self.assertEqual(a.response("VANISHED")[1], [b"3"])
+        after_move = int(a.response("HIGHESTMODSEQ")[1][0])
+        self.assertGreater(after_move, after_expunge)
+        a.close()
+        self.assertEqual(self.status_modseq("Trim"), after_move)
+        # Without QRESYNC, no code: a CONDSTORE-only client is not told.
+        b = self.connect()
+        b.select("Trim")
+        b.response("HIGHESTMODSEQ")
+        typ, _ = b.expunge()
+        self.assertEqual(typ, "OK")
+        self.assertEqual(b.response("HIGHESTMODSEQ")[1], [None])
+        a.logout()
+        b.logout()
+
+    def test_deferred_expunge_comes_with_a_safe_highestmodseq(self):
+        # RFC 7162 §3.2: while an expunge waits (a FETCH may not announce it, RFC 3501 §7.4.1)
+        # and FETCH shows higher MODSEQs, the server names a HIGHESTMODSEQ below the expunge's.
+        self.fill("Pending", 3)
+        a = self.connect()
+        typ, _ = a._simple_command("SELECT", "Pending", "(CONDSTORE)")
+        self.assertEqual(typ, "OK")
+        a.state = "SELECTED"
+        start = int(a.response("HIGHESTMODSEQ")[1][-1])
+        b = self.connect()
+        b.select("Pending")
+        b.uid("STORE", "2", "+FLAGS.SILENT", r"(\Deleted)")
+        b.expunge()
+        b.uid("STORE", "1", "+FLAGS", r"(\Flagged)")
+        typ, data = a.fetch("1", "(FLAGS)")
+        self.assertEqual(typ, "OK")
+        self.assertIsNone(a.response("EXPUNGE")[1][0])   # not during FETCH
+        safe = [int(x) for x in a.response("HIGHESTMODSEQ")[1]]
+        self.assertEqual(safe, [start])
+        typ, _ = a.noop()
+        self.assertEqual(a.response("EXPUNGE")[1], [b"2"])
+        self.assertEqual(a.response("HIGHESTMODSEQ")[1], [None])   # nothing pending any more
+        a.logout()
+        b.logout()
+
+    def test_silent_store_still_reports_another_sessions_change(self):
+        # Another session flagged the message after this one last heard of it; a STORE
+        # .SILENT here must not hide that change for good (the client would never see it).
+        self.fill("Quiet", 2)
+        a = self.connect()
+        a.select("Quiet")
+        b = self.connect()
+        b.select("Quiet")
+        b.uid("STORE", "1", "+FLAGS", r"(\Flagged)")
+        typ, data = a.uid("STORE", "1:2", "+FLAGS.SILENT", r"(\Seen)")
+        self.assertEqual(typ, "OK")
+        lines = [d for d in data if d]
+        self.assertEqual(len(lines), 1, lines)   # message 1 only: 2 changed only here
+        self.assertIn(b"UID 1", lines[0])
+        self.assertIn(b"\\Flagged", lines[0])
+        self.assertIn(b"\\Seen", lines[0])
+        typ, _ = a.noop()
+        self.assertEqual(a.response("FETCH")[1], [None])   # told once, not again by the sync
+        a.logout()
+        b.logout()
+
+    def test_changedsince_with_implicit_seen_shows_and_marks_only_the_changed(self):
+        self.fill("Since", 3)
+        a = self.connect()
+        a.select("Since")
+        typ, data = a.fetch("1:*", "(MODSEQ)")
+        since = max(int(x) for x in re.findall(rb"MODSEQ \((\d+)\)", b" ".join(data)))
+        a.uid("STORE", "2", "+FLAGS", r"(\Answered)")
+        typ, data = a._simple_command("FETCH", "1:*", "(BODY[TEXT])", f"(CHANGEDSINCE {since})")
+        self.assertEqual(typ, "OK", data)
+        shown = a.response("FETCH")[1]
+        self.assertEqual(len([x for x in shown if isinstance(x, tuple)]), 1, shown)
+        self.assertTrue(shown[0][0].startswith(b"2 (UID 2 "), shown)
+        typ, data = a.fetch("1:*", "(FLAGS)")
+        flags = {int(line.split()[0]): line for line in data}
+        self.assertNotIn(b"\\Seen", flags[1])
+        self.assertIn(b"\\Seen", flags[2])
+        self.assertNotIn(b"\\Seen", flags[3])
+        a.logout()
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -264,6 +264,31 @@ class ChangesReachTheIdleSession(IdleBase):
         for r in idlers:
             self.done(r)
 
+    def test_selected_mailbox_deleted_ends_the_session_with_bye(self):
+        # Another session deletes the mailbox under an IDLE session and under one between
+        # commands: each hears BYE (no tagged answer) and is disconnected, not left answering
+        # NO to every command or retrying the vanished mailbox in IDLE forever.
+        c = self.other()
+        c.create("Doomed")
+        c.append("Doomed", None, None, MESSAGE)
+        r = self.idler("Doomed")
+        q = RawImap(self.server.imap_port)
+        self.addCleanup(q.close)
+        q.command("l", f'LOGIN {ALICE} "{ALICE_PW}"')
+        self.assertTrue(q.command("s", "SELECT Doomed")[-1].startswith("s OK"))
+        self.assertEqual(c.delete("Doomed")[0], "OK")
+        bye = self.pushed_line(r, lambda line: line.startswith("* BYE"))
+        self.assertEqual(bye, "* BYE Selected mailbox was deleted, have to disconnect")
+        self.assertEqual(r.closed(), "")
+        q.send("f FETCH 1 (FLAGS)")
+        rest = q.closed().split("\r\n")
+        self.assertIn("* BYE Selected mailbox was deleted, have to disconnect", rest)
+        self.assertFalse(any(line.startswith("f ") for line in rest), rest)
+        deadline = time.monotonic() + 5   # the log line follows the close
+        while self.server.stderr().count("end=mailbox_deleted") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(self.server.stderr().count("end=mailbox_deleted"), 2)
+
     def test_a_session_that_leaves_during_idle_is_counted_out(self):
         before = self.server.who()["counted_sessions"]
         r = self.idler("INBOX")

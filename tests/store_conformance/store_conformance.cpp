@@ -819,6 +819,8 @@ TEST_P(StoreConformance, StoreUnchangedSince) {
   EXPECT_TRUE(r.updated[0].flags.has(kSeen));
   EXPECT_GT(r.updated[0].modseq, m2);
   EXPECT_EQ(r.not_modified, uid_set({{2, 2}}));
+  // Each updated message's MODSEQ before the call, so a session can spot others' changes.
+  EXPECT_EQ(r.modseq_before, std::vector<ModSeq>{m0});
   auto after = must(store().list_messages(inbox));
   EXPECT_FALSE(after[1].flags.has(kSeen));
   EXPECT_EQ(after[1].modseq, m2);
@@ -832,6 +834,8 @@ TEST_P(StoreConformance, StoreUnchangedSince) {
                                mailbox("INBOX").highest_modseq));
   EXPECT_EQ(r.updated.size(), 2u);
   EXPECT_TRUE(r.not_modified.empty());
+  ASSERT_EQ(r.modseq_before.size(), 2u);
+  EXPECT_EQ(r.modseq_before[1], m2);   // message 2 did not change since m2
 }
 
 // --- Copy, expunge --------------------------------------------------------------------------------

@@ -104,7 +104,9 @@ asio::awaitable<Reply> transfer(Session& s, Request& r, Transfer kind) {
   if (!code.empty()) s.untagged(fmt::format("OK [{}] Moved", code));
   if (SelectedMailbox* now = s.selected()) now->note_expunged(done->expunged);
   // The session's sync after this command announces them (EXPUNGE is allowed here).
-  co_return Reply::ok(done_text);
+  Reply moved = Reply::ok(done_text);
+  moved.highestmodseq_after_sync = true;
+  co_return moved;
 }
 
 }  // namespace

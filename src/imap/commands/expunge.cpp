@@ -18,7 +18,9 @@ asio::awaitable<Reply> cmd_expunge(Session& s, Request& r) {
   if (sel->examined) co_return Reply::no("READ-ONLY", "Mailbox is read-only");
   if (!sel->rights.has('e')) co_return no_right('e', "expunge messages here");  // RFC 4314 §4
   // UID EXPUNGE of UIDs that name no message the session knows removes nothing.
-  if (only && only->empty()) co_return Reply::ok("EXPUNGE completed");
+  Reply done_reply = Reply::ok("EXPUNGE completed");
+  done_reply.highestmodseq_after_sync = true;
+  if (only && only->empty()) co_return done_reply;
   auto& st = s.store();
   auto call0 = [&st, id = sel->info.id, only] { return st.expunge(id, only); };
   auto done = co_await s.store_call(std::move(call0));
@@ -26,7 +28,7 @@ asio::awaitable<Reply> cmd_expunge(Session& s, Request& r) {
   sel = s.selected();
   if (sel) sel->note_expunged(*done);
   // The session's sync after this command announces them (EXPUNGE is allowed here).
-  co_return Reply::ok("EXPUNGE completed");
+  co_return done_reply;
 }
 
 }  // namespace pillarbox::imap

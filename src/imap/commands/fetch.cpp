@@ -161,17 +161,39 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
     sel = s.selected();
     if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
   }
+  // With CHANGEDSINCE, the messages changed after it, taken before the implicit \Seen gives
+  // them all a new mod-sequence: only these are shown, and only these get \Seen.
+  std::optional<store::UidSet> changed_before_seen;
   if (sets_seen && !uids.empty()) {
     store::Flags seen;
     seen.system = store::kSeen;
     const std::optional<store::AccountId> reader = sel->private_reader();
-    auto call0 = [&st, id, uids, seen, reader] {
-      return reader ? st.set_private_seen(id, *reader, uids, true) : st.store_flags(id, uids, store::StoreMode::add, seen);
+    struct SeenDone {
+      store::StoreResult result;
+      store::UidSet changed;
     };
-    auto done = co_await s.store_call(std::move(call0));
-    if (!done.ok()) co_return reply_for(s, done.error());
+    auto call0 = [&st, id, uids, seen, reader, changed_since]() -> Result<SeenDone> {
+      SeenDone out;
+      out.changed = uids;
+      if (changed_since) {
+        auto metas = st.fetch(id, uids, store::FetchNeeds{});
+        if (!metas) return metas.error();
+        out.changed = {};
+        for (const auto& m : *metas)
+          if (m.meta.modseq > *changed_since) out.changed.add(m.meta.uid);
+      }
+      auto stored = reader ? st.set_private_seen(id, *reader, out.changed, true)
+                           : st.store_flags(id, out.changed, store::StoreMode::add, seen);
+      if (!stored) return stored.error();
+      out.result = std::move(*stored);
+      return out;
+    };
+    auto seen_done = co_await s.store_call(std::move(call0));
+    if (!seen_done.ok()) co_return reply_for(s, seen_done.error());
     sel = s.selected();
     if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
+    if (changed_since) changed_before_seen = std::move(seen_done->changed);
+    const store::StoreResult* done = &seen_done->result;
     for (const auto& m : done->updated) {
       if (auto seq = sel->seq_of(m.uid)) sel->set_modseq(seq, std::max(sel->modseq_at(seq), m.modseq));
       if (sel->private_seen) sel->private_seen->add(m.uid);
@@ -206,7 +228,9 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
     for (const auto& f : *fetched) {
       std::uint32_t seq = sel->seq_of(f.meta.uid);
       if (!seq) continue;
-      if (changed_since && std::max(f.meta.modseq, sel->modseq_at(seq)) <= *changed_since) continue;
+      if (changed_before_seen ? !changed_before_seen->contains(f.meta.uid)
+                              : changed_since && std::max(f.meta.modseq, sel->modseq_at(seq)) <= *changed_since)
+        continue;
       std::optional<mail::Message> parsed;
       std::string out = fmt::format("* {} FETCH (", seq);
       bool first = true;

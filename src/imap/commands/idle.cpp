@@ -32,14 +32,13 @@ asio::awaitable<Reply> cmd_idle(Session& s, Request& r) {
   std::string line;
   for (;;) {
     if (sync_due && s.selected()) {
-      co_await s.sync(true);
+      const bool synced = co_await s.sync(true);
       // The sync's store calls restarted the autologout clock; a change is not the client's
       // activity, so the deadline of the IDLE command stands.
       s.autologout().set_deadline(logout_at);
-      // A sync that failed (it logged why) leaves the change flag set: try again in a second
-      // rather than at once.
-      SelectedMailbox* sel = s.selected();
-      retry_at = sel && sel->dirty->load() ? Clock::now() + std::chrono::seconds(1) : Clock::time_point::max();
+      if (s.mailbox_deleted()) co_return Reply::already_sent();   // the run loop says BYE
+      // A sync that failed (it logged why) is tried again in a second rather than at once.
+      retry_at = synced ? Clock::time_point::max() : Clock::now() + std::chrono::seconds(1);
       co_await s.flush();
     }
     sync_due = false;

@@ -89,11 +89,17 @@ asio::awaitable<Reply> cmd_store(Session& s, Request& r) {
     if (*private_value) sel->private_seen->add(m.uid);
     else sel->private_seen->remove(m.uid);
   }
-  for (const auto& m : done->shared.updated) {
+  const auto& before = done->shared.modseq_before;
+  for (std::size_t i = 0; i < done->shared.updated.size(); ++i) {
+    const store::MessageMeta& m = done->shared.updated[i];
     std::uint32_t seq = sel->seq_of(m.uid);
     if (!seq) continue;
+    // Another session changed the message since this one last announced it: with .SILENT the
+    // client would otherwise never learn of that change, since the MODSEQ recorded below
+    // hides it from the next sync (RFC 3501 §6.4.6 sends flags changed by others anyway).
+    const bool changed_elsewhere = i < before.size() && before[i] > sel->modseq_at(seq);
     sel->set_modseq(seq, std::max(sel->modseq_at(seq), m.modseq));
-    if (!silent) s.untagged(flags_update(s, *sel, m.uid, m.flags, sel->modseq_at(seq), r.uid));
+    if (!silent || changed_elsewhere) s.untagged(flags_update(s, *sel, m.uid, m.flags, sel->modseq_at(seq), r.uid));
     else if (s.enabled(kCondstore)) s.untagged(fmt::format("{} FETCH (UID {} MODSEQ ({}))", seq, m.uid, sel->modseq_at(seq)));
   }
   store::UidSet modified;  // RFC 7162 §3.1.3: sequence numbers unless UID STORE

@@ -970,6 +970,7 @@ class SqliteStore final : public MailStore, public Directory {
           out.not_modified.add(m.uid);
           continue;
         }
+        out.modseq_before.push_back(m.modseq);
         Flags next = m.flags;
         switch (mode) {
           case StoreMode::replace:

@@ -29,10 +29,11 @@ C: q6 STORE 2,3 +FLAGS.SILENT (\Deleted)
 S: * 2 FETCH (UID 2 MODSEQ (6))
 S: * 3 FETCH (UID 3 MODSEQ (6))
 S: q6 OK ...
-# §3.2.10: once QRESYNC is on, expunges are announced as VANISHED.
+# §3.2.10: once QRESYNC is on, expunges are announced as VANISHED; the tagged OK names the
+# HIGHESTMODSEQ that covers them (§3.2), for the client to resume from.
 C: q7 EXPUNGE
 S: * VANISHED 2:3
-S: q7 OK ...
+S: q7 OK [HIGHESTMODSEQ 7] ...
 C: q8 STORE 1 +FLAGS (\Flagged)
 S: * 1 FETCH (UID 1 FLAGS (\Seen \Flagged) MODSEQ (8))
 S: q8 OK ...
