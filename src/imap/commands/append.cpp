@@ -82,7 +82,8 @@ asio::awaitable<Reply> cmd_append(Session& s, Request& r) {
     if (done.error().code == Errc::not_found) co_return Reply::no("TRYCREATE", "Mailbox does not exist");
     co_return reply_for(s, done.error());
   }
-  co_return Reply::ok("APPEND completed", appenduid_code(*done));   // RFC 4315 §3
+  // RFC 4315 §3; §5: not to one who may append but not read there (right 'r', a drop box).
+  co_return Reply::ok("APPEND completed", target->rights.has('r') ? appenduid_code(*done) : std::string());
 }
 
 }  // namespace pillarbox::imap

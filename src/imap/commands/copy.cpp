@@ -99,7 +99,9 @@ asio::awaitable<Reply> transfer(Session& s, Request& r, Transfer kind) {
     if (done.error().code == Errc::not_found) co_return Reply::no("TRYCREATE", "Mailbox does not exist");
     co_return reply_for(s, done.error());
   }
-  const std::string code = copyuid_code(done->copied);
+  // RFC 4315 §5: COPYUID tells about the target; one who may insert there but not read it
+  // (right 'r', a drop box) is not told.
+  const std::string code = target->rights.has('r') ? copyuid_code(done->copied) : std::string();
   if (!move) co_return Reply::ok(done_text, code);
   if (!code.empty()) s.untagged(fmt::format("OK [{}] Moved", code));
   if (SelectedMailbox* now = s.selected()) now->note_expunged(done->expunged);
