@@ -11,6 +11,7 @@
 #include "admin/protocol_log.h"
 #include "admin/public_folders.h"
 #include "admin/serve.h"
+#include "admin/text_index.h"
 #include "admin/users.h"
 #include "admin/who.h"
 
@@ -34,6 +35,7 @@ int run(int argc, char** argv) {
   add_public_commands(app, options, status);
   add_mailbox_commands(app, options, status);
   add_check_command(app, options, status);
+  add_index_commands(app, options, status);
   add_who_commands(app, options, status);
   add_log_commands(app, options, status);
   try {

@@ -97,6 +97,9 @@ int serve(const GlobalOptions& options, bool demo) {
     std::cout.flush();
   }
 
+  // SEARCH TEXT/BODY's full-text index is kept by a thread of the store: what arrived while the
+  // server was down (deliver, import) is indexed now, new mail as it comes.
+  (*store)->start_text_indexing();
   unsigned threads = config.io_threads ? config.io_threads : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   // Everything sessions refer to is declared before `io`, so it outlives the session frames that
   // ~io_context destroys (a session still alive at the drain deadline).

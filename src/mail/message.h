@@ -101,12 +101,16 @@ class Message {
   std::optional<std::int64_t> sent_date_days() const;
 
   // --- text for full-text indexing (the same text the *_contains functions match) ---
-  /// Every top-level header field as "Name: value" lines, values unfolded, RFC 2047-decoded,
-  /// in UTF-8.
-  std::string header_text() const;
-  /// The decoded UTF-8 text of every text/* and message/* leaf part, and the header of every
-  /// embedded message, each chunk followed by a line end.
-  std::string body_text() const;
+  /// The text SEARCH looks at, case-folded as the *_contains functions fold it (fold_case),
+  /// for a full-text index. Each chunk the functions match one at a time (a header field as
+  /// "Name: value", the decoded text of a part) is followed by '\n', so a needle without a
+  /// line feed is in the joined text exactly when some chunk contains it.
+  struct SearchText {
+    std::string header;        ///< the top-level header fields (TEXT)
+    std::string body;          ///< what body_contains searches (BODY and TEXT)
+    std::string part_headers;  ///< the MIME headers of the body parts (TEXT only)
+  };
+  SearchText search_text() const;
 
  private:
   /// The part a section's part numbers name (RFC 3501 §6.4.5); nullptr for none given (the
@@ -119,5 +123,9 @@ class Message {
 
 /// Case-insensitive substring test on UTF-8 text using Unicode case folding (ICU).
 bool contains_folded(std::string_view haystack, std::string_view needle);
+
+/// Unicode full case folding (ICU; "Straße" → "strasse"), as SEARCH compares text. Invalid
+/// UTF-8 becomes U+FFFD. The result is valid UTF-8.
+std::string fold_case(std::string_view text);
 
 }  // namespace pillarbox::mail

@@ -653,7 +653,26 @@ TEST(Search, Base64BodyInCharset) {
       "Content-Type: text/plain; charset=koi8-r\nContent-Transfer-Encoding: base64\n\n8NLJ18XU\n");
   EXPECT_TRUE(m.body_contains("привет"));
   EXPECT_TRUE(m.text_contains("ПРИВЕТ"));
-  EXPECT_EQ(m.body_text(), "Привет\n");
+  EXPECT_EQ(m.search_text().body, "привет\n");   // folded, one chunk, one line end
+}
+
+TEST(Search, SearchTextHoldsWhatTheContainsFunctionsSee) {
+  const Message m = parse(
+      "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\nFrom: Ann <ann@example.org>\n"
+      "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n"
+      "Content-Description: Der Plan\n\nStra\xc3\x9f" "e frei\n--b--\n");
+  const Message::SearchText t = m.search_text();
+  const auto npos = std::string::npos;
+  EXPECT_NE(t.header.find("subject: grüsse\nfrom: ann <ann@example.org>\n"), npos) << t.header;
+  EXPECT_NE(t.body.find("strasse frei"), npos) << t.body;
+  EXPECT_EQ(t.body.find("der plan"), npos) << t.body;
+  EXPECT_NE(t.part_headers.find("content-description: der plan\n"), npos) << t.part_headers;
+  EXPECT_EQ(t.header.find("der plan"), npos);
+  // The same split as the matching functions: BODY does not see part headers, TEXT does.
+  EXPECT_FALSE(m.body_contains("der plan"));
+  EXPECT_TRUE(m.text_contains("DER PLAN"));
+  EXPECT_TRUE(m.body_contains("STRASSE"));
+  EXPECT_EQ(fold_case("Stra\xc3\x9f" "e"), "strasse");
 }
 
 TEST(Search, SentDate) {

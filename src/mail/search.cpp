@@ -22,26 +22,14 @@ bool is_ascii(std::string_view s) {
   return true;
 }
 
-std::string fold(std::string_view s) {
-  std::string out;
-  if (is_ascii(s)) {
-    out = ascii::lower(s);  // the same as full case folding for ASCII
-  } else {
-    icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())))
-        .foldCase()
-        .toUTF8String(out);
-  }
-  return out;
-}
-
 /// A needle folded once and matched against many haystacks.
 class Needle {
  public:
-  explicit Needle(std::string_view needle) : folded_(fold(needle)) {}
+  explicit Needle(std::string_view needle) : folded_(fold_case(needle)) {}
   bool empty() const { return folded_.empty(); }
   bool found_in(std::string_view hay) const {
     if (folded_.empty()) return true;
-    return fold(hay).find(folded_) != std::string::npos;
+    return fold_case(hay).find(folded_) != std::string::npos;
   }
 
  private:
@@ -66,6 +54,24 @@ bool visit_header(std::string_view header, const std::function<bool(std::string_
     if (fn(decoded_field(f))) return true;
   }
   return false;
+}
+
+/// Calls fn with each decoded header field of the MIME parts below `p` (not `p`'s own header),
+/// in the order visit_body_text(p, fn, true) reaches them.
+void visit_part_headers(const Part& p, const std::function<bool(std::string_view)>& fn) {
+  switch (p.kind) {
+    case Part::Kind::multipart:
+      for (const Part& child : p.children) {
+        visit_header(child.header, fn);
+        visit_part_headers(child, fn);
+      }
+      return;
+    case Part::Kind::message:
+      visit_part_headers(*p.message, fn);
+      return;
+    case Part::Kind::leaf:
+      return;
+  }
 }
 
 bool visit_body_text(const Part& p, const std::function<bool(std::string_view)>& fn,
@@ -189,6 +195,18 @@ std::optional<std::int64_t> parse_date_days(std::string_view value) {
 
 }  // namespace
 
+std::string fold_case(std::string_view s) {
+  std::string out;
+  if (is_ascii(s)) {
+    out = ascii::lower(s);  // the same as full case folding for ASCII
+  } else {
+    icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())))
+        .foldCase()
+        .toUTF8String(out);
+  }
+  return out;
+}
+
 bool contains_folded(std::string_view haystack, std::string_view needle) {
   return Needle(needle).found_in(haystack);
 }
@@ -221,24 +239,18 @@ std::optional<std::int64_t> Message::sent_date_days() const {
   return parse_date_days(date->value);
 }
 
-std::string Message::header_text() const {
-  std::string out;
-  HeaderReader reader(root_->header);
-  HeaderField f;
-  while (reader.next(f)) {
-    out += decoded_field(f);
-    out += '\n';
-  }
-  return out;
-}
-
-std::string Message::body_text() const {
-  std::string out;
-  visit_body_text(*root_, [&](std::string_view text) {
-    out.append(text);
-    out += '\n';
-    return false;
-  });
+Message::SearchText Message::search_text() const {
+  SearchText out;
+  auto into = [](std::string& text) {
+    return [&text](std::string_view chunk) {
+      text += fold_case(chunk);
+      text += '\n';
+      return false;
+    };
+  };
+  visit_header(root_->header, into(out.header));
+  visit_body_text(*root_, into(out.body));
+  visit_part_headers(*root_, into(out.part_headers));
   return out;
 }
 

@@ -211,6 +211,20 @@ class MailStore {
   /// Count and size of the messages with \Deleted in a mailbox. Errc::not_found.
   virtual Result<DeletedSummary> deleted_summary(MailboxId mailbox) = 0;
 
+  // --- Full-text index (SEARCH TEXT and BODY; docs/configuration.md "Full-text search") -----
+  /// Starts indexing, on a thread of the store's own, every message file not in the full-text
+  /// index: at once, then after each append and announce_change, until the store is closed.
+  /// Appends do not wait for it; until a file is indexed, search reads the file instead, so
+  /// answers never depend on it. `pillarbox serve` calls it; admin commands leave the work to
+  /// the server (or to rebuild_text_index).
+  virtual void start_text_indexing() = 0;
+  /// Indexes the search text of message files: with `from_scratch` the index is emptied first
+  /// and every file read again, otherwise only files not in it yet (stored before the index
+  /// existed). Works in batches of short write transactions, so a running server goes on
+  /// meanwhile (its searches read unindexed files as before). A file that cannot be read is
+  /// left out and logged. Returns the number of files indexed.
+  virtual Result<std::uint64_t> rebuild_text_index(bool from_scratch) = 0;
+
   // --- Change notification -------------------------------------------------------------------
   /// Calls `listener` after each committed change to `mailbox` until the subscription dies.
   virtual std::unique_ptr<Subscription> subscribe(MailboxId mailbox, ChangeListener listener) = 0;

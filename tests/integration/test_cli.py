@@ -160,6 +160,35 @@ class Cli(unittest.TestCase):
         self.assertIn(b'"03-Jan-1996 01:05:34 +0000"', data[0][0])
         c.logout()
 
+    def test_index_rebuild_while_serving(self):
+        # `pillarbox index rebuild` next to a running server: SEARCH TEXT gives the same answer
+        # before, during and after, and the counts are the messages stored (a copy shares one).
+        srv = self.srv
+        srv.add_user("erin@example.org", "pw")
+        srv.start()
+        c = imaplib.IMAP4("127.0.0.1", srv.imap_port)
+        c.login("erin@example.org", "pw")
+        for n, word in enumerate(["Stra\u00dfe", "gasse", "STRASSE", "weg"]):
+            c.append("INBOX", None, None, f"Subject: {n}\r\n\r\nin der {word}\r\n".encode())
+        c.select("INBOX")
+        c.copy("1", "Archive")
+
+        def found():
+            typ, data = c.uid("SEARCH", "CHARSET", "UTF-8", "TEXT", "strasse")
+            self.assertEqual(typ, "OK")
+            return data[0]
+
+        self.assertEqual(found(), b"1 3")
+        # The server indexes what arrives on its own thread; the command indexes what is still
+        # missing, so it finds between none and all four files (the copy shares its file).
+        self.assertRegex(srv.cli("index", "rebuild", "--missing").stdout, rb"^indexed [0-4] messages?\n$")
+        self.assertRegex(srv.cli("--json", "index", "rebuild").stdout, rb'^\{"indexed":[0-4]\}\n$')
+        self.assertEqual(found(), b"1 3")
+        self.assertEqual(srv.cli("index", "rebuild", "--missing").stdout, b"indexed 0 messages\n")
+        bad = srv.cli("index", check=False)
+        self.assertNotEqual(bad.returncode, 0)
+        c.logout()
+
     def test_import_errors(self):
         srv = self.srv
         srv.add_user("dave@example.org", "pw")

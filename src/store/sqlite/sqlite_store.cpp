@@ -56,7 +56,7 @@ using sqlite::SqlError;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
-constexpr int kSchemaVersion = 7;
+constexpr int kSchemaVersion = 8;
 constexpr std::size_t kReaders = 4;
 constexpr std::chrono::seconds kOrphanMinAge{600};
 constexpr std::uint64_t kMaxUid = 0xffffffffu;
@@ -236,9 +236,88 @@ ALTER TABLE accounts ADD COLUMN quota_messages INTEGER;
 UPDATE schema_version SET version = 7;
 )sql";
 
+// Full-text index for SEARCH TEXT and BODY (issue 8): one row per message file, holding the
+// case-folded text Message::search_text() gives, under SQLite FTS5's trigram tokenizer, which
+// answers a substring test (RFC 3501 §6.4.4) from the index. detail=none keeps only which rows
+// hold a trigram, not where: a GLOB then checks the stored text itself (phrase queries would
+// need positions, three times the size). blobs.text_id is the
+// row of a file's text; NULL until it is indexed, which a thread of the server does soon after
+// the append (start_text_indexing; appends do not wait for it), and search reads such files as
+// it always did.
+constexpr const char* kSchemaV8 = R"sql(
+ALTER TABLE blobs ADD COLUMN text_id INTEGER;
+CREATE INDEX blobs_unindexed ON blobs (id) WHERE text_id IS NULL;
+CREATE VIRTUAL TABLE message_text USING fts5(
+  blob_id UNINDEXED, header, body, part_headers, tokenize = 'trigram case_sensitive 1', detail = none);
+UPDATE schema_version SET version = 8;
+)sql";
+
 constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
 
 // --- small helpers ----------------------------------------------------------------------------
+
+// A TEXT or BODY key the index answers exactly: the GLOB pattern "*needle*" over the folded
+// text (the trigram tokenizer turns a GLOB into an index lookup of the needle's trigrams and
+// then tests the stored text, so the answer is a substring test, as IMAP SEARCH is). nullopt
+// when the index cannot answer: a needle shorter than three characters once folded (the
+// tokenizer's unit), or one with a line feed (it could match across two chunks of the joined
+// text that the key tests one at a time).
+struct TextIndexQuery {
+  std::string pattern;
+  bool body_only = false;   // BODY; TEXT also looks at the header and the parts' headers
+};
+
+std::optional<TextIndexQuery> text_index_query(const SearchKey& key) {
+  if (key.kind != SearchKey::Kind::text && key.kind != SearchKey::Kind::body) return std::nullopt;
+  const std::string needle = mail::fold_case(key.value);
+  if (needle.find('\n') != std::string::npos) return std::nullopt;
+  std::size_t chars = 0;
+  for (const char c : needle) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
+  }
+  if (chars < 3) return std::nullopt;
+  TextIndexQuery q;
+  q.body_only = key.kind == SearchKey::Kind::body;
+  q.pattern = "*";
+  for (const char c : needle) {
+    if (c == '*' || c == '?' || c == '[') {   // GLOB's special characters, taken literally
+      q.pattern += '[';
+      q.pattern += c;
+      q.pattern += ']';
+    } else {
+      q.pattern += c;
+    }
+  }
+  q.pattern += '*';
+  return q;
+}
+
+// Replaces, in `key`, each TEXT or BODY key the index answers by the UIDs of `mailbox` it
+// finds (in r's snapshot). True when anything was replaced.
+bool answer_from_text_index(Db& r, MailboxId mailbox, SearchKey& key) {
+  if (auto query = text_index_query(key)) {
+    // One GLOB per column, joined with UNION: FTS5 uses its index for each GLOB alone, not for
+    // an OR of them. CROSS JOIN and the unary + keep the planner to "the files found, then their
+    // messages by blob_id": left to itself it scanned the mailbox once per file found, or the
+    // whole index (64 s instead of 85 ms for TEXT over 10,839 messages).
+    auto st = r.prepare(std::string("SELECT m.uid FROM (SELECT blob_id FROM message_text WHERE body GLOB ?1") +
+                        (query->body_only ? "" : " UNION SELECT blob_id FROM message_text WHERE header GLOB ?1"
+                                                 " UNION SELECT blob_id FROM message_text WHERE part_headers GLOB ?1") +
+                        ") AS hits CROSS JOIN messages AS m ON m.blob_id = hits.blob_id WHERE +m.mailbox_id = ?2");
+    st.bind_all(query->pattern, mailbox);
+    std::vector<Uid> found;
+    while (st.step()) found.push_back(static_cast<Uid>(st.int64(0)));
+    std::sort(found.begin(), found.end());
+    SearchKey answered;
+    answered.kind = SearchKey::Kind::uid_set;
+    for (const Uid uid : found) answered.uids.add(uid);
+    key = std::move(answered);
+    return true;
+  }
+  bool any = false;
+  for (auto& child : key.children) any = answer_from_text_index(r, mailbox, child) || any;
+  return any;
+}
 
 std::string normalize_mailbox(std::string_view name) {
   if (ascii::iequals(name, "INBOX")) return "INBOX";
@@ -893,7 +972,10 @@ class SqliteStore final : public MailStore, public Directory {
       discard();
       return r;
     }
-    if (!prepared.empty()) bus_.publish(mailbox);
+    if (!prepared.empty()) {
+      bus_.publish(mailbox);
+      wake_indexer();
+    }
     return r;
   }
 
@@ -1012,7 +1094,96 @@ class SqliteStore final : public MailStore, public Directory {
     return r;
   }
 
-  void announce_change(MailboxId mailbox) override { bus_.publish(mailbox); }
+  void announce_change(MailboxId mailbox) override {
+    bus_.publish(mailbox);
+    wake_indexer();   // another process (deliver, import) may have stored files
+  }
+
+  void start_text_indexing() override {
+    if (indexer_.joinable()) return;
+    indexer_ = std::jthread([this](std::stop_token stop) {
+      for (;;) {
+        {
+          std::unique_lock lock(indexer_mutex_);
+          indexer_cv_.wait(lock, stop, [this] { return indexer_due_; });
+          if (stop.stop_requested()) return;
+          indexer_due_ = false;
+        }
+        auto indexed = index_missing_text(stop);
+        if (!indexed) log::warn("sqlite store: full-text indexing: {}", indexed.error().detail);
+      }
+    });
+    wake_indexer();   // what is there already
+  }
+
+  Result<std::uint64_t> rebuild_text_index(bool from_scratch) override {
+    if (from_scratch) {
+      Status cleared = write_op("rebuild_text_index", [&]() -> Status {
+        writer_->exec("DELETE FROM message_text");
+        writer_->exec("UPDATE blobs SET text_id = NULL");
+        return {};
+      });
+      if (!cleared) return cleared.error();
+    }
+    return index_missing_text(std::stop_token());
+  }
+
+  void wake_indexer() {
+    {
+      std::lock_guard lock(indexer_mutex_);
+      indexer_due_ = true;
+    }
+    indexer_cv_.notify_one();
+  }
+
+  // Indexes every file whose text is not in message_text yet, in batches (one write
+  // transaction each, so FTS5 writes one segment per batch rather than per message), until none
+  // is left or `stop` is requested. Returns the number indexed.
+  Result<std::uint64_t> index_missing_text(std::stop_token stop) {
+    constexpr int kBatch = 200;   // files per write transaction
+    std::uint64_t indexed = 0;
+    BlobId after;                 // blob ids are walked in order, so each is read once
+    while (!stop.stop_requested()) {
+      std::vector<BlobId> batch;
+      Status listed = guarded("rebuild_text_index", [&]() -> Status {
+        auto r = reader();
+        auto st = r->prepare("SELECT id FROM blobs WHERE text_id IS NULL AND id > ?1 ORDER BY id LIMIT ?2");
+        st.bind_all(after, kBatch);
+        while (st.step()) batch.push_back(st.text(0));
+        return {};
+      });
+      if (!listed) return listed.error();
+      if (batch.empty()) return indexed;
+      after = batch.back();
+      // Parsing is the slow part: done without the write lock.
+      std::vector<std::pair<BlobId, mail::Message::SearchText>> texts;
+      for (const auto& id : batch) {
+        auto bytes = blobs_->get(id);
+        if (!bytes) {
+          log::warn("event=text_index_skip blob={} error=\"{}\"", id, bytes.error().detail);
+          continue;
+        }
+        mail::Message parsed(std::make_shared<const std::string>(mail::to_crlf(**bytes)));
+        texts.emplace_back(id, parsed.search_text());
+      }
+      std::uint64_t written_now = 0;
+      Status written = write_op("rebuild_text_index", [&]() -> Status {
+        written_now = 0;
+        for (const auto& [id, text] : texts) {
+          // Expunged meanwhile, or indexed by another rebuild: nothing to do.
+          auto st = writer_->prepare("SELECT 1 FROM blobs WHERE id = ?1 AND text_id IS NULL");
+          if (!st.bind_all(id).step()) continue;
+          const std::int64_t text_id = insert_text(id, text);
+          writer_->prepare("UPDATE blobs SET text_id = ?2 WHERE id = ?1").bind_all(id, text_id).run();
+          ++written_now;
+        }
+        return {};
+      });
+      if (!written) return written.error();
+      indexed += written_now;
+    }
+    return indexed;
+  }
 
   Result<CopyResult> copy(MailboxId from, const UidSet& uids, MailboxId to, const FlagMask& mask) override {
     auto r = write_op("copy", [&]() -> Result<CopyResult> { return copy_in_tx(from, uids, to, mask); });
@@ -1177,34 +1348,50 @@ class SqliteStore final : public MailStore, public Directory {
 
   Result<UidSet> search(MailboxId mailbox, const SearchKey& program) override {
     const bool content = search_needs_content(program);
+    // Messages whose file is in the full-text index are tested with `indexed`, where the TEXT
+    // and BODY keys the index answers are already UID sets; the others (files stored before
+    // the index, not rebuilt yet) with `program`, reading their content.
+    SearchKey indexed = program;
+    bool use_index = false;
     std::vector<MessageMeta> metas;
     std::vector<BlobId> blob_ids;
+    std::vector<bool> in_index;
     auto s = guarded("search", [&]() -> Status {
       auto r = reader();
       Transaction tx(*r, false);
       if (!mailbox_exists(*r, mailbox)) return no_mailbox();
+      if (content) use_index = answer_from_text_index(*r, mailbox, indexed);
+      // The file and whether it is indexed matter only when content does.
       auto st = r->prepare(std::string("SELECT ") + kMetaColumns +
-                           ", m.blob_id FROM messages AS m WHERE m.mailbox_id = ?1 ORDER BY m.uid");
+                           (content ? ", m.blob_id, b.text_id IS NOT NULL FROM messages AS m"
+                                      " JOIN blobs AS b ON b.id = m.blob_id"
+                                    : " FROM messages AS m") +
+                           " WHERE m.mailbox_id = ?1 ORDER BY m.uid");
       st.bind_all(mailbox);
       while (st.step()) {
         metas.push_back(read_meta(st));
-        if (content) blob_ids.push_back(st.text(kMetaColumnCount));
+        if (!content) continue;
+        blob_ids.push_back(st.text(kMetaColumnCount));
+        in_index.push_back(st.int64(kMetaColumnCount + 1) != 0);
       }
       tx.commit();
       return {};
     });
     if (!s) return s.error();
+    const bool indexed_content = use_index ? search_needs_content(indexed) : content;
     UidSet out;
     for (std::size_t i = 0; i < metas.size(); ++i) {
+      const bool from_index = use_index && in_index[i];
+      const bool needs_content = from_index ? indexed_content : content;
       std::optional<mail::Message> parsed;
       MessageLoader load = [&]() -> const mail::Message* {
-        if (!content) return nullptr;
+        if (!needs_content) return nullptr;
         auto bytes = blobs_->get(blob_ids[i]);
         if (!bytes) return nullptr;  // expunged meanwhile: content keys do not match
         parsed.emplace(std::make_shared<const std::string>(mail::to_crlf(**bytes)));
         return &*parsed;
       };
-      if (search_matches(program, metas[i], load)) out.add(metas[i].uid);
+      if (search_matches(from_index ? indexed : program, metas[i], load)) out.add(metas[i].uid);
     }
     return out;
   }
@@ -1829,6 +2016,21 @@ class SqliteStore final : public MailStore, public Directory {
     }
   }
 
+  // Adds a message file's search text to the full-text index; returns its row (blobs.text_id).
+  // Decoded text may hold NUL (quoted-printable "=00"), where FTS5 would stop reading; no
+  // SEARCH needle holds one, so it becomes a line feed, which a needle the index answers
+  // cannot match across either (text_index_query).
+  std::int64_t insert_text(const BlobId& blob, const mail::Message::SearchText& text) {
+    auto safe = [](std::string s) {
+      std::replace(s.begin(), s.end(), '\0', '\n');
+      return s;
+    };
+    writer_->prepare("INSERT INTO message_text (blob_id, header, body, part_headers) VALUES (?1, ?2, ?3, ?4)")
+        .bind_all(blob, safe(text.header), safe(text.body), safe(text.part_headers))
+        .run();
+    return writer_->last_insert_rowid();
+  }
+
   // Of `candidates` (blobs whose rows were just deleted), drops the registry rows of those no
   // message refers to any more and returns them; their files go after the commit.
   std::vector<BlobId> drop_unreferenced_blobs(const std::vector<BlobId>& candidates) {
@@ -1840,6 +2042,9 @@ class SqliteStore final : public MailStore, public Directory {
         referenced = st.bind_all(id).step();
       }
       if (referenced) continue;
+      writer_->prepare("DELETE FROM message_text WHERE rowid = (SELECT text_id FROM blobs WHERE id = ?1)")
+          .bind_all(id)
+          .run();
       writer_->prepare("DELETE FROM blobs WHERE id = ?1").bind_all(id).run();
       dead.push_back(id);
     }
@@ -1885,6 +2090,11 @@ class SqliteStore final : public MailStore, public Directory {
 
   ChangeBus bus_;
   std::jthread sweeper_;
+  // The full-text indexer (start_text_indexing): woken by appends and announce_change.
+  std::mutex indexer_mutex_;
+  std::condition_variable_any indexer_cv_;
+  bool indexer_due_ = false;   // guarded by indexer_mutex_
+  std::jthread indexer_;       // declared last of these: stopped and joined before they go
   AccountId public_account_ = 0;
   std::mutex quota_mutex_;
   QuotaLimits default_quota_;  // set_default_quota; guarded by quota_mutex_
@@ -1921,6 +2131,7 @@ void migrate(Db& db) {
   if (version < 5) db.exec(kSchemaV5);
   if (version < 6) db.exec(kSchemaV6);
   if (version < 7) db.exec(kSchemaV7);
+  if (version < 8) db.exec(kSchemaV8);
   tx.commit();
 }
 

@@ -70,18 +70,22 @@ TEST_F(SqliteStoreTest, LayoutAndPragmas) {
     return v;
   };
   EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(one("SELECT version FROM schema_version"), "7");
+  EXPECT_EQ(one("SELECT version FROM schema_version"), "8");
   EXPECT_EQ(one("SELECT count(*) FROM accounts WHERE kind = 1"), "1");
   sqlite3_close(db);
 }
 
+// Takes a new database back to before version 8 (the full-text index).
+constexpr const char* kUndoVersion8 =
+    "DROP INDEX blobs_unindexed; DROP TABLE message_text; ALTER TABLE blobs DROP COLUMN text_id;";
+
 // Takes a new database back to before version 7 (quota limits).
-constexpr const char* kUndoVersion7 =
+const std::string kUndoVersion7 = std::string(kUndoVersion8) +
     "ALTER TABLE accounts DROP COLUMN quota_own; ALTER TABLE accounts DROP COLUMN quota_storage_kib;"
     " ALTER TABLE accounts DROP COLUMN quota_messages;";
 
 // Takes a new database back to before version 6 (special-use attributes).
-const std::string kUndoVersion6 = std::string(kUndoVersion7) +
+const std::string kUndoVersion6 = kUndoVersion7 +
     "DROP INDEX mailboxes_special_use; ALTER TABLE mailboxes DROP COLUMN special_use;";
 
 // Takes a new database back to before version 5 (shared mailboxes and public folders).
@@ -166,7 +170,7 @@ TEST_F(SqliteStoreTest, MigrationToVersion7GivesAccountsTheDefaultQuota) {
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, (std::string(kUndoVersion7) + "UPDATE schema_version SET version = 6;").c_str(),
+    ASSERT_EQ(sqlite3_exec(db, (kUndoVersion7 + "UPDATE schema_version SET version = 6;").c_str(),
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
@@ -239,6 +243,76 @@ TEST_F(SqliteStoreTest, MigrationToVersion4LeavesAccountsWithoutScramSecrets) {
   EXPECT_EQ(account->scram_secret, "");
   ASSERT_TRUE(store_->directory().set_scram_secret("v@site2.example", "{SCRAM-SHA-256}x").ok());
   EXPECT_EQ(store_->directory().find_account("v@site2.example")->scram_secret, "{SCRAM-SHA-256}x");
+}
+
+TEST_F(SqliteStoreTest, MessagesStoredBeforeTheTextIndexAreSearchedUntilRebuilt) {
+  append({"Subject: alpha\r\n\r\nthe quick brown fox\r\n", "Subject: beta\r\n\r\nlazy dogs\r\n"});
+  store_.reset();
+  {
+    // Back to version 7, as a database written before the full-text index existed.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, (std::string(kUndoVersion8) + "UPDATE schema_version SET version = 7;").c_str(),
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  open();
+  append({"Subject: gamma\r\n\r\nquick thinking\r\n"});
+  SearchKey quick;
+  quick.kind = SearchKey::Kind::text;
+  quick.value = "QUICK";
+  auto found = store_->search(inbox_, quick);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->to_string(), "1,3");   // each read from its file
+  auto indexed = store_->rebuild_text_index(false);
+  ASSERT_TRUE(indexed.ok());
+  EXPECT_EQ(*indexed, 3u);   // all were missing: nothing indexes without start_text_indexing
+  indexed = store_->rebuild_text_index(false);
+  ASSERT_TRUE(indexed.ok());
+  EXPECT_EQ(*indexed, 0u);
+  found = store_->search(inbox_, quick);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->to_string(), "1,3");
+  indexed = store_->rebuild_text_index(true);
+  ASSERT_TRUE(indexed.ok());
+  EXPECT_EQ(*indexed, 3u);
+  // The answer now comes from the index alone: with the files gone it is still the same, where
+  // reading the files would find nothing.
+  for (auto& e : fs::recursive_directory_iterator(dir_ + "/messages"))
+    if (e.is_regular_file()) fs::remove(e.path());
+  found = store_->search(inbox_, quick);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->to_string(), "1,3");
+  quick.value = "qu";   // too short for the index's trigrams: read from the (missing) files
+  found = store_->search(inbox_, quick);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->to_string(), "");
+}
+
+TEST_F(SqliteStoreTest, TheIndexerIndexesWhatArrivesWithoutDelayingIt) {
+  append({"Subject: one\r\n\r\nfirst\r\n"});   // before the indexer starts: done at its start
+  store_->start_text_indexing();
+  append({"Subject: two\r\n\r\nsecond\r\n", "Subject: three\r\n\r\nthird\r\n"});
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir_ + "/pillarbox.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  auto unindexed = [&] {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM blobs WHERE text_id IS NULL", -1, &st, nullptr), SQLITE_OK);
+    sqlite3_step(st);
+    const int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (unindexed() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(unindexed(), 0);
+  sqlite3_close(db);
+  auto indexed = store_->rebuild_text_index(false);
+  ASSERT_TRUE(indexed.ok());
+  EXPECT_EQ(*indexed, 0u);
+  store_.reset();   // stops the indexer
 }
 
 TEST_F(SqliteStoreTest, FilesFollowTheirLastReference) {
