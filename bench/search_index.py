@@ -95,7 +95,11 @@ def main():
             runs, answer = [], None
             for _ in range(repeat):
                 t = time.monotonic()
-                typ, res = c.uid("SEARCH", "CHARSET", "UTF-8", key, word)
+                if word.isascii():
+                    typ, res = c.uid("SEARCH", "CHARSET", "UTF-8", key, word)
+                else:   # sent as a literal, which imaplib appends after the other arguments
+                    c.literal = word.encode()
+                    typ, res = c.uid("SEARCH", "CHARSET", "UTF-8", key)
                 runs.append((time.monotonic() - t) * 1000)
                 assert typ == "OK", res
                 answer = res[0]
