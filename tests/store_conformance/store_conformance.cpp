@@ -1197,6 +1197,7 @@ TEST_P(StoreConformance, TextIndexAnswersExactlyAsReadingEachMessage) {
       "--xx\r\nContent-Type: application/octet-stream\r\n\r\nbinary needle here\r\n--xx--\r\n",
       make_message("line\r\n ends", "first line\r\nsecond line\r\n"),
       make_message("short", "ab cd\r\n"),
+      make_message("glob", "GLOB's own [chars] like a*b and why? or [^x]\r\n"),
       make_message("nul", "before=00after and more=\r\nhref=3D'x'\r\n",
                    "Ann <ann@example.org>", "Mon, 2 Dec 2002 12:06:20 +0800",
                    "Content-Transfer-Encoding: quoted-printable\r\n")};
@@ -1218,7 +1219,8 @@ TEST_P(StoreConformance, TextIndexAnswersExactlyAsReadingEachMessage) {
                                       "der plan", "content-description: der", "subject: par", "\"quoted\"",
                                       "secret plan", "binary needle", "ab", "b c", "line\nsecond", "first line",
                                       "the", "http", "zzzz-not-anywhere", "e-mail", "Re:", "re: ",
-                                      "after and", "href", "before"};
+                                      "after and", "href", "before", "[chars]", "a*b", "why?", "[^x]",
+                                      "*b a", "s [c", "a?b"};
   for (const auto& [uid, text] : by_uid) {
     const std::size_t at = text.find("\nSubject: ");
     if (at == std::string::npos || needles.size() >= 36) continue;
