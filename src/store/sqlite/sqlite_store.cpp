@@ -244,13 +244,13 @@ UPDATE schema_version SET version = 7;
 // row of a file's text; NULL until it is indexed, which a thread of the server does soon after
 // the append (start_text_indexing; appends do not wait for it), and search reads such files as
 // it always did.
-constexpr const char* kSchemaV8 = R"sql(
+constexpr const char* kMessageTextTable =
+    "CREATE VIRTUAL TABLE message_text USING fts5(blob_id UNINDEXED, header, body, part_headers,"
+    " tokenize = 'trigram case_sensitive 1', detail = none);";
+const std::string kSchemaV8 = std::string(R"sql(
 ALTER TABLE blobs ADD COLUMN text_id INTEGER;
 CREATE INDEX blobs_unindexed ON blobs (id) WHERE text_id IS NULL;
-CREATE VIRTUAL TABLE message_text USING fts5(
-  blob_id UNINDEXED, header, body, part_headers, tokenize = 'trigram case_sensitive 1', detail = none);
-UPDATE schema_version SET version = 8;
-)sql";
+)sql") + kMessageTextTable + "\nUPDATE schema_version SET version = 8;\n";
 
 constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
 
@@ -1119,7 +1119,8 @@ class SqliteStore final : public MailStore, public Directory {
   Result<std::uint64_t> rebuild_text_index(bool from_scratch) override {
     if (from_scratch) {
       Status cleared = write_op("rebuild_text_index", [&]() -> Status {
-        writer_->exec("DELETE FROM message_text");
+        // A new table rather than DELETE, which FTS5 does row by row (20 s for 10,000 rows).
+        writer_->exec(std::string("DROP TABLE message_text; ") + kMessageTextTable);
         writer_->exec("UPDATE blobs SET text_id = NULL");
         return {};
       });
@@ -1140,7 +1141,7 @@ class SqliteStore final : public MailStore, public Directory {
   // transaction each, so FTS5 writes one segment per batch rather than per message), until none
   // is left or `stop` is requested. Returns the number indexed.
   Result<std::uint64_t> index_missing_text(std::stop_token stop) {
-    constexpr int kBatch = 200;   // files per write transaction
+    constexpr int kBatch = 50;   // files per write transaction: short waits for other writers
     std::uint64_t indexed = 0;
     BlobId after;                 // blob ids are walked in order, so each is read once
     while (!stop.stop_requested()) {
