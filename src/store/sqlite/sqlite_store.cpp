@@ -247,9 +247,13 @@ UPDATE schema_version SET version = 7;
 constexpr const char* kMessageTextTable =
     "CREATE VIRTUAL TABLE message_text USING fts5(blob_id UNINDEXED, header, body, part_headers,"
     " tokenize = 'trigram case_sensitive 1', detail = none);";
+// text_garbage: rows of message_text whose file is gone. FTS5 removes a row by reading its text
+// again, about a millisecond each, so expunges only note them here and the indexer thread
+// removes them later; until then they name a file no message refers to, and find nothing.
 const std::string kSchemaV8 = std::string(R"sql(
 ALTER TABLE blobs ADD COLUMN text_id INTEGER;
 CREATE INDEX blobs_unindexed ON blobs (id) WHERE text_id IS NULL;
+CREATE TABLE text_garbage (text_id INTEGER PRIMARY KEY);
 )sql") + kMessageTextTable + "\nUPDATE schema_version SET version = 8;\n";
 
 constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
@@ -1111,6 +1115,8 @@ class SqliteStore final : public MailStore, public Directory {
         }
         auto indexed = index_missing_text(stop);
         if (!indexed) log::warn("sqlite store: full-text indexing: {}", indexed.error().detail);
+        if (Status collected = collect_text_garbage(stop); !collected)
+          log::warn("sqlite store: full-text index clean-up: {}", collected.error().detail);
       }
     });
     wake_indexer();   // what is there already
@@ -1121,12 +1127,40 @@ class SqliteStore final : public MailStore, public Directory {
       Status cleared = write_op("rebuild_text_index", [&]() -> Status {
         // A new table rather than DELETE, which FTS5 does row by row (20 s for 10,000 rows).
         writer_->exec(std::string("DROP TABLE message_text; ") + kMessageTextTable);
-        writer_->exec("UPDATE blobs SET text_id = NULL");
+        writer_->exec("UPDATE blobs SET text_id = NULL; DELETE FROM text_garbage");
         return {};
       });
       if (!cleared) return cleared.error();
     }
-    return index_missing_text(std::stop_token());
+    auto indexed = index_missing_text(std::stop_token());
+    if (!indexed) return indexed;
+    if (Status collected = collect_text_garbage(std::stop_token()); !collected) return collected.error();
+    return indexed;
+  }
+
+  // Removes the index rows of files that are gone (text_garbage), a batch per transaction.
+  Status collect_text_garbage(std::stop_token stop) {
+    constexpr int kBatch = 50;
+    while (!stop.stop_requested()) {
+      bool more = false;
+      Status done = write_op("collect_text_garbage", [&]() -> Status {
+        std::vector<std::int64_t> ids;
+        {
+          auto st = writer_->prepare("SELECT text_id FROM text_garbage LIMIT ?1");
+          st.bind_all(kBatch);
+          while (st.step()) ids.push_back(st.int64(0));
+        }
+        for (const std::int64_t id : ids) {
+          writer_->prepare("DELETE FROM message_text WHERE rowid = ?1").bind_all(id).run();
+          writer_->prepare("DELETE FROM text_garbage WHERE text_id = ?1").bind_all(id).run();
+        }
+        more = ids.size() == static_cast<std::size_t>(kBatch);
+        return {};
+      });
+      if (!done) return done;
+      if (!more) break;
+    }
+    return {};
   }
 
   void wake_indexer() {
@@ -2043,7 +2077,8 @@ class SqliteStore final : public MailStore, public Directory {
         referenced = st.bind_all(id).step();
       }
       if (referenced) continue;
-      writer_->prepare("DELETE FROM message_text WHERE rowid = (SELECT text_id FROM blobs WHERE id = ?1)")
+      writer_->prepare("INSERT OR IGNORE INTO text_garbage (text_id) SELECT text_id FROM blobs"
+                       " WHERE id = ?1 AND text_id IS NOT NULL")
           .bind_all(id)
           .run();
       writer_->prepare("DELETE FROM blobs WHERE id = ?1").bind_all(id).run();
@@ -2053,6 +2088,7 @@ class SqliteStore final : public MailStore, public Directory {
   }
 
   void remove_blob_files(const std::vector<BlobId>& dead) {
+    if (!dead.empty()) wake_indexer();   // their index rows wait in text_garbage
     for (const auto& id : dead) {
       Status s = blobs_->remove(id);
       // Not fatal: the row is gone, so the start-up sweep collects the file later.
