@@ -33,13 +33,7 @@ import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from benchserver import ROOT, start_server
 
 
 def rss_kib(pid):
@@ -83,24 +77,9 @@ def main():
     try:
         for u in users:
             subprocess.run(pb + ["user", "add", u, "--password-hash", hashed], check=True, stdout=subprocess.DEVNULL)
-        port = free_port()
-        config = os.path.join(work, "pillarbox.toml")
-        with open(config, "w") as f:
-            f.write(f'data_dir = "{data}"\n[imap]\nlisten = ["127.0.0.1:{port}"]\ntls_listen = []\n'
-                    f'[pop3]\nlisten = []\ntls_listen = []\n[lmtp]\nlisten = ["127.0.0.1:{free_port()}"]\n'
-                    f'[log]\nlevel = "warn"\n[auth]\nrehash = false\n'
-                    f'[limits]\nmax_connections = {want}\nmax_connections_per_user = {want}\n'
-                    f'max_connections_per_ip = {want}\n')
-        server = subprocess.Popen([args.binary, "--config", config, "serve"], stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+        server, port = start_server(args.binary, work, data,
+                                    f'[auth]\nrehash = false\n[limits]\nmax_connections = {want}\n'
+                                    f'max_connections_per_user = {want}\nmax_connections_per_ip = {want}\n')
         time.sleep(0.5)
         before = rss_kib(server.pid)
         owner = []

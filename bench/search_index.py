@@ -19,7 +19,6 @@ import glob
 import imaplib
 import os
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -27,13 +26,7 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from benchserver import ROOT, start_server
 
 
 def du(path):
@@ -71,22 +64,8 @@ def main():
         db_after = os.path.getsize(os.path.join(data, "pillarbox.sqlite3"))
         files = du(os.path.join(data, "messages"))
 
-        imap_port, pop3_port, lmtp_port = free_port(), free_port(), free_port()
-        config = os.path.join(work, "pillarbox.toml")
-        with open(config, "w") as f:
-            f.write(f'data_dir = "{data}"\n[imap]\nlisten = ["127.0.0.1:{imap_port}"]\ntls_listen = []\n'
-                    f'[pop3]\nlisten = ["127.0.0.1:{pop3_port}"]\ntls_listen = []\n'
-                    f'[lmtp]\nlisten = ["127.0.0.1:{lmtp_port}"]\n[log]\nlevel = "warn"\n')
-        server = subprocess.Popen([args.binary, "--config", config, "serve"], stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                c = imaplib.IMAP4("127.0.0.1", imap_port)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+        server, imap_port = start_server(args.binary, work, data)
+        c = imaplib.IMAP4("127.0.0.1", imap_port)
         c.login("bench@example.org", "bench")
         typ, data_exists = c.select("INBOX")
         messages = int(data_exists[0])

@@ -1141,7 +1141,15 @@ class SqliteStore final : public MailStore, public Directory {
   // Removes the index rows of files that are gone (text_garbage), a batch per transaction.
   Status collect_text_garbage(std::stop_token stop) {
     constexpr int kBatch = 50;
-    while (!stop.stop_requested()) {
+    // Usually there is none: a read, not a turn in the write queue after every append.
+    bool any = false;
+    Status looked = guarded("collect_text_garbage", [&]() -> Status {
+      auto r = reader();
+      any = r->prepare("SELECT 1 FROM text_garbage LIMIT 1").step();
+      return {};
+    });
+    if (!looked) return looked;
+    while (any && !stop.stop_requested()) {
       bool more = false;
       Status done = write_op("collect_text_garbage", [&]() -> Status {
         std::vector<std::int64_t> ids;
