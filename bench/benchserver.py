@@ -25,16 +25,23 @@ def start_server(binary, work, data, extra_config=""):
                 f'[pop3]\nlisten = []\ntls_listen = []\n[lmtp]\nlisten = ["127.0.0.1:{free_port()}"]\n'
                 f'[log]\nlevel = "warn"\n{extra_config}')
     server = subprocess.Popen([binary, "--config", config, "serve"], stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
+    wait_greeting(server, port, "pillarbox serve")
+    return server, port
+
+
+def wait_greeting(server, port, name, seconds=20):
+    """Waits until the server process answers on 127.0.0.1:port with `* OK`; terminates it
+    and raises RuntimeError if it does not within `seconds` or exits."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
                 s.settimeout(5)
                 if s.recv(64).startswith(b"* OK"):
-                    return server, port
+                    return
         except OSError:
             pass
         if time.monotonic() > deadline or server.poll() is not None:
             server.terminate()
-            raise RuntimeError("pillarbox serve did not start")
+            raise RuntimeError(f"{name} did not start")
         time.sleep(0.1)

@@ -24,6 +24,7 @@
 #include "imap/session.h"
 #include "metrics/metrics.h"
 #include "lmtp/listener.h"
+#include "net/descriptor_limit.h"
 #include "net/tls.h"
 #include "pop3/commands.h"
 #include "pop3/locks.h"
@@ -60,6 +61,13 @@ int serve(const GlobalOptions& options, bool demo) {
   if (config.limits.idle_timeout_seconds < 1800)
     log::warn("limits.idle_timeout_seconds = {} is below the 30 minutes RFC 9051 §5.4 asks for; clients may be "
               "logged out while they wait for new mail", config.limits.idle_timeout_seconds);
+  // One descriptor per connection, plus the store's files, the listeners and the log: keep 256
+  // for those.
+  auto descriptors = net::raise_descriptor_limit();
+  if (config.limits.counting == "per-connection" && descriptors.soft < config.limits.max_connections + 256ULL)
+    log::warn("the open-file limit is {} descriptors, fewer than limits.max_connections = {} needs; connections "
+              "beyond about {} will be refused (raise it: ulimit -n, or LimitNOFILE= in a systemd unit)",
+              descriptors.soft, config.limits.max_connections, descriptors.soft > 256 ? descriptors.soft - 256 : 0);
   auto store = open_store(config);
   if (!store) {
     std::cerr << "pillarbox: " << store.error().text << "\n";

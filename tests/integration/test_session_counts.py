@@ -200,5 +200,33 @@ class ExactCounters(unittest.TestCase):
         self.assertIn("event=stop sessions=0", log)
 
 
+class DescriptorLimit(unittest.TestCase):
+    """Started under the usual `ulimit -n` of a login shell or a plain systemd unit, the server
+    raises its soft open-file limit to the hard one instead of refusing clients past it."""
+
+    def test_started_with_a_low_soft_limit_it_serves_more_connections_than_that(self):
+        hard = raise_descriptor_limit(4096)
+        if hard < 1000:
+            self.fail(f"this machine's hard open-file limit ({hard}) is too low for the test")
+        soft_before, hard_before = resource.getrlimit(resource.RLIMIT_NOFILE)
+        srv = PillarboxServer(extra_config="[limits]\nmax_connections = 700\nmax_connections_per_ip = 700\n")
+        self.addCleanup(srv.__exit__, None, None, None)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (200, hard_before))  # inherited by the server
+        try:
+            srv.start()
+        finally:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft_before, hard_before))
+        socks = open_many(srv.imap_port, 600)
+        try:
+            for s in socks:
+                s.sendall(b"a NOOP\r\n")
+            for s in socks:
+                self.assertIn(b"a OK", read_until(s, b"a OK"))
+        finally:
+            for s in socks:
+                s.close()
+        self.assertFalse("open-file limit" in srv.stderr(), "warned of a limit it had raised")
+
+
 if __name__ == "__main__":
     unittest.main()
