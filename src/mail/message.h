@@ -18,6 +18,12 @@ std::string to_crlf(std::string_view raw);
 /// Length of to_crlf(raw) without building it.
 std::uint64_t crlf_size(std::string_view raw);
 
+/// The header block of a message (stored or served bytes), with the empty line that ends it
+/// when there is one: the same split Message makes (RFC 5322 §2.1), so a Message built from
+/// to_crlf(header_of(raw)) has the same top-level header fields as one built from the
+/// whole message, and an empty body. A view into `message`.
+std::string_view header_of(std::string_view message);
+
 /// A BODY[section] specifier (RFC 3501 §6.4.5).
 struct Section {
   enum class Text { none, header, header_fields, header_fields_not, mime, text };

@@ -43,6 +43,29 @@ TEST(Crlf, BareLfBecomesCrlfOthersStay) {
   }
 }
 
+// --- header_of ------------------------------------------------------------------------------
+
+TEST(HeaderOf, SplitsWhereTheMessageDoes) {
+  EXPECT_EQ(header_of("A: 1\nB: 2\n\nbody\n"), "A: 1\nB: 2\n\n");
+  EXPECT_EQ(header_of("A: 1\r\n\r\nbody\r\n\r\nmore"), "A: 1\r\n\r\n");
+  EXPECT_EQ(header_of("A: 1\r\nB: 2"), "A: 1\r\nB: 2");   // no empty line: all header
+  EXPECT_EQ(header_of("\nbody"), "\n");                      // no fields at all
+  EXPECT_EQ(header_of(""), "");
+  // A boundary right after the fields starts the body, as it does for Message.
+  EXPECT_EQ(header_of("Content-Type: multipart/mixed; boundary=b\n--b\n\nx\n--b--\n"),
+            "Content-Type: multipart/mixed; boundary=b\n");
+  for (const std::string_view raw :
+       {std::string_view("From x Mon Jan 1 00:00:00 2024\nSubject: mbox\n\nb\n"),
+        std::string_view("Subject: a\n folded\nFrom: c@d\n\nbody"),
+        std::string_view("Subject: no colon next\nnot a field\n\nbody"),
+        std::string_view("Subject: x\nstray line\nTo: y@z\n\nbody")}) {
+    const Message whole(std::make_shared<const std::string>(to_crlf(raw)));
+    const Message head(std::make_shared<const std::string>(to_crlf(header_of(raw))));
+    EXPECT_EQ(head.section(part({}, Section::Text::header)), whole.section(part({}, Section::Text::header))) << raw;
+    EXPECT_EQ(head.envelope(), whole.envelope()) << raw;
+  }
+}
+
 // --- simple text message -------------------------------------------------------------------
 
 constexpr std::string_view kSimple =

@@ -500,4 +500,6 @@ std::unique_ptr<Part> parse_message(std::string_view bytes) {
   return root;
 }
 
+std::string_view header_of(std::string_view message) { return split_entity(message).first; }
+
 }  // namespace pillarbox::mail

@@ -111,6 +111,13 @@ bool search_needs_content(const SearchKey& program) {
   return false;
 }
 
+bool search_needs_body(const SearchKey& program) {
+  if (program.kind == Kind::body || program.kind == Kind::text) return true;
+  for (const auto& c : program.children)
+    if (search_needs_body(c)) return true;
+  return false;
+}
+
 std::int64_t day_number(std::int64_t epoch_seconds, std::int32_t tz_minutes) {
   const std::int64_t local = epoch_seconds + static_cast<std::int64_t>(tz_minutes) * 60;
   std::int64_t day = local / 86400;

@@ -19,6 +19,10 @@ using MessageLoader = std::function<const mail::Message*()>;
 /// True when any key in `program` needs the message content (header/body/text/sent_*).
 bool search_needs_content(const SearchKey& program);
 
+/// True if `program` has a TEXT or BODY key, the only ones that look past the top-level header
+/// (RFC 3501 §6.4.4); otherwise a message's header block is all its content keys need.
+bool search_needs_body(const SearchKey& program);
+
 /// The calendar day of a timestamp in the given zone, as days since 1970-01-01 (RFC 3501
 /// BEFORE/ON/SINCE compare INTERNALDATE's date "disregarding time and timezone", i.e. the date
 /// as written in its own zone). `epoch_seconds` in seconds, `tz_minutes` east of UTC.

@@ -1235,8 +1235,12 @@ TEST_P(StoreConformance, TextIndexAnswersExactlyAsReadingEachMessage) {
     const std::vector<MessageMeta> metas = must(store().list_messages(inbox));
     for (std::size_t n = 0; n < needles.size(); ++n) {
       const std::string& needle = needles[n];
-      for (const K kind : {K::text, K::body}) {
-        const SearchKey k = key_str(kind, needle);
+      // TEXT, BODY, and header keys (which the index narrows down to the files to read).
+      const std::vector<SearchKey> keys = {key_str(K::text, needle), key_str(K::body, needle),
+                                           key_str(K::header, needle, "subject"), key_str(K::header, needle, "From"),
+                                           key_str(K::header, needle, "content-description")};
+      for (const SearchKey& k : keys) {
+        const K kind = k.kind;
         std::vector<SearchKey> programs = {k, key_of(K::not_, {k})};
         if (n < 6) programs.push_back(key_of(K::and_, {k, key_num(K::larger, 3000)}));
         for (const SearchKey& program : programs) {
@@ -1246,7 +1250,8 @@ TEST_P(StoreConformance, TextIndexAnswersExactlyAsReadingEachMessage) {
             if (search_matches(program, meta, load)) expected.add(meta.uid);
           }
           EXPECT_EQ(must(store().search(inbox, program)).to_string(), expected.to_string())
-              << when << ": " << (kind == K::text ? "TEXT" : "BODY") << " \"" << needle << "\" (kind "
+              << when << ": " << (kind == K::text ? "TEXT" : kind == K::body ? "BODY" : "HEADER " + k.field)
+              << " \"" << needle << "\" (kind "
               << static_cast<int>(program.kind) << ")";
         }
       }
