@@ -33,6 +33,7 @@ Result<std::unique_ptr<store::MailStore>> open_store(const config::Config& confi
   auto store = store::open_sqlite_store(config.data_dir);
   // Accounts without limits of their own follow [quota] (RFC 9208; docs/configuration.md).
   if (store) (*store)->set_default_quota(store::QuotaLimits{config.quota_storage_kib, config.quota_messages});
+  if (store) (*store)->set_header_cache_limit(std::uint64_t{config.header_cache_mib} << 20);
   return store;
 }
 

@@ -123,6 +123,7 @@ struct Config {
   std::uint64_t protocol_log_max_mb = 1024;
   std::uint32_t io_threads = 0;      ///< 0: one per core (at most 4)
   std::uint32_t store_threads = 4;   ///< threads that run blocking store calls
+  std::uint32_t header_cache_mib = 64;   ///< [store] message header blocks kept in memory, MiB
   std::string server_name = "Pillarbox";
   std::vector<MailboxTemplate> mailboxes = default_mailboxes();  ///< [[mailboxes]]
 

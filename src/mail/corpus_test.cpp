@@ -110,6 +110,12 @@ TEST(Corpus, EveryRealMessageParses) {
     ASSERT_EQ(head.section(header_section), m.section(header_section));
     ASSERT_EQ(head.envelope(), m.envelope());
     ASSERT_EQ(head.sent_date_days(), m.sent_date_days());
+    Section fields;
+    fields.text = Section::Text::header_fields;
+    fields.fields = {"From", "Subject", "Content-Type", "Received"};
+    ASSERT_EQ(head.section(fields), m.section(fields));
+    fields.text = Section::Text::header_fields_not;
+    ASSERT_EQ(head.section(fields), m.section(fields));
     // Search must run over everything without trouble.
     EXPECT_FALSE(m.text_contains("\xe2\x80\xbd-no-such-text-\xe2\x80\xbd"));
     if (m.sent_date_days()) ++with_date;

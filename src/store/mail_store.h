@@ -197,6 +197,10 @@ class MailStore {
   /// The delivery address of a mailbox, "" when it has none.
   virtual Result<std::string> mailbox_address(MailboxId mailbox) = 0;
 
+  /// How many bytes of message header blocks the store may keep in memory for SEARCH on header
+  /// keys and FETCH of header sections (config [store] header_cache_mib); 0 keeps none.
+  virtual void set_header_cache_limit(std::uint64_t bytes) = 0;
+
   // --- Quota (RFC 9208; docs/configuration.md "Quota") ----------------------------------------
   /// Limits for accounts without their own (config [quota]); none until called. Not applied to
   /// the public folders' owner (public_account), which has only limits of its own.

@@ -98,6 +98,9 @@ struct FetchNeeds {
   bool envelope = false;        ///< the ENVELOPE text
   bool body_structure = false;  ///< the BODYSTRUCTURE and BODY texts
   bool content = false;         ///< the message bytes
+  /// With `content`: only the header block is wanted (BODY[HEADER], BODY[HEADER.FIELDS ...],
+  /// RFC822.HEADER), so `content` may hold just that (mail::header_of, served form).
+  bool header_only = false;
 };
 
 /// One fetched message. Texts are IMAP syntax ready to send.

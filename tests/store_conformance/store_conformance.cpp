@@ -590,6 +590,16 @@ TEST_P(StoreConformance, BytesRoundTripExactly) {
       EXPECT_EQ(f[i].meta.size, mail::crlf_size(raws[i])) << i;
       EXPECT_EQ(f[i].meta.size, f[i].content->size()) << i;
     }
+    // Header sections only: the header block, served; twice, so a cached answer is checked too.
+    for (int round = 0; round < 2; ++round) {
+      auto h = must(store().fetch(inbox, all_uids(), FetchNeeds{.content = true, .header_only = true}));
+      ASSERT_EQ(h.size(), raws.size());
+      for (std::size_t i = 0; i < raws.size(); ++i) {
+        ASSERT_TRUE(h[i].content != nullptr);
+        EXPECT_EQ(*h[i].content, mail::to_crlf(mail::header_of(raws[i]))) << i << " round " << round;
+        EXPECT_EQ(h[i].meta.size, mail::crlf_size(raws[i])) << i;   // RFC822.SIZE stays the message's
+      }
+    }
   };
   check();
   std::uint64_t total = 0;

@@ -142,6 +142,16 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
       default: break;
     }
   }
+  // Only top-level header sections (the usual "list the folder" fetch of mail clients): the
+  // store can answer from the header blocks it keeps in memory instead of reading each file.
+  needs.header_only = needs.content && std::all_of(atts.begin(), atts.end(), [](const FetchAttribute& a) {
+    using T = mail::Section::Text;
+    if (a.kind == K::rfc822_header) return true;
+    if (a.kind != K::body_section) return a.kind != K::rfc822 && a.kind != K::rfc822_text &&
+                                          a.kind != K::binary_section && a.kind != K::binary_size;
+    return a.section.part.empty() &&
+           (a.section.text == T::header || a.section.text == T::header_fields || a.section.text == T::header_fields_not);
+  });
   // RFC 3501 §6.4.8: UID FETCH always reports UID.
   if (r.uid && !has_uid) add_uid();
   // RFC 4314 §4: the implicit \Seen needs right 's'; without it FETCH still works, unmarked.

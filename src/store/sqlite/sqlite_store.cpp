@@ -45,6 +45,7 @@
 #include "mail/message.h"
 #include "store/blob_store.h"
 #include "store/change_bus.h"
+#include "store/header_cache.h"
 #include "store/mail_store.h"
 #include "store/search_eval.h"
 #include "store/sqlite/db.h"
@@ -1045,6 +1046,18 @@ class SqliteStore final : public MailStore, public Directory {
     std::vector<FetchedMessage> kept;
     kept.reserve(out.size());
     for (std::size_t i = 0; i < out.size(); ++i) {
+      if (needs.header_only) {
+        auto header = header_block(blob_ids[i]);
+        if (!header) {
+          if (header.error().code == Errc::not_found && !message_exists(mailbox, out[i].meta.uid))
+            continue;
+          log::error("fetch: {}", header.error().detail);
+          return header.error();
+        }
+        out[i].content = std::move(*header);
+        kept.push_back(std::move(out[i]));
+        continue;
+      }
       auto bytes = blobs_->get(blob_ids[i]);
       if (!bytes) {
         if (bytes.error().code == Errc::not_found && !message_exists(mailbox, out[i].meta.uid))
@@ -1057,6 +1070,18 @@ class SqliteStore final : public MailStore, public Directory {
     }
     return kept;
   }
+
+  // The served header block of a file: from the cache, or read and then cached.
+  Result<std::shared_ptr<const std::string>> header_block(const BlobId& id) {
+    if (auto cached = header_cache_.find(id)) return cached;
+    auto bytes = blobs_->get(id);
+    if (!bytes) return bytes.error();
+    auto header = std::make_shared<const std::string>(mail::to_crlf(mail::header_of(**bytes)));
+    header_cache_.insert(id, header);
+    return std::shared_ptr<const std::string>(std::move(header));
+  }
+
+  void set_header_cache_limit(std::uint64_t bytes) override { header_cache_.set_limit(bytes); }
 
   Result<StoreResult> store_flags(MailboxId mailbox, const UidSet& uids, StoreMode mode,
                                   const Flags& flags, const FlagMask& mask,
@@ -1480,10 +1505,15 @@ class SqliteStore final : public MailStore, public Directory {
       std::optional<mail::Message> parsed;
       MessageLoader load = [&]() -> const mail::Message* {
         if (!needs_content) return nullptr;
+        if (!needs_body) {
+          auto header = header_block(blob_ids[i]);
+          if (!header) return nullptr;  // expunged meanwhile: content keys do not match
+          parsed.emplace(std::move(*header));
+          return &*parsed;
+        }
         auto bytes = blobs_->get(blob_ids[i]);
-        if (!bytes) return nullptr;  // expunged meanwhile: content keys do not match
-        const std::string_view raw = needs_body ? std::string_view(**bytes) : mail::header_of(**bytes);
-        parsed.emplace(std::make_shared<const std::string>(mail::to_crlf(raw)));
+        if (!bytes) return nullptr;
+        parsed.emplace(std::make_shared<const std::string>(mail::to_crlf(**bytes)));
         return &*parsed;
       };
       if (search_matches(from_index ? indexed : program, metas[i], load)) out.add(metas[i].uid);
@@ -2182,6 +2212,7 @@ class SqliteStore final : public MailStore, public Directory {
 
   std::string db_path_;
   std::unique_ptr<BlobStore> blobs_;
+  HeaderCache header_cache_{64ULL << 20};   // set_header_cache_limit; [store] header_cache_mib
   std::unique_ptr<Db> writer_;  // used only by the batch leader (see submit())
   std::mutex write_queue_mutex_;
   std::condition_variable write_queue_cv_;
