@@ -8,7 +8,7 @@ void HeaderCache::set_limit(std::uint64_t bytes) {
   evict_locked();
 }
 
-std::shared_ptr<const std::string> HeaderCache::find(const BlobId& id) {
+std::shared_ptr<const mail::Message> HeaderCache::find(const BlobId& id) {
   std::lock_guard lock(mutex_);
   auto it = index_.find(id);
   if (it == index_.end()) return nullptr;
@@ -16,7 +16,7 @@ std::shared_ptr<const std::string> HeaderCache::find(const BlobId& id) {
   return it->second->header;
 }
 
-void HeaderCache::insert(const BlobId& id, std::shared_ptr<const std::string> header) {
+void HeaderCache::insert(const BlobId& id, std::shared_ptr<const mail::Message> header) {
   if (!header) return;
   std::lock_guard lock(mutex_);
   if (auto it = index_.find(id); it != index_.end()) {

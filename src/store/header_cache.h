@@ -11,11 +11,13 @@
 #include <string>
 #include <unordered_map>
 
+#include "mail/message.h"
 #include "store/blob_store.h"
 
 namespace pillarbox::store {
 
-/// Least-recently-used map from blob id to the served (CRLF) header block of that file, up to
+/// Least-recently-used map from blob id to the header block of that file, served (CRLF) and
+/// parsed (a mail::Message of the header alone: SEARCH tests it without parsing again), up to
 /// a limit in bytes. Message files never change and their ids are never reused, so an entry is
 /// never stale; one whose file was removed is simply never asked for again. Thread-safe.
 class HeaderCache {
@@ -28,26 +30,27 @@ class HeaderCache {
   void set_limit(std::uint64_t bytes);
 
   /// The cached header block of `id`, or null. A hit makes it the most recently used.
-  std::shared_ptr<const std::string> find(const BlobId& id);
+  std::shared_ptr<const mail::Message> find(const BlobId& id);
 
   /// Caches `header` for `id` (replacing any), then evicts down to the limit. A block larger
   /// than the whole limit is not kept.
-  void insert(const BlobId& id, std::shared_ptr<const std::string> header);
+  void insert(const BlobId& id, std::shared_ptr<const mail::Message> header);
 
-  /// Bytes accounted for the entries now cached, and their number.
+  /// Bytes accounted for the entries now cached (each: twice its header, for the parsed
+  /// fields, plus kEntryOverhead), and their number.
   std::uint64_t bytes() const;
   std::size_t entries() const;
 
-  /// What one entry costs besides its header bytes (map node, list node, string header).
-  static constexpr std::uint64_t kEntryOverhead = 160;
+  /// What one entry costs besides its header bytes (map and list nodes, Message, part tree).
+  static constexpr std::uint64_t kEntryOverhead = 400;
 
  private:
   struct Entry {
     BlobId id;
-    std::shared_ptr<const std::string> header;
+    std::shared_ptr<const mail::Message> header;
   };
   void evict_locked();
-  static std::uint64_t cost(const Entry& e) { return e.header->size() + e.id.size() + kEntryOverhead; }
+  static std::uint64_t cost(const Entry& e) { return 2 * e.header->bytes().size() + e.id.size() + kEntryOverhead; }
 
   mutable std::mutex mutex_;
   std::uint64_t limit_;

@@ -1054,7 +1054,8 @@ class SqliteStore final : public MailStore, public Directory {
           log::error("fetch: {}", header.error().detail);
           return header.error();
         }
-        out[i].content = std::move(*header);
+        // The served header block, kept alive by the cached Message it belongs to.
+        out[i].content = std::shared_ptr<const std::string>(*header, &(*header)->bytes());
         kept.push_back(std::move(out[i]));
         continue;
       }
@@ -1071,14 +1072,15 @@ class SqliteStore final : public MailStore, public Directory {
     return kept;
   }
 
-  // The served header block of a file: from the cache, or read and then cached.
-  Result<std::shared_ptr<const std::string>> header_block(const BlobId& id) {
+  // The header block of a file, served and parsed: from the cache, or read and then cached.
+  Result<std::shared_ptr<const mail::Message>> header_block(const BlobId& id) {
     if (auto cached = header_cache_.find(id)) return cached;
     auto bytes = blobs_->get(id);
     if (!bytes) return bytes.error();
-    auto header = std::make_shared<const std::string>(mail::to_crlf(mail::header_of(**bytes)));
+    auto header = std::make_shared<const mail::Message>(
+        std::make_shared<const std::string>(mail::to_crlf(mail::header_of(**bytes))));
     header_cache_.insert(id, header);
-    return std::shared_ptr<const std::string>(std::move(header));
+    return std::shared_ptr<const mail::Message>(std::move(header));
   }
 
   void set_header_cache_limit(std::uint64_t bytes) override { header_cache_.set_limit(bytes); }
@@ -1503,13 +1505,14 @@ class SqliteStore final : public MailStore, public Directory {
       const bool needs_content = from_index ? indexed_content : content;
       const bool needs_body = from_index ? indexed_body : body;
       std::optional<mail::Message> parsed;
+      std::shared_ptr<const mail::Message> header;
       MessageLoader load = [&]() -> const mail::Message* {
         if (!needs_content) return nullptr;
         if (!needs_body) {
-          auto header = header_block(blob_ids[i]);
-          if (!header) return nullptr;  // expunged meanwhile: content keys do not match
-          parsed.emplace(std::move(*header));
-          return &*parsed;
+          auto cached = header_block(blob_ids[i]);
+          if (!cached) return nullptr;  // expunged meanwhile: content keys do not match
+          header = std::move(*cached);
+          return header.get();
         }
         auto bytes = blobs_->get(blob_ids[i]);
         if (!bytes) return nullptr;
