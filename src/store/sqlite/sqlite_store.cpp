@@ -1003,7 +1003,7 @@ class SqliteStore final : public MailStore, public Directory {
     }
     if (!prepared.empty()) {
       bus_.publish(mailbox);
-      unindexed_since_run_.fetch_add(prepared.size());
+      unindexed_.fetch_add(prepared.size());
       wake_indexer();
     }
     return r;
@@ -1167,20 +1167,18 @@ class SqliteStore final : public MailStore, public Directory {
           // Indexing costs more CPU than the APPEND it follows (trigrams, then FTS5 writing
           // its segment inside the writer's transaction): do it when the clients have let the
           // writer rest, unless the backlog has grown too big to leave to SEARCH reading.
-          while (!stop.stop_requested() && !writer_quiet() &&
-                 unindexed_since_run_.load() < kIndexBacklogLimit) {
+          while (!stop.stop_requested() && clients_busy(unindexed_)) {
             indexer_cv_.wait_for(lock, stop, kWriterQuiet, [] { return false; });
           }
           if (stop.stop_requested()) return;
         }
-        unindexed_since_run_.store(0);
-        auto indexed = index_missing_text(stop);
+        // Both stop after the batch in which clients come back (and wake this thread again).
+        auto indexed = index_missing_text(stop, /*yield_to_clients=*/true);
         if (!indexed) log::warn("sqlite store: full-text indexing: {}", indexed.error().detail);
         // Dead rows match no message (searches join on messages), so removing them only
         // saves disk: always in a quiet moment, each one costing FTS5 a re-read of its text.
-        if (writer_quiet() || garbage_since_run_.load() >= kIndexBacklogLimit) {
-          garbage_since_run_.store(0);
-          if (Status collected = collect_text_garbage(stop); !collected)
+        if (!clients_busy(garbage_)) {
+          if (Status collected = collect_text_garbage(stop, /*yield_to_clients=*/true); !collected)
             log::warn("sqlite store: full-text index clean-up: {}", collected.error().detail);
         }
       }
@@ -1198,14 +1196,15 @@ class SqliteStore final : public MailStore, public Directory {
       });
       if (!cleared) return cleared.error();
     }
-    auto indexed = index_missing_text(std::stop_token());
+    auto indexed = index_missing_text(std::stop_token(), /*yield_to_clients=*/false);
     if (!indexed) return indexed;
-    if (Status collected = collect_text_garbage(std::stop_token()); !collected) return collected.error();
+    if (Status collected = collect_text_garbage(std::stop_token(), /*yield_to_clients=*/false); !collected)
+      return collected.error();
     return indexed;
   }
 
   // Removes the index rows of files that are gone (text_garbage), a batch per transaction.
-  Status collect_text_garbage(std::stop_token stop) {
+  Status collect_text_garbage(std::stop_token stop, bool yield_to_clients) {
     constexpr int kBatch = 50;
     // Usually there is none: a read, not a turn in the write queue after every append.
     bool any = false;
@@ -1229,12 +1228,31 @@ class SqliteStore final : public MailStore, public Directory {
           writer_->prepare("DELETE FROM text_garbage WHERE text_id = ?1").bind_all(id).run();
         }
         more = ids.size() == static_cast<std::size_t>(kBatch);
+        settled(garbage_, ids.size());
         return {};
       }, /*background=*/true);
       if (!done) return done;
       if (!more) break;
+      if (yield_to_clients && clients_busy(garbage_)) {
+        wake_indexer();
+        break;
+      }
     }
     return {};
+  }
+
+  // True when clients keep the writer busy and `backlog` (files to index, or dead index rows)
+  // is small enough to wait for a quiet moment.
+  bool clients_busy(const std::atomic<std::uint64_t>& backlog) const {
+    return !writer_quiet() && backlog.load() < kIndexBacklogLimit;
+  }
+
+  // Takes `n` done off a backlog count (which starts at 0 on each start: only work that piles
+  // up while the server runs can force the indexer to work under load).
+  static void settled(std::atomic<std::uint64_t>& backlog, std::uint64_t n) {
+    std::uint64_t now = backlog.load();
+    while (!backlog.compare_exchange_weak(now, now > n ? now - n : 0)) {
+    }
   }
 
   // True when no client's write has been queued for kWriterQuiet.
@@ -1255,7 +1273,7 @@ class SqliteStore final : public MailStore, public Directory {
   // Indexes every file whose text is not in message_text yet, in batches (one write
   // transaction each, so FTS5 writes one segment per batch rather than per message), until none
   // is left or `stop` is requested. Returns the number indexed.
-  Result<std::uint64_t> index_missing_text(std::stop_token stop) {
+  Result<std::uint64_t> index_missing_text(std::stop_token stop, bool yield_to_clients) {
     constexpr int kBatch = 50;   // files per write transaction: short waits for other writers
     std::uint64_t indexed = 0;
     BlobId after;                 // blob ids are walked in order, so each is read once
@@ -1297,6 +1315,11 @@ class SqliteStore final : public MailStore, public Directory {
       }, /*background=*/true);
       if (!written) return written.error();
       indexed += written_now;
+      settled(unindexed_, written_now);
+      if (yield_to_clients && clients_busy(unindexed_)) {
+        wake_indexer();
+        break;
+      }
     }
     return indexed;
   }
@@ -2187,7 +2210,7 @@ class SqliteStore final : public MailStore, public Directory {
 
   void remove_blob_files(const std::vector<BlobId>& dead) {
     if (!dead.empty()) {   // their index rows wait in text_garbage
-      garbage_since_run_.fetch_add(dead.size());
+      garbage_.fetch_add(dead.size());
       wake_indexer();
     }
     for (const auto& id : dead) {
@@ -2238,8 +2261,8 @@ class SqliteStore final : public MailStore, public Directory {
   // ...or until this many files (or dead index rows) wait, whichever comes first.
   static constexpr std::uint64_t kIndexBacklogLimit = 2000;
   std::atomic<std::int64_t> last_client_write_{0};   // steady_clock ticks of the last write_op
-  std::atomic<std::uint64_t> unindexed_since_run_{0};
-  std::atomic<std::uint64_t> garbage_since_run_{0};
+  std::atomic<std::uint64_t> unindexed_{0};   // files appended and not indexed yet (about)
+  std::atomic<std::uint64_t> garbage_{0};     // index rows of removed files not deleted yet
   std::jthread indexer_;       // declared last of these: stopped and joined before they go
   AccountId public_account_ = 0;
   std::mutex quota_mutex_;
