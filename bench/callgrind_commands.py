@@ -85,6 +85,7 @@ def main():
     ap.add_argument("--messages", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--word", default="linux", help="the SUBJECT and TEXT needle")
+    ap.add_argument("--only", help="only the commands whose name starts with this (e.g. FETCH)")
     ap.add_argument("--json", help="write the figures to this file")
     args = ap.parse_args()
     if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
@@ -114,6 +115,8 @@ def main():
     results = []
     try:
         for n, (name, template, what) in enumerate(COMMANDS):
+            if args.only and not name.startswith(args.only):
+                continue
             total = count_command(args, config, port, user, password, template, os.path.join(work, f"callgrind.{n}"))
             results.append({"command": name, "sent": template, "what": what, "repeat": args.repeat,
                             "instructions_per_command": total // args.repeat})

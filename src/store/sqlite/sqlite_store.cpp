@@ -415,11 +415,24 @@ MessageMeta read_meta(const Stmt& st, int col = 0) {
 // Set-based selection of the messages of one mailbox in a UidSet: ?1 = mailbox, ?2 = ranges.
 // CROSS JOIN makes SQLite iterate the (few) ranges outside and seek the primary key inside, so
 // the cost is one index seek per range plus the rows returned, never a per-UID query.
-std::string select_in_set(const std::string& columns) {
-  return "SELECT " + columns +
-         " FROM json_each(?2) AS r CROSS JOIN messages AS m"
-         " WHERE m.mailbox_id = ?1 AND m.uid BETWEEN (r.value ->> 0) AND (r.value ->> 1)"
-         " ORDER BY m.uid";
+// `columns` of the messages of `mailbox` whose UID is in `uids`, in UID order, bound and ready
+// to step. One range (1:*, a:b, one UID: most FETCH and STORE commands) walks the primary key
+// in order; several go through json_each, which needs a sort (callgrind: UID FETCH 1:* (FLAGS)
+// on 200 messages took 1.8 M instructions, 46 % of them in that statement).
+Stmt prepare_in_set(Db& db, const std::string& columns, MailboxId mailbox, const UidSet& uids) {
+  if (uids.ranges().size() == 1) {
+    auto st = db.prepare("SELECT " + columns +
+                         " FROM messages AS m WHERE m.mailbox_id = ?1 AND m.uid BETWEEN ?2 AND ?3 ORDER BY m.uid");
+    st.bind_all(mailbox, static_cast<std::int64_t>(uids.ranges().front().first),
+                static_cast<std::int64_t>(uids.ranges().front().last));
+    return st;
+  }
+  auto st = db.prepare("SELECT " + columns +
+                       " FROM json_each(?2) AS r CROSS JOIN messages AS m"
+                       " WHERE m.mailbox_id = ?1 AND m.uid BETWEEN (r.value ->> 0) AND (r.value ->> 1)"
+                       " ORDER BY m.uid");
+  st.bind_all(mailbox, ranges_json(uids));
+  return st;
 }
 
 Error sql_error(const SqlError& e, std::string_view operation) {
@@ -1021,8 +1034,7 @@ class SqliteStore final : public MailStore, public Directory {
       std::string columns = std::string(kMetaColumns) + ", m.blob_id";
       if (needs.envelope) columns += ", m.envelope";
       if (needs.body_structure) columns += ", m.body_structure, m.body";
-      auto st = r->prepare(select_in_set(columns));
-      st.bind_all(mailbox, ranges_json(uids));
+      auto st = prepare_in_set(*r, columns, mailbox, uids);
       while (st.step()) {
         FetchedMessage f;
         f.meta = read_meta(st);
@@ -1097,8 +1109,7 @@ class SqliteStore final : public MailStore, public Directory {
       if (uids.empty()) return out;
       std::vector<MessageMeta> current;
       {
-        auto st = writer_->prepare(select_in_set(kMetaColumns));
-        st.bind_all(mailbox, ranges_json(uids));
+        auto st = prepare_in_set(*writer_, kMetaColumns, mailbox, uids);
         while (st.step()) current.push_back(read_meta(st));
       }
       const ModSeq modseq = row->highest_modseq + 1;
@@ -1372,9 +1383,8 @@ class SqliteStore final : public MailStore, public Directory {
     };
     std::vector<Source> sources;
     {
-      auto st = writer_->prepare(select_in_set(
-          std::string(kMetaColumns) + ", m.blob_id, m.envelope, m.body_structure, m.body"));
-      st.bind_all(from, ranges_json(uids));
+      auto st = prepare_in_set(*writer_, std::string(kMetaColumns) + ", m.blob_id, m.envelope, m.body_structure, m.body",
+                               from, uids);
       while (st.step())
         sources.push_back(Source{read_meta(st), st.text(7), st.text(8), st.text(9), st.text(10)});
     }
