@@ -262,28 +262,23 @@ constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDelete
 
 // --- small helpers ----------------------------------------------------------------------------
 
-// A TEXT, BODY or header key the index can help with: the GLOB pattern "*needle*" over the
-// folded text (the trigram tokenizer turns a GLOB into an index lookup of the needle's trigrams
-// and then tests the stored text, so the answer is a substring test, as IMAP SEARCH is).
-// nullopt when it cannot: a needle shorter than three characters once folded (the tokenizer's
-// unit), or one with a line feed (it could match across two chunks of the joined text that the
-// key tests one at a time).
+// A TEXT or BODY key the index answers exactly: the GLOB pattern "*needle*" over the folded
+// text (the trigram tokenizer turns a GLOB into an index lookup of the needle's trigrams and
+// then tests the stored text, so the answer is a substring test, as IMAP SEARCH is). nullopt
+// when the index cannot answer: a needle shorter than three characters once folded (the
+// tokenizer's unit), or one with a line feed (it could match across two chunks of the joined
+// text that the key tests one at a time). Header keys (SUBJECT, FROM ...) are not asked: with
+// one index over all accounts' mail a common word finds most of it, and SEARCH SUBJECT took
+// 40 % more CPU with the index as a first filter than reading the mailbox's cached headers.
 struct TextIndexQuery {
-  enum class Columns { all, body, header };
   std::string pattern;
-  Columns columns = Columns::all;   // TEXT: all; BODY: body; SUBJECT, FROM, HEADER...: header
+  bool body_only = false;   // BODY; TEXT also looks at the header and the parts' headers
 };
 
 std::optional<TextIndexQuery> text_index_query(const SearchKey& key) {
+  if (key.kind != SearchKey::Kind::text && key.kind != SearchKey::Kind::body) return std::nullopt;
   TextIndexQuery q;
-  switch (key.kind) {
-    case SearchKey::Kind::text: q.columns = TextIndexQuery::Columns::all; break;
-    case SearchKey::Kind::body: q.columns = TextIndexQuery::Columns::body; break;
-    // Not header keys: with the index over all accounts' mail, a common word finds most of it
-    // and costs more than reading one mailbox's header blocks (measured: SEARCH SUBJECT took
-    // 40 % more CPU with the index than without, 2,000 messages over 10 accounts).
-    default: return std::nullopt;
-  }
+  q.body_only = key.kind == SearchKey::Kind::body;
   const std::string needle = mail::fold_case(key.value);
   if (needle.find('\n') != std::string::npos) return std::nullopt;
   std::size_t chars = 0;
@@ -306,22 +301,16 @@ std::optional<TextIndexQuery> text_index_query(const SearchKey& key) {
 }
 
 // Replaces, in `key`, each TEXT or BODY key the index answers by the UIDs of `mailbox` it
-// finds (in r's snapshot), and puts in front of each header key (SUBJECT, FROM, HEADER ...) the
-// UIDs whose header text holds its needle, so that only those files are read to test which
-// field it is in. True when anything was replaced.
+// finds (in r's snapshot). True when anything was replaced.
 bool answer_from_text_index(Db& r, MailboxId mailbox, SearchKey& key) {
   if (auto query = text_index_query(key)) {
     // One GLOB per column, joined with UNION: FTS5 uses its index for each GLOB alone, not for
     // an OR of them. CROSS JOIN and the unary + keep the planner to "the files found, then their
     // messages by blob_id": left to itself it scanned the mailbox once per file found, or the
     // whole index (64 s instead of 85 ms for TEXT over 10,839 messages).
-    using Columns = TextIndexQuery::Columns;
-    std::string hits;
-    if (query->columns != Columns::header) hits = "SELECT blob_id FROM message_text WHERE body GLOB ?1";
-    if (query->columns == Columns::all) hits += " UNION ";
-    if (query->columns != Columns::body) hits += "SELECT blob_id FROM message_text WHERE header GLOB ?1";
-    if (query->columns == Columns::all) hits += " UNION SELECT blob_id FROM message_text WHERE part_headers GLOB ?1";
-    auto st = r.prepare("SELECT m.uid FROM (" + hits +
+    auto st = r.prepare(std::string("SELECT m.uid FROM (SELECT blob_id FROM message_text WHERE body GLOB ?1") +
+                        (query->body_only ? "" : " UNION SELECT blob_id FROM message_text WHERE header GLOB ?1"
+                                                 " UNION SELECT blob_id FROM message_text WHERE part_headers GLOB ?1") +
                         ") AS hits CROSS JOIN messages AS m ON m.blob_id = hits.blob_id WHERE +m.mailbox_id = ?2");
     st.bind_all(query->pattern, mailbox);
     std::vector<Uid> found;
@@ -330,17 +319,7 @@ bool answer_from_text_index(Db& r, MailboxId mailbox, SearchKey& key) {
     SearchKey answered;
     answered.kind = SearchKey::Kind::uid_set;
     for (const Uid uid : found) answered.uids.add(uid);
-    if (query->columns == Columns::header) {
-      // The header column holds every field; which one holds the needle the file tells. The
-      // UID set is tested first (search_matches tests keys without content first).
-      SearchKey both;
-      both.kind = SearchKey::Kind::and_;
-      both.children.push_back(std::move(answered));
-      both.children.push_back(std::move(key));
-      key = std::move(both);
-    } else {
-      key = std::move(answered);
-    }
+    key = std::move(answered);
     return true;
   }
   bool any = false;
@@ -412,13 +391,12 @@ MessageMeta read_meta(const Stmt& st, int col = 0) {
   return m;
 }
 
-// Set-based selection of the messages of one mailbox in a UidSet: ?1 = mailbox, ?2 = ranges.
-// CROSS JOIN makes SQLite iterate the (few) ranges outside and seek the primary key inside, so
-// the cost is one index seek per range plus the rows returned, never a per-UID query.
 // `columns` of the messages of `mailbox` whose UID is in `uids`, in UID order, bound and ready
-// to step. One range (1:*, a:b, one UID: most FETCH and STORE commands) walks the primary key
-// in order; several go through json_each, which needs a sort (callgrind: UID FETCH 1:* (FLAGS)
-// on 200 messages took 1.8 M instructions, 46 % of them in that statement).
+// to step: one index seek per range plus the rows returned, never a per-UID query. One range
+// (1:*, a:b, one UID: most FETCH and STORE commands) walks the primary key in order. Several go
+// through json_each, CROSS JOIN keeping the ranges outside and the primary-key seek inside, and
+// then need a sort (callgrind: UID FETCH 1:* (FLAGS) on 200 messages took 1.8 M instructions
+// that way, 46 % of them in this statement; 1.35 M with the one-range form).
 Stmt prepare_in_set(Db& db, const std::string& columns, MailboxId mailbox, const UidSet& uids) {
   if (uids.ranges().size() == 1) {
     auto st = db.prepare("SELECT " + columns +
