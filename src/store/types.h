@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+namespace pillarbox::mail {
+class Message;   // mail/message.h; only held by pointer here
+}
+
 namespace pillarbox::store {
 
 using Uid = std::uint32_t;        ///< RFC 3501 §2.3.1.1 unique identifier, 1..2^32-1
@@ -111,6 +115,9 @@ struct FetchedMessage {
   std::string body;             ///< BODY (non-extensible form)
   /// Served bytes (CRLF line ends), shared because large; null unless FetchNeeds::content.
   std::shared_ptr<const std::string> content;
+  /// With FetchNeeds::header_only, the same header block parsed (content points into it), so
+  /// that FETCH does not parse it again; may be null.
+  std::shared_ptr<const mail::Message> header;
 };
 
 /// One message to append.

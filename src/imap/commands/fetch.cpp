@@ -126,32 +126,34 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
   bool sets_seen = false;
   bool has_uid = false;
   bool has_flags = false;
+  // Only top-level header sections (the usual "list the folder" fetch of mail clients): the
+  // store can answer from the header blocks it keeps in memory instead of reading each file.
+  bool past_header = false;
+  auto header_section = [](const mail::Section& s) {
+    using T = mail::Section::Text;
+    return s.part.empty() && (s.text == T::header || s.text == T::header_fields || s.text == T::header_fields_not);
+  };
   for (const auto& a : atts) {
     switch (a.kind) {
       case K::envelope: needs.envelope = true; break;
       case K::body:
       case K::bodystructure: needs.body_structure = true; break;
       case K::rfc822:
-      case K::rfc822_text: needs.content = true; sets_seen = true; break;
+      case K::rfc822_text: needs.content = true; sets_seen = true; past_header = true; break;
       case K::rfc822_header: needs.content = true; break;
       case K::body_section:
-      case K::binary_section: needs.content = true; sets_seen = sets_seen || !a.peek; break;
-      case K::binary_size: needs.content = true; break;
+        needs.content = true;
+        sets_seen = sets_seen || !a.peek;
+        past_header = past_header || !header_section(a.section);
+        break;
+      case K::binary_section: needs.content = true; sets_seen = sets_seen || !a.peek; past_header = true; break;
+      case K::binary_size: needs.content = true; past_header = true; break;
       case K::uid: has_uid = true; break;
       case K::flags: has_flags = true; break;
       default: break;
     }
   }
-  // Only top-level header sections (the usual "list the folder" fetch of mail clients): the
-  // store can answer from the header blocks it keeps in memory instead of reading each file.
-  needs.header_only = needs.content && std::all_of(atts.begin(), atts.end(), [](const FetchAttribute& a) {
-    using T = mail::Section::Text;
-    if (a.kind == K::rfc822_header) return true;
-    if (a.kind != K::body_section) return a.kind != K::rfc822 && a.kind != K::rfc822_text &&
-                                          a.kind != K::binary_section && a.kind != K::binary_size;
-    return a.section.part.empty() &&
-           (a.section.text == T::header || a.section.text == T::header_fields || a.section.text == T::header_fields_not);
-  });
+  needs.header_only = needs.content && !past_header;
   // RFC 3501 §6.4.8: UID FETCH always reports UID.
   if (r.uid && !has_uid) add_uid();
   // RFC 4314 §4: the implicit \Seen needs right 's'; without it FETCH still works, unmarked.
@@ -241,7 +243,9 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
       if (changed_before_seen ? !changed_before_seen->contains(f.meta.uid)
                               : changed_since && std::max(f.meta.modseq, sel->modseq_at(seq)) <= *changed_since)
         continue;
-      std::optional<mail::Message> parsed;
+      // Parsed once per message, on first need; a header-only fetch brings it parsed already.
+      std::optional<mail::Message> own;
+      const mail::Message* parsed = f.header.get();
       std::string out = fmt::format("* {} FETCH (", seq);
       bool first = true;
       bool unknown_cte = false;
@@ -282,7 +286,7 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
               append_literal(out, cut(*f.content, a));
               break;
             }
-            if (!parsed) parsed.emplace(f.content);
+            if (!parsed) parsed = &own.emplace(f.content);
             auto bytes = parsed->section(section);
             if (!bytes) out += "NIL";
             else append_literal(out, cut(*bytes, a));
@@ -295,7 +299,7 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
               out += a.kind == K::binary_size ? "0" : "NIL";
               break;
             }
-            if (!parsed) parsed.emplace(f.content);
+            if (!parsed) parsed = &own.emplace(f.content);
             using Status = mail::Message::Binary::Status;
             if (a.kind == K::binary_size) {
               // A part that does not exist has no content: size 0 (the grammar has no NIL here).

@@ -1046,6 +1046,7 @@ class SqliteStore final : public MailStore, public Directory {
         }
         // The served header block, kept alive by the cached Message it belongs to.
         out[i].content = std::shared_ptr<const std::string>(*header, &(*header)->bytes());
+        out[i].header = std::move(*header);
         kept.push_back(std::move(out[i]));
         continue;
       }
