@@ -1,6 +1,7 @@
-"""What the Python benchmarks share: a free loopback port, and `pillarbox serve` on a data
-directory with plain IMAP only (no TLS, no POP3), started and waited for."""
+"""What the Python benchmarks share: a free loopback port, `pillarbox serve` on a data directory
+with plain IMAP only (no TLS, no POP3), and a private Dovecot, each started and waited for."""
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -45,3 +46,67 @@ def wait_greeting(server, port, name, seconds=20):
             server.terminate()
             raise RuntimeError(f"{name} did not start")
         time.sleep(0.1)
+
+
+def start_dovecot(work, users, hashed, sessions=100):
+    """A private Dovecot on a free loopback port, as bench/run-vs-dovecot.sh runs it: Debian's
+    package, started as root with base_dir <work>/dovecot/run, mail processes as the "mail"
+    user, Maildir under <work>/dovecot/mail/<user>/Maildir (which may exist already: it is
+    chowned to "mail"), passwd-file with `hashed` for each of `users`, process and per-user
+    limits above `sessions`. Returns (process, port); the caller terminates the process."""
+    if os.geteuid() != 0 or not shutil.which("dovecot"):
+        raise SystemExit("Dovecot runs only as root with dovecot-imapd installed")
+    port = free_port()
+    d = os.path.join(work, "dovecot")
+    for sub in ("run", "state", "mail"):
+        os.makedirs(os.path.join(d, sub), exist_ok=True)
+    os.chmod(work, 0o755)
+    os.chmod(d, 0o755)   # the login processes (dovenull) must reach base_dir
+    with open(os.path.join(d, "passwd"), "w") as f:
+        f.writelines(f"{u}:{hashed}\n" for u in users)
+    subprocess.run(["chown", "-R", "mail:mail", os.path.join(d, "mail")], check=True)
+    uid, gid = (subprocess.check_output(["id", flag, "mail"]).decode().strip() for flag in ("-u", "-g"))
+    limit = sessions + 100
+    conf = os.path.join(d, "dovecot.conf")
+    with open(conf, "w") as f:
+        f.write(f"""protocols = imap
+listen = 127.0.0.1
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+mail_location = maildir:~/Maildir
+first_valid_uid = 1
+first_valid_gid = 1
+default_process_limit = {limit}
+default_client_limit = {limit}
+passdb {{
+  driver = passwd-file
+  args = {d}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={d}/mail/%u
+}}
+protocol imap {{
+  mail_max_userip_connections = {limit}
+}}
+service imap {{
+  process_limit = {limit}
+}}
+service imap-login {{
+  process_limit = {limit}
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+""")
+    server = subprocess.Popen(["dovecot", "-F", "-c", conf], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    wait_greeting(server, port, "dovecot")
+    return server, port

@@ -45,7 +45,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     import crypt   # Python 3.11's; yields the $6$ hash Pillarbox and Dovecot accept
 
-from benchserver import ROOT, free_port, start_server, wait_greeting
+from benchserver import ROOT, start_dovecot, start_server, wait_greeting
 
 
 def memory_kib(root_pid):
@@ -102,66 +102,6 @@ def raise_fd_limit(want):
         raise SystemExit(f"idle_memory.py: needs {want} open files per process (client and server), but the "
                          f"hard limit is {hard} and this process may not raise it (root without "
                          f"CAP_SYS_RESOURCE, or not root); use fewer --sessions or a machine that allows it")
-
-
-def start_dovecot(work, users, hashed, sessions):
-    """A private Dovecot (see the module comment) on a free loopback port: (process, port)."""
-    if os.geteuid() != 0 or not shutil.which("dovecot"):
-        raise SystemExit("idle_memory.py --server dovecot: run as root with dovecot-imapd installed")
-    port = free_port()
-    d = os.path.join(work, "dovecot")
-    for sub in ("run", "state", "mail"):
-        os.makedirs(os.path.join(d, sub))
-    os.chmod(work, 0o755)
-    os.chmod(d, 0o755)   # the login processes (dovenull) must reach base_dir
-    with open(os.path.join(d, "passwd"), "w") as f:
-        f.writelines(f"{u}:{hashed}\n" for u in users)
-    subprocess.run(["chown", "-R", "mail:mail", os.path.join(d, "mail")], check=True)
-    uid, gid = (subprocess.check_output(["id", flag, "mail"]).decode().strip() for flag in ("-u", "-g"))
-    limit = sessions + 100
-    conf = os.path.join(d, "dovecot.conf")
-    with open(conf, "w") as f:
-        f.write(f"""protocols = imap
-listen = 127.0.0.1
-base_dir = {d}/run
-state_dir = {d}/state
-log_path = {d}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-mail_location = maildir:~/Maildir
-first_valid_uid = 1
-first_valid_gid = 1
-default_process_limit = {limit}
-default_client_limit = {limit}
-passdb {{
-  driver = passwd-file
-  args = {d}/passwd
-}}
-userdb {{
-  driver = static
-  args = uid={uid} gid={gid} home={d}/mail/%u
-}}
-protocol imap {{
-  mail_max_userip_connections = {limit}
-}}
-service imap {{
-  process_limit = {limit}
-}}
-service imap-login {{
-  process_limit = {limit}
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-""")
-    server = subprocess.Popen(["dovecot", "-F", "-c", conf], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    wait_greeting(server, port, "dovecot")
-    return server, port
 
 
 def open_sessions(port, users, password, sessions, sources):
