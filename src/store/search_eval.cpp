@@ -118,6 +118,30 @@ bool search_needs_body(const SearchKey& program) {
   return false;
 }
 
+std::optional<UidSet> search_bound(const SearchKey& program) {
+  switch (program.kind) {
+    case Kind::uid_set: return program.uids;
+    case Kind::and_: {
+      std::optional<UidSet> best;
+      for (const auto& c : program.children) {
+        auto b = search_bound(c);
+        if (b && (!best || b->size() < best->size())) best = std::move(b);
+      }
+      return best;
+    }
+    case Kind::or_: {
+      UidSet all;
+      for (const auto& c : program.children) {
+        auto b = search_bound(c);
+        if (!b) return std::nullopt;
+        all.add(*b);
+      }
+      return all;
+    }
+    default: return std::nullopt;
+  }
+}
+
 std::int64_t day_number(std::int64_t epoch_seconds, std::int32_t tz_minutes) {
   const std::int64_t local = epoch_seconds + static_cast<std::int64_t>(tz_minutes) * 60;
   std::int64_t day = local / 86400;

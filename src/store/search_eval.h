@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "mail/message.h"
 #include "store/types.h"
@@ -22,6 +23,11 @@ bool search_needs_content(const SearchKey& program);
 /// True if `program` has a TEXT or BODY key, the only ones that look past the top-level header
 /// (RFC 3501 §6.4.4); otherwise a message's header block is all its content keys need.
 bool search_needs_body(const SearchKey& program);
+
+/// The UIDs outside which no message can match `program`, when its keys say so: the set of a
+/// UID-set key, the smallest such set among an AND's children, the union of an OR's when each
+/// child has one. nullopt when any UID may match. Lets a store read only those messages.
+std::optional<UidSet> search_bound(const SearchKey& program);
 
 /// The calendar day of a timestamp in the given zone, as days since 1970-01-01 (RFC 3501
 /// BEFORE/ON/SINCE compare INTERNALDATE's date "disregarding time and timezone", i.e. the date

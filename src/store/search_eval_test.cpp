@@ -80,5 +80,25 @@ TEST(SearchEval, ContentIsLoadedOnlyWhenNeededAndOnce) {
   EXPECT_FALSE(search_needs_content(junction(K::and_, {k(K::all), k(K::on, 1)})));
 }
 
+TEST(SearchEval, BoundIsTheUidsOutsideWhichNothingMatches) {
+  auto uids = [](Uid first, Uid last) {
+    SearchKey s = k(K::uid_set);
+    s.uids.add(first, last);
+    return s;
+  };
+  EXPECT_FALSE(search_bound(k(K::all)).has_value());
+  EXPECT_FALSE(search_bound(k(K::text, 0, "x")).has_value());
+  EXPECT_EQ(search_bound(uids(3, 9))->to_string(), "3:9");
+  // AND: the smallest child set; other children do not widen it.
+  EXPECT_EQ(search_bound(junction(K::and_, {k(K::flag_set, kSeen), uids(1, 100), uids(5, 6)}))->to_string(), "5:6");
+  EXPECT_FALSE(search_bound(junction(K::and_, {k(K::flag_set, kSeen), k(K::larger, 3)})).has_value());
+  // OR: the union, and only when every child is bounded.
+  EXPECT_EQ(search_bound(junction(K::or_, {uids(1, 2), uids(7, 7)}))->to_string(), "1:2,7");
+  EXPECT_FALSE(search_bound(junction(K::or_, {uids(1, 2), k(K::flag_set, kSeen)})).has_value());
+  EXPECT_TRUE(search_bound(junction(K::or_, {}))->empty());   // matches nothing
+  // NOT of a set bounds nothing: everything outside it may match.
+  EXPECT_FALSE(search_bound(junction(K::not_, {uids(1, 2)})).has_value());
+}
+
 }  // namespace
 }  // namespace pillarbox::store

@@ -1252,7 +1252,15 @@ TEST_P(StoreConformance, TextIndexAnswersExactlyAsReadingEachMessage) {
       for (const SearchKey& k : keys) {
         const K kind = k.kind;
         std::vector<SearchKey> programs = {k, key_of(K::not_, {k})};
-        if (n < 6) programs.push_back(key_of(K::and_, {k, key_num(K::larger, 3000)}));
+        if (n < 6) {
+          programs.push_back(key_of(K::and_, {k, key_num(K::larger, 3000)}));
+          // With a UID set the store reads only the messages inside it (search_bound).
+          SearchKey some;
+          some.kind = K::uid_set;
+          some.uids = uid_set({{uids[2], uids[40]}, {uids[60], uids[60]}});
+          programs.push_back(key_of(K::and_, {k, some}));
+          programs.push_back(key_of(K::or_, {some, k}));
+        }
         for (const SearchKey& program : programs) {
           UidSet expected;
           for (const auto& meta : metas) {

@@ -41,10 +41,12 @@ void Stmt::run() {
   }
 }
 
-std::string Stmt::text(int col) const {
+std::string Stmt::text(int col) const { return std::string(text_view(col)); }
+
+std::string_view Stmt::text_view(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
   const int n = sqlite3_column_bytes(stmt_, col);
-  return p == nullptr ? std::string() : std::string(p, static_cast<std::size_t>(n));
+  return p == nullptr ? std::string_view() : std::string_view(p, static_cast<std::size_t>(n));
 }
 
 std::unique_ptr<Db> Db::open(const std::string& path, bool query_only) {

@@ -70,6 +70,8 @@ class Stmt {
   /// Column values of the current row (after step() returned true).
   std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   std::string text(int col) const;
+  /// As text(), without the copy: valid until the next step() or column call on this column.
+  std::string_view text_view(int col) const;
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
  private:

@@ -42,6 +42,7 @@
 #include "base/ascii.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "mail/decode.h"
 #include "mail/message.h"
 #include "store/blob_store.h"
 #include "store/change_bus.h"
@@ -58,7 +59,7 @@ using sqlite::SqlError;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
-constexpr int kSchemaVersion = 8;
+constexpr int kSchemaVersion = 9;
 constexpr std::size_t kReaders = 4;
 constexpr std::chrono::seconds kOrphanMinAge{600};
 constexpr std::uint64_t kMaxUid = 0xffffffffu;
@@ -258,20 +259,37 @@ CREATE INDEX blobs_unindexed ON blobs (id) WHERE text_id IS NULL;
 CREATE TABLE text_garbage (text_id INTEGER PRIMARY KEY);
 )sql") + kMessageTextTable + "\nUPDATE schema_version SET version = 8;\n";
 
+// Version 9: big mailboxes (issue 8). messages_meta holds every MessageMeta column, so SELECT,
+// FETCH FLAGS and the metadata keys of SEARCH read a narrow index in UID order instead of each
+// row, which carries its ENVELOPE and BODYSTRUCTURE texts (about 1.5 KB). messages_blob gains
+// mailbox_id and uid: the full-text search goes from a file found to its messages in one mailbox
+// without reading their rows.
+constexpr const char* kSchemaV9 = R"sql(
+CREATE INDEX messages_meta ON messages
+  (mailbox_id, uid, system_flags, keywords, modseq, size, internal_date, internal_date_tz);
+DROP INDEX messages_blob;
+CREATE INDEX messages_blob ON messages (blob_id, mailbox_id, uid);
+UPDATE schema_version SET version = 9;
+)sql";
+
 constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
 
 // --- small helpers ----------------------------------------------------------------------------
 
-// A TEXT or BODY key the index answers exactly: the GLOB pattern "*needle*" over the folded
-// text (the trigram tokenizer turns a GLOB into an index lookup of the needle's trigrams and
-// then tests the stored text, so the answer is a substring test, as IMAP SEARCH is). nullopt
-// when the index cannot answer: a needle shorter than three characters once folded (the
-// tokenizer's unit), or one with a line feed (it could match across two chunks of the joined
-// text that the key tests one at a time). Header keys (SUBJECT, FROM ...) are not asked: with
-// one index over all accounts' mail a common word finds most of it, and SEARCH SUBJECT took
-// 40 % more CPU with the index as a first filter than reading the mailbox's cached headers.
+// A TEXT or BODY key the index answers exactly. The table has detail=none (it knows which rows
+// hold a trigram, not where), which answers neither phrases nor column filters: the query asks
+// for the rows holding every trigram of the folded needle anywhere, a superset, and each of
+// them is then tested, in the column the key names, for the needle itself: a substring test,
+// as IMAP SEARCH is (RFC 3501 §6.4.4). nullopt when the index cannot answer: a needle shorter
+// than three characters once folded (the tokenizer's unit), one that is not UTF-8 (the
+// tokenizer and this code could split it differently), or one with a line feed (it could match
+// across two chunks of the joined text that the key tests one at a time). Header keys (SUBJECT,
+// FROM ...) are not asked: with one index over all accounts' mail a common word finds most of
+// it, and SEARCH SUBJECT took 40 % more CPU with the index as a first filter than reading the
+// mailbox's cached headers.
 struct TextIndexQuery {
-  std::string pattern;
+  std::string needle;       // folded (mail::fold_case), as the stored text is
+  std::string match;        // FTS5 query: "tri" AND "rig" AND ..., each trigram quoted
   bool body_only = false;   // BODY; TEXT also looks at the header and the parts' headers
 };
 
@@ -279,24 +297,23 @@ std::optional<TextIndexQuery> text_index_query(const SearchKey& key) {
   if (key.kind != SearchKey::Kind::text && key.kind != SearchKey::Kind::body) return std::nullopt;
   TextIndexQuery q;
   q.body_only = key.kind == SearchKey::Kind::body;
-  const std::string needle = mail::fold_case(key.value);
-  if (needle.find('\n') != std::string::npos) return std::nullopt;
-  std::size_t chars = 0;
-  for (const char c : needle) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
+  q.needle = mail::fold_case(key.value);
+  if (q.needle.find('\n') != std::string::npos || !mail::is_utf8(q.needle)) return std::nullopt;
+  std::vector<std::size_t> starts;   // where each character begins, then the end
+  for (std::size_t i = 0; i < q.needle.size(); ++i) {
+    if ((static_cast<unsigned char>(q.needle[i]) & 0xC0) != 0x80) starts.push_back(i);
   }
-  if (chars < 3) return std::nullopt;
-  q.pattern = "*";
-  for (const char c : needle) {
-    if (c == '*' || c == '?' || c == '[') {   // GLOB's special characters, taken literally
-      q.pattern += '[';
-      q.pattern += c;
-      q.pattern += ']';
-    } else {
-      q.pattern += c;
+  if (starts.size() < 3) return std::nullopt;
+  starts.push_back(q.needle.size());
+  for (std::size_t k = 0; k + 3 < starts.size(); ++k) {
+    if (!q.match.empty()) q.match += " AND ";
+    q.match += '"';
+    for (std::size_t i = starts[k]; i < starts[k + 3]; ++i) {
+      if (q.needle[i] == '"') q.match += '"';   // an FTS5 string doubles its quote
+      q.match += q.needle[i];
     }
+    q.match += '"';
   }
-  q.pattern += '*';
   return q;
 }
 
@@ -304,17 +321,24 @@ std::optional<TextIndexQuery> text_index_query(const SearchKey& key) {
 // finds (in r's snapshot). True when anything was replaced.
 bool answer_from_text_index(Db& r, MailboxId mailbox, SearchKey& key) {
   if (auto query = text_index_query(key)) {
-    // One GLOB per column, joined with UNION: FTS5 uses its index for each GLOB alone, not for
-    // an OR of them. CROSS JOIN and the unary + keep the planner to "the files found, then their
-    // messages by blob_id": left to itself it scanned the mailbox once per file found, or the
-    // whole index (64 s instead of 85 ms for TEXT over 10,839 messages).
-    auto st = r.prepare(std::string("SELECT m.uid FROM (SELECT blob_id FROM message_text WHERE body GLOB ?1") +
-                        (query->body_only ? "" : " UNION SELECT blob_id FROM message_text WHERE header GLOB ?1"
-                                                 " UNION SELECT blob_id FROM message_text WHERE part_headers GLOB ?1") +
-                        ") AS hits CROSS JOIN messages AS m ON m.blob_id = hits.blob_id WHERE +m.mailbox_id = ?2");
-    st.bind_all(query->pattern, mailbox);
+    // The table-valued form names the rows found first; CROSS JOIN keeps the planner to "those
+    // rows, then their messages by blob_id" (left to itself it scanned the mailbox once per
+    // row, or the whole index). The test is std::string_view::find rather than SQL GLOB or
+    // instr, which walk the text character by character.
+    auto st = r.prepare(std::string("SELECT m.uid, ") + (query->body_only ? "t.body" : "t.header, t.body, t.part_headers") +
+                        " FROM message_text(?1) AS t CROSS JOIN messages AS m ON m.blob_id = t.blob_id"
+                        " WHERE m.mailbox_id = ?2");
+    st.bind_all(query->match, mailbox);
     std::vector<Uid> found;
-    while (st.step()) found.push_back(static_cast<Uid>(st.int64(0)));
+    const int columns = query->body_only ? 1 : 3;
+    while (st.step()) {
+      for (int c = 1; c <= columns; ++c) {
+        if (st.text_view(c).find(query->needle) != std::string_view::npos) {
+          found.push_back(static_cast<Uid>(st.int64(0)));
+          break;
+        }
+      }
+    }
     std::sort(found.begin(), found.end());
     SearchKey answered;
     answered.kind = SearchKey::Kind::uid_set;
@@ -1009,7 +1033,10 @@ class SqliteStore final : public MailStore, public Directory {
       Transaction tx(*r, false);
       if (!mailbox_exists(*r, mailbox)) return no_mailbox();
       if (uids.empty()) return {};
-      std::string columns = std::string(kMetaColumns) + ", m.blob_id";
+      // Without content, envelope or structure the columns are all in messages_meta, so the
+      // rows themselves are not read (FETCH FLAGS of a whole mailbox).
+      std::string columns = kMetaColumns;
+      if (needs.content) columns += ", m.blob_id";
       if (needs.envelope) columns += ", m.envelope";
       if (needs.body_structure) columns += ", m.body_structure, m.body";
       auto st = prepare_in_set(*r, columns, mailbox, uids);
@@ -1017,7 +1044,7 @@ class SqliteStore final : public MailStore, public Directory {
         FetchedMessage f;
         f.meta = read_meta(st);
         int col = kMetaColumnCount;
-        blob_ids.push_back(st.text(col++));
+        if (needs.content) blob_ids.push_back(st.text(col++));
         if (needs.envelope) f.envelope = st.text(col++);
         if (needs.body_structure) {
           f.body_structure = st.text(col++);
@@ -1489,18 +1516,38 @@ class SqliteStore final : public MailStore, public Directory {
       Transaction tx(*r, false);
       if (!mailbox_exists(*r, mailbox)) return no_mailbox();
       if (content) use_index = answer_from_text_index(*r, mailbox, indexed);
+      // When the keys confine the answer to some UIDs (those the index found, a UID set),
+      // only those messages are read, plus, with the index, those it does not hold yet: a
+      // SEARCH TEXT for a rare word in a million messages then reads a handful of rows.
+      std::optional<UidSet> bound = search_bound(use_index ? indexed : program);
+      UidSet unindexed;
+      if (bound && use_index) {
+        auto st = r->prepare("SELECT m.uid FROM blobs AS b CROSS JOIN messages AS m ON m.blob_id = b.id"
+                             " WHERE b.text_id IS NULL AND m.mailbox_id = ?1");
+        st.bind_all(mailbox);
+        std::vector<Uid> uids;
+        while (st.step()) uids.push_back(static_cast<Uid>(st.int64(0)));
+        std::sort(uids.begin(), uids.end());
+        for (const Uid uid : uids) unindexed.add(uid);
+        bound->add(unindexed);
+      }
+      if (bound && bound->empty()) {
+        tx.commit();
+        return {};
+      }
       // The file and whether it is indexed matter only when content does.
-      auto st = r->prepare(std::string("SELECT ") + kMetaColumns +
-                           (content ? ", m.blob_id, b.text_id IS NOT NULL FROM messages AS m"
-                                      " JOIN blobs AS b ON b.id = m.blob_id"
-                                    : " FROM messages AS m") +
-                           " WHERE m.mailbox_id = ?1 ORDER BY m.uid");
-      st.bind_all(mailbox);
+      auto st = bound ? prepare_in_set(*r, std::string(kMetaColumns) + ", m.blob_id, NULL", mailbox, *bound)
+                      : r->prepare(std::string("SELECT ") + kMetaColumns +
+                                   (content ? ", m.blob_id, b.text_id IS NOT NULL FROM messages AS m"
+                                              " JOIN blobs AS b ON b.id = m.blob_id"
+                                            : " FROM messages AS m") +
+                                   " WHERE m.mailbox_id = ?1 ORDER BY m.uid");
+      if (!bound) st.bind_all(mailbox);
       while (st.step()) {
         metas.push_back(read_meta(st));
         if (!content) continue;
         blob_ids.push_back(st.text(kMetaColumnCount));
-        in_index.push_back(st.int64(kMetaColumnCount + 1) != 0);
+        in_index.push_back(bound ? !unindexed.contains(metas.back().uid) : st.int64(kMetaColumnCount + 1) != 0);
       }
       tx.commit();
       return {};
@@ -2290,6 +2337,7 @@ void migrate(Db& db) {
   if (version < 6) db.exec(kSchemaV6);
   if (version < 7) db.exec(kSchemaV7);
   if (version < 8) db.exec(kSchemaV8);
+  if (version < 9) db.exec(kSchemaV9);
   tx.commit();
 }
 

@@ -70,18 +70,22 @@ TEST_F(SqliteStoreTest, LayoutAndPragmas) {
     return v;
   };
   EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(one("SELECT version FROM schema_version"), "8");
+  EXPECT_EQ(one("SELECT version FROM schema_version"), "9");
   EXPECT_EQ(one("SELECT count(*) FROM accounts WHERE kind = 1"), "1");
   sqlite3_close(db);
 }
 
+// Takes a new database back to before version 9 (indexes for big mailboxes).
+constexpr const char* kUndoVersion9 =
+    "DROP INDEX messages_meta; DROP INDEX messages_blob; CREATE INDEX messages_blob ON messages (blob_id);";
+
 // Takes a new database back to before version 8 (the full-text index).
-constexpr const char* kUndoVersion8 =
+const std::string kUndoVersion8 = std::string(kUndoVersion9) +
     "DROP INDEX blobs_unindexed; DROP TABLE message_text; DROP TABLE text_garbage;"
     " ALTER TABLE blobs DROP COLUMN text_id;";
 
 // Takes a new database back to before version 7 (quota limits).
-const std::string kUndoVersion7 = std::string(kUndoVersion8) +
+const std::string kUndoVersion7 = kUndoVersion8 +
     "ALTER TABLE accounts DROP COLUMN quota_own; ALTER TABLE accounts DROP COLUMN quota_storage_kib;"
     " ALTER TABLE accounts DROP COLUMN quota_messages;";
 
@@ -94,6 +98,47 @@ const std::string kUndoVersion5 = kUndoVersion6 +
     " DROP TABLE mailbox_addresses; DROP TRIGGER messages_private_seen_delete; DROP TABLE private_seen;"
     " DROP TABLE acl; DELETE FROM accounts WHERE kind = 1; ALTER TABLE accounts DROP COLUMN kind;"
     " DELETE FROM counters WHERE name = 'mailbox_id';";
+
+TEST_F(SqliteStoreTest, MigrationToVersion9IndexesWhatBigMailboxesRead) {
+  append({"Subject: a\r\n\r\none\r\n", "Subject: b\r\n\r\ntwo\r\n"});
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, (std::string(kUndoVersion9) + "UPDATE schema_version SET version = 8;").c_str(),
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  open();
+  auto listed = store_->list_messages(inbox_);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 2u);
+  store_.reset();
+  ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
+  // What the planner does with the statements SELECT (every MessageMeta of a mailbox) and the
+  // full-text search (a file's messages in one mailbox) send: the indexes alone, no row.
+  auto plan = [&](const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr), SQLITE_OK);
+    std::string out;
+    while (sqlite3_step(st) == SQLITE_ROW) out += std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 3))) + ";";
+    sqlite3_finalize(st);
+    return out;
+  };
+  EXPECT_EQ(plan("SELECT version FROM schema_version"), "SCAN schema_version;");
+  EXPECT_NE(plan("SELECT m.uid, m.system_flags, m.keywords, m.modseq, m.size, m.internal_date, m.internal_date_tz"
+                 " FROM messages AS m WHERE m.mailbox_id = 1 ORDER BY m.uid")
+                .find("USING COVERING INDEX messages_meta"),
+            std::string::npos);
+  EXPECT_NE(plan("SELECT m.uid FROM messages AS m WHERE m.blob_id = 'x' AND m.mailbox_id = 1")
+                .find("USING COVERING INDEX messages_blob"),
+            std::string::npos);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT version FROM schema_version", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 9);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
 
 TEST_F(SqliteStoreTest, MigrationToVersion5AddsThePublicFoldersOwner) {
   auto v = store_->directory().add_account("v@site2.example", "h");
@@ -253,7 +298,7 @@ TEST_F(SqliteStoreTest, MessagesStoredBeforeTheTextIndexAreSearchedUntilRebuilt)
     // Back to version 7, as a database written before the full-text index existed.
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, (std::string(kUndoVersion8) + "UPDATE schema_version SET version = 7;").c_str(),
+    ASSERT_EQ(sqlite3_exec(db, (kUndoVersion8 + "UPDATE schema_version SET version = 7;").c_str(),
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
