@@ -22,6 +22,11 @@ bool SelectedMailbox::learn_keyword(const std::string& keyword) {
   return true;
 }
 
+void SelectedMailbox::assign(std::vector<store::Uid> uids, std::vector<store::ModSeq> modseqs) {
+  uids_ = std::move(uids);
+  modseqs_ = std::move(modseqs);
+}
+
 void SelectedMailbox::push_back(store::Uid uid, store::ModSeq modseq) {
   uids_.push_back(uid);
   modseqs_.push_back(modseq);

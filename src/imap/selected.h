@@ -78,6 +78,8 @@ class SelectedMailbox {
   /// ignored.
   void note_expunged(const std::vector<store::Uid>& uids);
 
+  /// Replaces the view by `uids` (ascending) and their MODSEQs (same length), as SELECT read them.
+  void assign(std::vector<store::Uid> uids, std::vector<store::ModSeq> modseqs);
   /// Adds a message at the end (a UID above max_uid()).
   void push_back(store::Uid uid, store::ModSeq modseq);
   /// Removes sequence number `seq`; later messages move down by one.

@@ -115,8 +115,12 @@ class MailStore {
   virtual Result<std::vector<std::string>> list_subscriptions(AccountId account) = 0;
 
   // --- Messages -----------------------------------------------------------------------------
-  /// Metadata of every message, ascending by UID (SELECT builds its view from this).
+  /// Metadata of every message, ascending by UID.
   virtual Result<std::vector<MessageMeta>> list_messages(MailboxId mailbox) = 0;
+  /// Every UID with its MODSEQ, and the first UID without \Seen, from one snapshot: what
+  /// SELECT builds its view from (RFC 3501 §6.3.1 EXISTS and UNSEEN). Errc::not_found if the
+  /// mailbox is gone.
+  virtual Result<MailboxUids> list_uids(MailboxId mailbox) = 0;
   /// Claims the \Recent messages for one session: returns the first UID claimed; every UID
   /// from it up to uid_next-1 is now \Recent for the caller and for nobody else.
   virtual Result<Uid> claim_recent(MailboxId mailbox) = 0;

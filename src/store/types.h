@@ -167,6 +167,14 @@ struct StoreResult {
   std::vector<ModSeq> modseq_before;
 };
 
+/// What SELECT needs of every message of a mailbox, and no more: a million-message mailbox
+/// costs 12 bytes a message to hold this.
+struct MailboxUids {
+  std::vector<Uid> uids;          ///< ascending
+  std::vector<ModSeq> modseqs;    ///< modseqs[i] is the MODSEQ of uids[i]
+  Uid first_unseen = 0;           ///< lowest UID without \Seen (shared flags); 0 when none
+};
+
 /// What changed in a mailbox since a MODSEQ: the basis of untagged EXISTS/FETCH/EXPUNGE.
 struct Changes {
   std::vector<MessageMeta> changed;  ///< messages whose modseq > since (new or flags changed),

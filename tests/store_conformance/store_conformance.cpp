@@ -1188,6 +1188,35 @@ TEST_P(StoreConformance, SearchEveryKeyKind) {
   EXPECT_EQ(store().search(987654321, key(K::all)).error().code, Errc::not_found);
 }
 
+TEST_P(StoreConformance, ListUidsIsWhatSelectNeedsOfListMessages) {
+  const MailboxId inbox = mailbox_id("INBOX");
+  MailboxUids empty = must(store().list_uids(inbox));
+  EXPECT_TRUE(empty.uids.empty());
+  EXPECT_EQ(empty.first_unseen, 0u);
+  const std::vector<Uid> uids = append(inbox, {make_message("a", "1\r\n"), make_message("b", "2\r\n"),
+                                               make_message("c", "3\r\n"), make_message("d", "4\r\n")});
+  must(store().store_flags(inbox, uid_set({{uids[0], uids[1]}}), StoreMode::add, flags_of(kSeen, {"$Work"})));
+  must(store().store_flags(inbox, uid_set({{uids[0], uids[0]}}), StoreMode::add, flags_of(kDeleted)));
+  must(store().expunge(inbox, std::nullopt));
+  auto check = [&](Uid first_unseen) {
+    const MailboxUids listed = must(store().list_uids(inbox));
+    const std::vector<MessageMeta> metas = must(store().list_messages(inbox));
+    ASSERT_EQ(listed.uids.size(), metas.size());
+    ASSERT_EQ(listed.modseqs.size(), metas.size());
+    for (std::size_t i = 0; i < metas.size(); ++i) {
+      EXPECT_EQ(listed.uids[i], metas[i].uid);
+      EXPECT_EQ(listed.modseqs[i], metas[i].modseq);
+    }
+    EXPECT_EQ(listed.first_unseen, first_unseen);
+  };
+  check(uids[2]);   // uids[0] is gone, uids[1] is seen
+  must(store().store_flags(inbox, uid_set({{uids[2], uids[3]}}), StoreMode::add, flags_of(kSeen)));
+  check(0);
+  must(store().store_flags(inbox, uid_set({{uids[3], uids[3]}}), StoreMode::remove, flags_of(kSeen)));
+  check(uids[3]);
+  EXPECT_EQ(store().list_uids(9999).error().code, Errc::not_found);
+}
+
 // --- change notification --------------------------------------------------------------------
 
 // The full-text index (issue 8) must not change a single answer: every TEXT and BODY search

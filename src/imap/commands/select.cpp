@@ -60,17 +60,19 @@ asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
   if (params.qresync && params.qresync->uid_validity == info.uid_validity) resync_since = params.qresync->modseq;
   auto call1 = [&st, id = info.id, reader = account.id, private_seen, resync_since] {
     struct Loaded {
-      std::vector<store::MessageMeta> messages;
+      store::MailboxUids messages;
       store::UidSet seen;
       std::vector<store::Uid> vanished;
+      std::vector<store::MessageMeta> changed;   // QRESYNC: MODSEQ above the client's
     };
-    auto messages = st.list_messages(id);
+    auto messages = st.list_uids(id);
     if (!messages) return Result<Loaded>(messages.error());
     Loaded out{std::move(*messages), {}, {}};
     if (resync_since) {
       auto changes = st.changes_since(id, *resync_since);
       if (!changes) return Result<Loaded>(changes.error());
       out.vanished = std::move(changes->expunged);
+      out.changed = std::move(changes->changed);
     }
     if (private_seen) {
       auto seen = st.private_seen(id, reader);
@@ -93,12 +95,19 @@ asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
   if (private_seen) mailbox->private_seen = std::move(loaded->seen);
   mailbox->synced_modseq = info.highest_modseq;
   mailbox->keywords = info.keywords;
-  std::uint32_t first_unseen = 0;
-  for (const auto& m : loaded->messages) {
-    mailbox->push_back(m.uid, m.modseq);
-    if (!first_unseen && !mailbox->view(m.flags, m.uid).has(store::kSeen)) first_unseen = mailbox->exists();
-    for (const auto& k : m.flags.keywords) mailbox->learn_keyword(k);
+  // The keywords in use come with info (the store keeps every keyword ever set in a mailbox).
+  store::Uid unseen_uid = loaded->messages.first_unseen;
+  if (private_seen) {   // the reader's own \Seen decides (RFC 4314 §4 's' on a shared mailbox)
+    unseen_uid = 0;
+    for (const store::Uid uid : loaded->messages.uids) {
+      if (!mailbox->private_seen->contains(uid)) {
+        unseen_uid = uid;
+        break;
+      }
+    }
   }
+  mailbox->assign(std::move(loaded->messages.uids), std::move(loaded->messages.modseqs));
+  const std::uint32_t first_unseen = unseen_uid ? mailbox->seq_of(unseen_uid) : 0;
   if (r.name == "EXAMINE" || private_seen) {
     // EXAMINE must not take \Recent away from anyone (RFC 3501 §6.3.2), but still shows it. A
     // reader of someone else's or a public mailbox does not take it either: \Recent is the
@@ -140,8 +149,9 @@ asio::awaitable<Reply> cmd_select(Session& s, Request& r) {
     if (!vanished.empty()) s.untagged("VANISHED (EARLIER) " + vanished.to_string());
     s.set_state(Session::Selected{account, std::move(mailbox)});
     SelectedMailbox* sel = s.selected();
-    for (const auto& m : loaded->messages) {
-      if (m.modseq <= *resync_since || !(everything || known.contains(m.uid))) continue;
+    for (const auto& m : loaded->changed) {
+      // Read after the UIDs: a message appended in between is announced by the first sync.
+      if (!sel->seq_of(m.uid) || !(everything || known.contains(m.uid))) continue;
       s.untagged(flags_update(s, *sel, m.uid, m.flags, m.modseq, true));
     }
   } else {

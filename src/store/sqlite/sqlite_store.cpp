@@ -909,6 +909,30 @@ class SqliteStore final : public MailStore, public Directory {
     });
   }
 
+  Result<MailboxUids> list_uids(MailboxId mailbox) override {
+    return guarded("list_uids", [&]() -> Result<MailboxUids> {
+      auto r = reader();
+      Transaction tx(*r, false);
+      auto count = r->prepare("SELECT message_count FROM mailboxes WHERE id = ?1");
+      if (!count.bind_all(mailbox).step()) return no_mailbox();
+      MailboxUids out;
+      out.uids.reserve(static_cast<std::size_t>(count.int64(0)));
+      out.modseqs.reserve(static_cast<std::size_t>(count.int64(0)));
+      // Both from messages_meta, never the rows; the first unseen stops at the first match.
+      auto st = r->prepare("SELECT uid, modseq FROM messages WHERE mailbox_id = ?1 ORDER BY uid");
+      st.bind_all(mailbox);
+      while (st.step()) {
+        out.uids.push_back(static_cast<Uid>(st.int64(0)));
+        out.modseqs.push_back(static_cast<ModSeq>(st.int64(1)));
+      }
+      auto unseen = r->prepare("SELECT uid FROM messages WHERE mailbox_id = ?1 AND (system_flags & ?2) = 0"
+                               " ORDER BY uid LIMIT 1");
+      if (unseen.bind_all(mailbox, static_cast<std::int64_t>(kSeen)).step()) out.first_unseen = static_cast<Uid>(unseen.int64(0));
+      tx.commit();
+      return out;
+    });
+  }
+
   Result<Uid> claim_recent(MailboxId mailbox) override {
     return write_op("claim_recent", [&]() -> Result<Uid> {
       auto st = writer_->prepare(
