@@ -1057,6 +1057,7 @@ class SqliteStore final : public MailStore, public Directory {
       Transaction tx(*r, false);
       if (!mailbox_exists(*r, mailbox)) return no_mailbox();
       if (uids.empty()) return {};
+      out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(uids.size(), 4096)));
       // Without content, envelope or structure the columns are all in messages_meta, so the
       // rows themselves are not read (FETCH FLAGS of a whole mailbox).
       std::string columns = kMetaColumns;
