@@ -35,6 +35,7 @@ OUT=""
 DO_BUILD=1
 PB_MAX_MEMORY=$((4 << 30))
 KEEP=0
+DOVECOT_FSYNC=optimized
 PASSWORD="bench-$(date +%s)-pw"
 
 usage() {
@@ -54,6 +55,8 @@ Options:
                         (default: $PB_MAX_MEMORY)
   --no-build            use the binaries in \$BUILD ($BUILD) as they are
   --keep                keep the temporary directory (data, configurations, logs)
+  --dovecot-fsync MODE  Dovecot's mail_fsync: optimized (its default) or always (every index and
+                        flag change synced before the reply, as Pillarbox does) (default: $DOVECOT_FSYNC)
 EOF
 }
 
@@ -71,6 +74,7 @@ while [[ $# -gt 0 ]]; do
     --no-build) DO_BUILD=0; shift ;;
     --pb-max-memory) PB_MAX_MEMORY=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --dovecot-fsync) DOVECOT_FSYNC=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-vs-dovecot.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -213,6 +217,7 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:~/Maildir
+mail_fsync = $DOVECOT_FSYNC
 # The mail processes run as Debian's "mail" system user (Dovecot refuses uid 0 for mail access).
 first_valid_uid = 1
 first_valid_gid = 1

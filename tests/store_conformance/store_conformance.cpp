@@ -1237,6 +1237,7 @@ TEST_P(StoreConformance, TextIndexAnswersExactlyAsReadingEachMessage) {
       make_message("line\r\n ends", "first line\r\nsecond line\r\n"),
       make_message("short", "ab cd\r\n"),
       make_message("glob", "GLOB's own [chars] like a*b and why? or [^x]\r\n"),
+      make_message("fts", "FTS5 syntax: NEAR(a b) {col}: ^start -not \"q\"uote AND OR x*\r\n"),
       make_message("nul", "before=00after and more=\r\nhref=3D'x'\r\n",
                    "Ann <ann@example.org>", "Mon, 2 Dec 2002 12:06:20 +0800",
                    "Content-Transfer-Encoding: quoted-printable\r\n")};
@@ -1259,10 +1260,11 @@ TEST_P(StoreConformance, TextIndexAnswersExactlyAsReadingEachMessage) {
                                       "secret plan", "binary needle", "ab", "b c", "line\nsecond", "first line",
                                       "the", "http", "zzzz-not-anywhere", "e-mail", "Re:", "re: ",
                                       "after and", "href", "before", "[chars]", "a*b", "why?", "[^x]",
-                                      "*b a", "s [c", "a?b"};
+                                      "*b a", "s [c", "a?b", "near(a", "{col}:", "^start", "-not",
+                                      "\"q\"u", "and or", "x*"};
   for (const auto& [uid, text] : by_uid) {
     const std::size_t at = text.find("\nSubject: ");
-    if (at == std::string::npos || needles.size() >= 36) continue;
+    if (at == std::string::npos || needles.size() >= 43) continue;
     const std::string subject = text.substr(at + 10, text.find_first_of("\r\n", at + 10) - at - 10);
     const std::size_t space = subject.find(' ', subject.size() / 3);
     if (space != std::string::npos && space + 6 < subject.size()) needles.push_back(subject.substr(space + 1, 5));
