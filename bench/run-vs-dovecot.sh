@@ -36,6 +36,7 @@ DO_BUILD=1
 PB_MAX_MEMORY=$((4 << 30))
 KEEP=0
 DOVECOT_FSYNC=optimized
+PB_CONFIG=""
 PASSWORD="bench-$(date +%s)-pw"
 
 usage() {
@@ -55,6 +56,7 @@ Options:
                         (default: $PB_MAX_MEMORY)
   --no-build            use the binaries in \$BUILD ($BUILD) as they are
   --keep                keep the temporary directory (data, configurations, logs)
+  --pb-config TOML      lines added to Pillarbox's configuration, e.g. $'[store]\\nthreads = 16'
   --dovecot-fsync MODE  Dovecot's mail_fsync: optimized (its default) or always (every index and
                         flag change synced before the reply, as Pillarbox does) (default: $DOVECOT_FSYNC)
 EOF
@@ -75,6 +77,7 @@ while [[ $# -gt 0 ]]; do
     --pb-max-memory) PB_MAX_MEMORY=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --dovecot-fsync) DOVECOT_FSYNC=$2; shift 2 ;;
+    --pb-config) PB_CONFIG=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-vs-dovecot.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -177,6 +180,7 @@ max_connections_per_user = 100000
 max_connections_per_ip = 100000
 [log]
 level = "warn"
+$PB_CONFIG
 EOF
 say "populating Pillarbox: $ACCOUNTS accounts x $MESSAGES messages"
 start=$(date +%s.%N)
