@@ -48,12 +48,13 @@ def wait_greeting(server, port, name, seconds=20):
         time.sleep(0.1)
 
 
-def start_dovecot(work, users, hashed, sessions=100):
+def start_dovecot(work, users, hashed, sessions=100, extra=""):
     """A private Dovecot on a free loopback port, as bench/run-vs-dovecot.sh runs it: Debian's
     package, started as root with base_dir <work>/dovecot/run, mail processes as the "mail"
     user, Maildir under <work>/dovecot/mail/<user>/Maildir (which may exist already: it is
     chowned to "mail"), passwd-file with `hashed` for each of `users`, process and per-user
-    limits above `sessions`. Returns (process, port); the caller terminates the process."""
+    limits above `sessions`, then the lines of `extra`. Returns (process, port); the caller
+    terminates the process."""
     if os.geteuid() != 0 or not shutil.which("dovecot"):
         raise SystemExit("Dovecot runs only as root with dovecot-imapd installed")
     port = free_port()
@@ -105,6 +106,7 @@ service imap-login {{
     port = 0
   }}
 }}
+{extra}
 """)
     server = subprocess.Popen(["dovecot", "-F", "-c", conf], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
