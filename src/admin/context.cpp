@@ -34,6 +34,7 @@ Result<std::unique_ptr<store::MailStore>> open_store(const config::Config& confi
   // Accounts without limits of their own follow [quota] (RFC 9208; docs/configuration.md).
   if (store) (*store)->set_default_quota(store::QuotaLimits{config.quota_storage_kib, config.quota_messages});
   if (store) (*store)->set_header_cache_limit(std::uint64_t{config.header_cache_mib} << 20);
+  if (store) (*store)->set_text_index_backlog(config.text_index_backlog);
   return store;
 }
 

@@ -124,6 +124,9 @@ struct Config {
   std::uint32_t io_threads = 0;      ///< 0: one per core (at most 4)
   std::uint32_t store_threads = 4;   ///< threads that run blocking store calls
   std::uint32_t header_cache_mib = 64;   ///< [store] message header blocks kept in memory, MiB
+  /// [store] message files left out of the full-text index before the indexer works while
+  /// clients write (it otherwise waits for a quiet moment); 0: index at once.
+  std::uint32_t text_index_backlog = 2000;
   std::string server_name = "Pillarbox";
   std::vector<MailboxTemplate> mailboxes = default_mailboxes();  ///< [[mailboxes]]
 

@@ -88,6 +88,31 @@ TEST(Config, ErrorsNameFileKeyAndProblem) {
   std::remove(path.c_str());
 }
 
+TEST(Config, StoreKeys) {
+  auto load_text = [](const std::string& text) {
+    auto path = write_temp(text);
+    auto c = load(path);
+    std::remove(path.c_str());
+    return c;
+  };
+  auto c = load_text("");
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->store_threads, 4u);
+  EXPECT_EQ(c->header_cache_mib, 64u);
+  EXPECT_EQ(c->text_index_backlog, 2000u);
+  c = load_text("[store]\nthreads = 8\nheader_cache_mib = 0\ntext_index_backlog = 0\n");
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->store_threads, 8u);
+  EXPECT_EQ(c->header_cache_mib, 0u);
+  EXPECT_EQ(c->text_index_backlog, 0u);
+  c = load_text("[store]\ntext_index_backlog = 100000001\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("store.text_index_backlog"), std::string::npos) << c.error().text;
+  c = load_text("[store]\nheader_cache_mib = 65537\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("store.header_cache_mib"), std::string::npos) << c.error().text;
+}
+
 TEST(Config, CompressKeys) {
   auto path = write_temp("");
   auto c = load(path);

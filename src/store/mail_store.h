@@ -204,6 +204,10 @@ class MailStore {
   /// How many bytes of message header blocks the store may keep in memory for SEARCH on header
   /// keys and FETCH of header sections (config [store] header_cache_mib); 0 keeps none.
   virtual void set_header_cache_limit(std::uint64_t bytes) = 0;
+  /// How many message files may wait for the full-text index before the indexer works while
+  /// clients write (config [store] text_index_backlog, default 2,000); below it, it waits for
+  /// a quiet moment, and SEARCH TEXT/BODY read the waiting files themselves. 0: at once.
+  virtual void set_text_index_backlog(std::uint64_t files) = 0;
 
   // --- Quota (RFC 9208; docs/configuration.md "Quota") ----------------------------------------
   /// Limits for accounts without their own (config [quota]); none until called. Not applied to

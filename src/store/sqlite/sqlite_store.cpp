@@ -1127,6 +1127,7 @@ class SqliteStore final : public MailStore, public Directory {
   }
 
   void set_header_cache_limit(std::uint64_t bytes) override { header_cache_.set_limit(bytes); }
+  void set_text_index_backlog(std::uint64_t files) override { text_index_backlog_.store(files); }
 
   Result<StoreResult> store_flags(MailboxId mailbox, const UidSet& uids, StoreMode mode,
                                   const Flags& flags, const FlagMask& mask,
@@ -1286,7 +1287,7 @@ class SqliteStore final : public MailStore, public Directory {
   // True when clients keep the writer busy and `backlog` (files to index, or dead index rows)
   // is small enough to wait for a quiet moment.
   bool clients_busy(const std::atomic<std::uint64_t>& backlog) const {
-    return !writer_quiet() && backlog.load() < kIndexBacklogLimit;
+    return !writer_quiet() && backlog.load() < text_index_backlog_.load();
   }
 
   // Takes `n` done off a backlog count (which starts at 0 on each start: only work that piles
@@ -2321,8 +2322,9 @@ class SqliteStore final : public MailStore, public Directory {
   bool indexer_due_ = false;   // guarded by indexer_mutex_
   // The indexer waits for this long without client writes before it works...
   static constexpr std::chrono::milliseconds kWriterQuiet{300};
-  // ...or until this many files (or dead index rows) wait, whichever comes first.
-  static constexpr std::uint64_t kIndexBacklogLimit = 2000;
+  // ...or until this many files (or dead index rows) wait, whichever comes first
+  // (set_text_index_backlog; [store] text_index_backlog).
+  std::atomic<std::uint64_t> text_index_backlog_{2000};
   std::atomic<std::int64_t> last_client_write_{0};   // steady_clock ticks of the last write_op
   std::atomic<std::uint64_t> unindexed_{0};   // files appended and not indexed yet (about)
   std::atomic<std::uint64_t> garbage_{0};     // index rows of removed files not deleted yet

@@ -379,6 +379,32 @@ TEST_F(SqliteStoreTest, TheIndexerIndexesWhatArrivesWithoutDelayingIt) {
   store_.reset();   // stops the indexer
 }
 
+// [store] text_index_backlog = 0: the indexer works alongside clients that never stop writing
+// (with the default it waits for 300 ms without a write, which never comes here).
+TEST_F(SqliteStoreTest, TextIndexBacklogZeroIndexesWhileClientsWrite) {
+  store_->set_text_index_backlog(0);
+  store_->start_text_indexing();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir_ + "/pillarbox.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  auto indexed = [&] {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM blobs WHERE text_id IS NOT NULL", -1, &st, nullptr), SQLITE_OK);
+    sqlite3_step(st);
+    const int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  int appended = 0;
+  while (indexed() < 5 && std::chrono::steady_clock::now() < deadline) {
+    append({"Subject: busy " + std::to_string(++appended) + "\r\n\r\nwriting on\r\n"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GE(indexed(), 5) << "after " << appended << " appends 20 ms apart";
+  sqlite3_close(db);
+  store_.reset();   // stops the indexer
+}
+
 TEST_F(SqliteStoreTest, FilesFollowTheirLastReference) {
   append({"Subject: a\r\n\r\na\r\n", "Subject: b\r\n\r\nb\r\n"});
   EXPECT_EQ(message_files(), 2u);
