@@ -43,6 +43,19 @@ class SqliteStoreTest : public ::testing::Test {
       if (e.is_regular_file()) ++n;
     return n;
   }
+  // The integer the query `sql` answers, read through a connection of its own (as another
+  // process would see the database).
+  int count_of(const char* sql) const {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2((dir_ + "/pillarbox.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
+    sqlite3_step(st);
+    const int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+  }
   std::vector<Uid> append(std::vector<std::string> contents) {
     std::vector<AppendRequest> reqs;
     for (auto& c : contents) reqs.push_back(AppendRequest{std::move(c), {}, std::nullopt, 0});
@@ -340,39 +353,21 @@ TEST_F(SqliteStoreTest, TheIndexerIndexesWhatArrivesWithoutDelayingIt) {
   append({"Subject: one\r\n\r\nfirst\r\n"});   // before the indexer starts: done at its start
   store_->start_text_indexing();
   append({"Subject: two\r\n\r\nsecond\r\n", "Subject: three\r\n\r\nthird\r\n"});
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2((dir_ + "/pillarbox.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  auto unindexed = [&] {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM blobs WHERE text_id IS NULL", -1, &st, nullptr), SQLITE_OK);
-    sqlite3_step(st);
-    const int n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
-  };
+  auto unindexed = [&] { return count_of("SELECT count(*) FROM blobs WHERE text_id IS NULL"); };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (unindexed() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(unindexed(), 0);
   // An expunge leaves its index rows to the indexer, which removes them soon after.
-  auto count = [&](const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
-    sqlite3_step(st);
-    const int n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
-  };
-  EXPECT_EQ(count("SELECT count(*) FROM message_text"), 3);
+  EXPECT_EQ(count_of("SELECT count(*) FROM message_text"), 3);
   UidSet two;
   two.add(1, 2);
   ASSERT_TRUE(store_->expunge_uids(inbox_, two).ok());
   const auto cleaned_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (count("SELECT count(*) FROM message_text") > 1 && std::chrono::steady_clock::now() < cleaned_by)
+  while (count_of("SELECT count(*) FROM message_text") > 1 && std::chrono::steady_clock::now() < cleaned_by)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  EXPECT_EQ(count("SELECT count(*) FROM message_text"), 1);
-  EXPECT_EQ(count("SELECT count(*) FROM text_garbage"), 0);
-  sqlite3_close(db);
+  EXPECT_EQ(count_of("SELECT count(*) FROM message_text"), 1);
+  EXPECT_EQ(count_of("SELECT count(*) FROM text_garbage"), 0);
   auto indexed = store_->rebuild_text_index(false);
   ASSERT_TRUE(indexed.ok());
   EXPECT_EQ(*indexed, 0u);
@@ -384,16 +379,7 @@ TEST_F(SqliteStoreTest, TheIndexerIndexesWhatArrivesWithoutDelayingIt) {
 TEST_F(SqliteStoreTest, TextIndexBacklogZeroIndexesWhileClientsWrite) {
   store_->set_text_index_backlog(0);
   store_->start_text_indexing();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2((dir_ + "/pillarbox.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  auto indexed = [&] {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM blobs WHERE text_id IS NOT NULL", -1, &st, nullptr), SQLITE_OK);
-    sqlite3_step(st);
-    const int n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
-  };
+  auto indexed = [&] { return count_of("SELECT count(*) FROM blobs WHERE text_id IS NOT NULL"); };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   int appended = 0;
   while (indexed() < 5 && std::chrono::steady_clock::now() < deadline) {
@@ -401,7 +387,6 @@ TEST_F(SqliteStoreTest, TextIndexBacklogZeroIndexesWhileClientsWrite) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_GE(indexed(), 5) << "after " << appended << " appends 20 ms apart";
-  sqlite3_close(db);
   store_.reset();   // stops the indexer
 }
 
