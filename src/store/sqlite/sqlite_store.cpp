@@ -1564,7 +1564,7 @@ class SqliteStore final : public MailStore, public Directory {
         return {};
       }
       // The file and whether it is indexed matter only when content does.
-      auto st = bound ? prepare_in_set(*r, std::string(kMetaColumns) + ", m.blob_id, NULL", mailbox, *bound)
+      auto st = bound ? prepare_in_set(*r, std::string(kMetaColumns) + (content ? ", m.blob_id" : ""), mailbox, *bound)
                       : r->prepare(std::string("SELECT ") + kMetaColumns +
                                    (content ? ", m.blob_id, b.text_id IS NOT NULL FROM messages AS m"
                                               " JOIN blobs AS b ON b.id = m.blob_id"
