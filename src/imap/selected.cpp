@@ -32,9 +32,30 @@ void SelectedMailbox::push_back(store::Uid uid, store::ModSeq modseq) {
   modseqs_.push_back(modseq);
 }
 
-void SelectedMailbox::erase(std::uint32_t seq) {
-  uids_.erase(uids_.begin() + (seq - 1));
-  modseqs_.erase(modseqs_.begin() + (seq - 1));
+std::vector<std::uint32_t> SelectedMailbox::erase(const store::UidSet& uids) {
+  std::vector<std::size_t> at;   // positions of the known ones, ascending
+  for (const auto& r : uids.ranges()) {
+    auto lo = std::lower_bound(uids_.begin(), uids_.end(), r.first);
+    auto hi = std::upper_bound(lo, uids_.end(), r.last);
+    for (auto it = lo; it != hi; ++it) at.push_back(static_cast<std::size_t>(it - uids_.begin()));
+  }
+  std::vector<std::uint32_t> announced;
+  announced.reserve(at.size());
+  if (at.empty()) return announced;
+  // One pass: the k-th removed had k removed before it, so it is announced k lower; the rest
+  // move down in one sweep instead of one move of the whole tail per message.
+  std::size_t w = at.front();
+  for (std::size_t k = 0; k < at.size(); ++k) {
+    announced.push_back(static_cast<std::uint32_t>(at[k] - k + 1));
+    const std::size_t end = k + 1 < at.size() ? at[k + 1] : uids_.size();
+    for (std::size_t i = at[k] + 1; i < end; ++i, ++w) {
+      uids_[w] = uids_[i];
+      modseqs_[w] = modseqs_[i];
+    }
+  }
+  uids_.resize(w);
+  modseqs_.resize(w);
+  return announced;
 }
 
 store::UidSet SelectedMailbox::known(const store::UidSet& set) const {

@@ -82,8 +82,10 @@ class SelectedMailbox {
   void assign(std::vector<store::Uid> uids, std::vector<store::ModSeq> modseqs);
   /// Adds a message at the end (a UID above max_uid()).
   void push_back(store::Uid uid, store::ModSeq modseq);
-  /// Removes sequence number `seq`; later messages move down by one.
-  void erase(std::uint32_t seq);
+  /// Removes the messages of `uids` the session knows, in one pass. Returns the sequence
+  /// numbers to announce, in order, as RFC 3501 §7.4.1 EXPUNGE responses do: each counted after
+  /// the ones before it were removed (three adjacent messages from 5 on: 5, 5, 5).
+  std::vector<std::uint32_t> erase(const store::UidSet& uids);
   /// UIDs in `set` that the session knows, as a UidSet.
   store::UidSet known(const store::UidSet& set) const;
   /// Turns message sequence numbers into the UIDs they stand for (numbers past exists() are

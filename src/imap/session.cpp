@@ -543,29 +543,15 @@ asio::awaitable<void> Session::execute(std::string command) {
 void Session::announce_expunges(SelectedMailbox& sel) {
   if (enabled(kQresync)) {
     // RFC 7162 §3.2.10: once QRESYNC is on, VANISHED (UIDs, one line) replaces EXPUNGE.
-    store::UidSet gone;
-    for (const auto& r : sel.pending_expunges.ranges()) {
-      for (std::uint64_t u = r.first; u <= r.last; ++u) {
-        if (auto seq = sel.seq_of(static_cast<store::Uid>(u))) {
-          gone.add(static_cast<store::Uid>(u));
-          sel.erase(seq);
-        }
-      }
-    }
+    const store::UidSet gone = sel.known(sel.pending_expunges);
+    sel.erase(gone);
     sel.recent = sel.known(sel.recent);
     if (!gone.empty()) untagged("VANISHED " + gone.to_string());
     sel.pending_expunges = {};
     return;
   }
-  for (const auto& r : sel.pending_expunges.ranges()) {
-    for (std::uint64_t u = r.first; u <= r.last; ++u) {
-      if (auto seq = sel.seq_of(static_cast<store::Uid>(u))) {
-        untagged(fmt::format("{} EXPUNGE", seq));
-        sel.erase(seq);
-        sel.recent = sel.known(sel.recent);
-      }
-    }
-  }
+  for (const std::uint32_t seq : sel.erase(sel.pending_expunges)) untagged(fmt::format("{} EXPUNGE", seq));
+  sel.recent = sel.known(sel.recent);
   sel.pending_expunges = {};
 }
 
