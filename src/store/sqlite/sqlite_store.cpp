@@ -317,6 +317,14 @@ std::optional<TextIndexQuery> text_index_query(const SearchKey& key) {
   return q;
 }
 
+// UIDs read in any order, as a UidSet (which is built fastest in ascending order).
+UidSet uid_set_of(std::vector<Uid> uids) {
+  std::sort(uids.begin(), uids.end());
+  UidSet out;
+  for (const Uid uid : uids) out.add(uid);
+  return out;
+}
+
 // Replaces, in `key`, each TEXT or BODY key the index answers by the UIDs of `mailbox` it
 // finds (in r's snapshot). True when anything was replaced.
 bool answer_from_text_index(Db& r, MailboxId mailbox, SearchKey& key) {
@@ -339,10 +347,9 @@ bool answer_from_text_index(Db& r, MailboxId mailbox, SearchKey& key) {
         }
       }
     }
-    std::sort(found.begin(), found.end());
     SearchKey answered;
     answered.kind = SearchKey::Kind::uid_set;
-    for (const Uid uid : found) answered.uids.add(uid);
+    answered.uids = uid_set_of(std::move(found));
     key = std::move(answered);
     return true;
   }
@@ -918,7 +925,8 @@ class SqliteStore final : public MailStore, public Directory {
       MailboxUids out;
       out.uids.reserve(static_cast<std::size_t>(count.int64(0)));
       out.modseqs.reserve(static_cast<std::size_t>(count.int64(0)));
-      // Both from messages_meta, never the rows; the first unseen stops at the first match.
+      // Both from messages_meta, never the rows; the first unseen walks it in UID order and
+      // stops at the first match (the whole index only when every message is \Seen).
       auto st = r->prepare("SELECT uid, modseq FROM messages WHERE mailbox_id = ?1 ORDER BY uid");
       st.bind_all(mailbox);
       while (st.step()) {
@@ -1555,8 +1563,7 @@ class SqliteStore final : public MailStore, public Directory {
         st.bind_all(mailbox);
         std::vector<Uid> uids;
         while (st.step()) uids.push_back(static_cast<Uid>(st.int64(0)));
-        std::sort(uids.begin(), uids.end());
-        for (const Uid uid : uids) unindexed.add(uid);
+        unindexed = uid_set_of(std::move(uids));
         bound->add(unindexed);
       }
       if (bound && bound->empty()) {
