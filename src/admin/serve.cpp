@@ -116,7 +116,8 @@ int serve(const GlobalOptions& options, bool demo) {
   backoff.first = std::chrono::milliseconds(config.failure_delay_ms);
   backoff.max = std::chrono::milliseconds(config.failure_delay_max_ms);
   backoff.window = std::chrono::seconds(config.failure_window_seconds);
-  auth::Authenticator authenticator((*store)->directory(), config.hash_thread_count(), backoff, config.rehash);
+  auth::Authenticator authenticator((*store)->directory(), config.hash_thread_count(), backoff, config.rehash,
+                                    {config.cache_entries, std::chrono::seconds(config.cache_ttl_seconds)});
   authenticator.set_master_users(config.master_users);
   // A key kept across restarts, so the fake SCRAM salts of unknown names stay the same too.
   auto server_key = auth::load_or_create_server_key(config.in_data_dir("sasl-server.key"));
@@ -183,8 +184,9 @@ int serve(const GlobalOptions& options, bool demo) {
               {"metrics", config.metrics_listen.empty() ? "off" : config.metrics_listen},
               {"threads", threads},
               {"log_format", config.log_format}});
-  log::info("password hashing: {} threads (at most {} MiB for Argon2id), rehash {}", config.hash_thread_count(),
-            config.hash_thread_count() * 32, config.rehash ? "on" : "off");
+  log::info("password hashing: {} threads (at most {} MiB for Argon2id), rehash {}, verified passwords remembered for {} accounts, {} s",
+            config.hash_thread_count(), config.hash_thread_count() * 32, config.rehash ? "on" : "off",
+            config.cache_entries, config.cache_ttl_seconds);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer drain(io);

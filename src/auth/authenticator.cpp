@@ -16,6 +16,7 @@
 #include "auth/password.h"
 #include "base/ascii.h"
 #include "base/log.h"
+#include "metrics/metrics.h"
 
 namespace pillarbox::auth {
 
@@ -24,9 +25,10 @@ constexpr std::size_t kServerKeyBytes = 32;
 }  // namespace
 
 Authenticator::Authenticator(store::Directory& directory, unsigned threads, FailureBackoff::Policy backoff,
-                             bool rehash)
+                             bool rehash, VerifiedCache::Policy cache)
     : directory_(directory),
       rehash_(rehash),
+      verified_(cache),
       pool_(threads ? threads : 1),
       backoff_(backoff),
       server_key_(scram::random_bytes(kServerKeyBytes)) {}
@@ -57,11 +59,20 @@ Result<store::Account> Authenticator::verify(std::string_view login, std::string
     dummy_verify(password);
     return make_error(Errc::no_perm, "Authentication failed", account.error().detail);
   }
+  if (verified_.hit(account->id, account->password_hash, password)) {
+    metrics::password_verifications(true).add();
+    return account;
+  }
   if (!verify_password(account->password_hash, password))
     return make_error(Errc::no_perm, "Authentication failed", fmt::format("{} {}", kWrongPassword, address));
+  metrics::password_verifications(false).add();
   // A new hash clears the SCRAM keys (store: set_password_hash), so they are derived again.
   const bool rehashed = rehash_ && needs_rehash(account->password_hash) && rehash(*account, password);
   if (rehashed || account->scram_secret.empty()) remember_scram_secret(*account, password);
+  // After a rehash the stored hash is another one, and a rehash that failed should be tried
+  // again at the next login: either way that login verifies in full.
+  if (!rehashed && !(rehash_ && needs_rehash(account->password_hash)))
+    verified_.remember(account->id, account->password_hash, password);
   return account;
 }
 

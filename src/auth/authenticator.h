@@ -12,6 +12,7 @@
 #include "auth/backoff.h"
 #include "auth/failure.h"
 #include "auth/scram.h"
+#include "auth/verified_cache.h"
 #include "base/result.h"
 #include "store/mail_store.h"
 
@@ -22,14 +23,17 @@ class Authenticator {
   /// `threads` bounds how many hashes are verified at once (and so the memory they use:
   /// threads x 32 MiB for Argon2id, [auth] hash_threads); `backoff` sets the delays for failed
   /// logins; `rehash` ([auth] rehash) replaces an imported or outdated hash with a fresh Argon2id
-  /// one after a successful login.
+  /// one after a successful login; `cache` ([auth] cache_entries, cache_ttl_seconds) how many
+  /// verified passwords are remembered and for how long (VerifiedCache).
   Authenticator(store::Directory& directory, unsigned threads, FailureBackoff::Policy backoff = {},
-                bool rehash = true);
+                bool rehash = true, VerifiedCache::Policy cache = {});
   ~Authenticator();
 
   /// Blocking; call it on pool(). Unknown login and wrong password give the same
   /// Errc::no_perm error with the same client text, and take the same time (a dummy hash is
-  /// verified for unknown logins); Error::detail says which for the log. After a success with
+  /// verified for unknown logins); Error::detail says which for the log. A password this
+  /// account logged in with less than the cache's ttl ago, under the same stored hash, is
+  /// accepted without computing the hash again (VerifiedCache). After a success with
   /// a hash for which needs_rehash() holds, and `rehash` on, it stores a fresh Argon2id hash
   /// before returning (one more hash computation, once per account) and logs
   /// "rehashed password of ADDRESS from SCHEME to argon2id"; a failure there is logged and
@@ -86,6 +90,7 @@ class Authenticator {
 
   store::Directory& directory_;
   bool rehash_;
+  VerifiedCache verified_;
   asio::thread_pool pool_;
   FailureBackoff backoff_;
   std::vector<std::string> master_users_;

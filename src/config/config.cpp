@@ -206,6 +206,9 @@ Status validate(const Config& c) {
   // Each thread may hold one Argon2id computation's 32 MiB; the password module runs at most 8
   // hash computations at once in any case, so more threads would only wait.
   if (c.hash_threads > 8) return bad("auth.hash_threads", "must be 0..8 (0: one per core, at most 4)");
+  if (c.cache_entries > 10000000) return bad("auth.cache_entries", "must be 0..10000000 (0: off)");
+  if (c.cache_ttl_seconds < 1 || c.cache_ttl_seconds > 604800)
+    return bad("auth.cache_ttl_seconds", "must be 1..604800 (one week)");
   for (const auto& m : c.master_users) {
     const auto at = m.find('@');
     const bool valid = at != std::string::npos && at > 0 && at + 1 < m.size() && m.find('@', at + 1) == std::string::npos &&
@@ -348,6 +351,8 @@ Result<Config> load(const std::string& path) {
   r.get("auth", "failure_window_seconds", c.failure_window_seconds);
   r.get("auth", "rehash", c.rehash);
   r.get("auth", "hash_threads", c.hash_threads);
+  r.get("auth", "cache_entries", c.cache_entries);
+  r.get("auth", "cache_ttl_seconds", c.cache_ttl_seconds);
   r.get("auth", "master_users", c.master_users);
   for (auto& m : c.master_users)
     for (auto& ch : m) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);

@@ -101,6 +101,9 @@ struct Config {
   std::uint32_t failure_window_seconds = 900;   ///< [auth] failures older than this are forgotten
   bool rehash = true;                ///< [auth] store a fresh Argon2id hash after a login with another kind
   std::uint32_t hash_threads = 0;    ///< [auth] threads verifying passwords; 0: one per core (at most 4)
+  /// [auth] accounts whose last verified password is remembered (auth/verified_cache.h); 0: off
+  std::uint32_t cache_entries = 100000;
+  std::uint32_t cache_ttl_seconds = 3600;   ///< [auth] how long a remembered password is accepted
   /// [auth] master_users: accounts that may log in for any other account by naming it as the
   /// SASL authorization identity (PLAIN authzid, SCRAM "a="). Full addresses, lower-cased.
   std::vector<std::string> master_users;

@@ -292,6 +292,34 @@ TEST(Config, PasswordHashingKeys) {
   std::remove(path.c_str());
 }
 
+TEST(Config, VerifiedPasswordCacheKeys) {
+  auto path = write_temp("");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->cache_entries, 100000u);
+  EXPECT_EQ(c->cache_ttl_seconds, 3600u);
+  std::remove(path.c_str());
+
+  path = write_temp("[auth]\ncache_entries = 0\ncache_ttl_seconds = 60\n");
+  c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->cache_entries, 0u);
+  EXPECT_EQ(c->cache_ttl_seconds, 60u);
+  std::remove(path.c_str());
+
+  path = write_temp("[auth]\ncache_entries = 10000001\n");
+  c = load(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("auth.cache_entries: must be 0..10000000"), std::string::npos) << c.error().text;
+  std::remove(path.c_str());
+
+  path = write_temp("[auth]\ncache_ttl_seconds = 0\n");
+  c = load(path);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("auth.cache_ttl_seconds: must be 1..604800"), std::string::npos) << c.error().text;
+  std::remove(path.c_str());
+}
+
 TEST(Config, Mailboxes) {
   // The default: the five RFC 6154 mailboxes, created and subscribed.
   auto path = write_temp("");

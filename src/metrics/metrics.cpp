@@ -263,6 +263,13 @@ Counter& protocol_log_bytes() {
   return c;
 }
 
+Counter& password_verifications(bool remembered) {
+  static constexpr std::string_view kHelp = "Passwords found correct: hash computed again, or remembered.";
+  static Counter& computed = registry().counter("pillarbox_password_verifications_total", kHelp, {{"how", "computed"}});
+  static Counter& cached = registry().counter("pillarbox_password_verifications_total", kHelp, {{"how", "remembered"}});
+  return remembered ? cached : computed;
+}
+
 void make_server_series() {
   Traffic traffic("imap");
   login_table();
@@ -270,6 +277,7 @@ void make_server_series() {
   store_errors("imap");
   tls_failures("imap");
   protocol_log_bytes();
+  password_verifications(false);
 }
 
 }  // namespace pillarbox::metrics

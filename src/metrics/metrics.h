@@ -235,6 +235,11 @@ Counter& tls_failures(std::string_view protocol);
 /// `metrics::protocol_log_bytes().add(n)` after each write of n bytes. Thread-safe, lock-free.
 Counter& protocol_log_bytes();
 
+/// pillarbox_password_verifications_total{how}: passwords found correct, `how` = "computed"
+/// (the stored hash was computed again) or "remembered" (auth/verified_cache.h). Failures are
+/// counted by pillarbox_logins_total, not here.
+Counter& password_verifications(bool remembered);
+
 /// Makes every series above that has a fixed label set (logins, deliveries, bytes, errors,
 /// protocol-log bytes), so a scrape shows them as 0 before anything happened. Call at start.
 void make_server_series();

@@ -7,6 +7,7 @@ import imaplib
 import os
 import poplib
 import sqlite3
+import time
 import unittest
 
 from pbserver import PillarboxServer
@@ -296,6 +297,71 @@ class LoginStorm(unittest.TestCase):
         self.assertLess(peak_kib, bound_kib)
         # And the server still works.
         self.assertEqual(imap_login(srv, self.accounts[1], "pw-" + self.accounts[1]), "OK")
+
+
+class RememberedPasswords(unittest.TestCase):
+    """[auth] cache_entries: a password that was verified is accepted again without computing
+    the hash; a changed password, a wrong one and a rehashed import never are."""
+
+    def tearDown(self):
+        self.srv.__exit__(None, None, None)
+
+    @staticmethod
+    def verifications(srv):
+        m = srv.metrics()
+        return (m.get('pillarbox_password_verifications_total{how="computed"}', 0),
+                m.get('pillarbox_password_verifications_total{how="remembered"}', 0))
+
+    def test_remembered_until_the_password_changes(self):
+        self.srv = srv = PillarboxServer()
+        srv.cli("user", "add", "amy@example.org", "--password-stdin", input=b"first secret\n")
+        add_imported(srv)
+        srv.start()
+        self.assertEqual(self.verifications(srv), (0, 0))
+        self.assertEqual(imap_login(srv, "amy@example.org", "first secret"), "OK")
+        self.assertEqual(self.verifications(srv), (1, 0))
+        # Again over IMAP and over POP3: the same password, remembered.
+        self.assertEqual(imap_login(srv, "AMY@example.org", "first secret"), "OK")
+        self.assertTrue(pop3_login(srv, "amy@example.org", "first secret").startswith(b"+OK"))
+        self.assertEqual(self.verifications(srv), (1, 2))
+        # Anything else is verified in full and refused.
+        for wrong in ("first secret ", "First secret", "first", ""):
+            self.assertIn("[AUTHENTICATIONFAILED]", imap_login(srv, "amy@example.org", wrong))
+        self.assertEqual(self.verifications(srv), (1, 2))
+        # The administrator changes the password while the server runs: the old one is refused
+        # at once, the new one is verified in full, then remembered.
+        srv.cli("user", "passwd", "amy@example.org", "--password-stdin", input=b"second secret\n")
+        self.assertIn("[AUTHENTICATIONFAILED]", imap_login(srv, "amy@example.org", "first secret"))
+        self.assertTrue(pop3_login(srv, "amy@example.org", "first secret").startswith(b"-ERR"))
+        self.assertEqual(imap_login(srv, "amy@example.org", "second secret"), "OK")
+        self.assertEqual(self.verifications(srv), (2, 2))
+        self.assertEqual(imap_login(srv, "amy@example.org", "second secret"), "OK")
+        self.assertEqual(self.verifications(srv), (2, 3))
+        # An imported hash: the login that rehashes it is not remembered, so the next one
+        # verifies the new Argon2id hash in full; only then is it remembered.
+        address = "sha256@example.org"
+        self.assertEqual(imap_login(srv, address, PW), "OK")
+        self.assertTrue(stored_hash(srv, address).startswith("$argon2id$"))
+        self.assertEqual(imap_login(srv, address, PW), "OK")
+        self.assertEqual(imap_login(srv, address, PW), "OK")
+        self.assertEqual(self.verifications(srv), (4, 4))
+
+    def test_off(self):
+        self.srv = srv = PillarboxServer(extra_config="cache_entries = 0\n")
+        srv.cli("user", "add", "amy@example.org", "--password-stdin", input=b"first secret\n")
+        srv.start()
+        for _ in range(3):
+            self.assertEqual(imap_login(srv, "amy@example.org", "first secret"), "OK")
+        self.assertEqual(self.verifications(srv), (3, 0))
+
+    def test_ttl(self):
+        self.srv = srv = PillarboxServer(extra_config="cache_ttl_seconds = 1\n")
+        srv.cli("user", "add", "amy@example.org", "--password-stdin", input=b"first secret\n")
+        srv.start()
+        self.assertEqual(imap_login(srv, "amy@example.org", "first secret"), "OK")
+        time.sleep(1.5)
+        self.assertEqual(imap_login(srv, "amy@example.org", "first secret"), "OK")
+        self.assertEqual(self.verifications(srv), (2, 0))
 
 
 if __name__ == "__main__":
