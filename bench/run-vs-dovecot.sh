@@ -37,6 +37,7 @@ PB_MAX_MEMORY=$((4 << 30))
 KEEP=0
 DOVECOT_FSYNC=optimized
 PB_CONFIG=""
+SERVERS="pillarbox dovecot"
 PASSWORD="bench-$(date +%s)-pw"
 
 usage() {
@@ -57,6 +58,8 @@ Options:
   --no-build            use the binaries in \$BUILD ($BUILD) as they are
   --keep                keep the temporary directory (data, configurations, logs)
   --pb-config TOML      lines added to Pillarbox's configuration, e.g. $'[store]\\nthreads = 16'
+  --servers "A B"       which servers to run, of "pillarbox dovecot" (default: both; one alone is
+                        for quick experiments, not for comparisons)
   --dovecot-fsync MODE  Dovecot's mail_fsync: optimized (its default) or always (every index and
                         flag change synced before the reply, as Pillarbox does) (default: $DOVECOT_FSYNC)
 EOF
@@ -78,6 +81,7 @@ while [[ $# -gt 0 ]]; do
     --keep) KEEP=1; shift ;;
     --dovecot-fsync) DOVECOT_FSYNC=$2; shift 2 ;;
     --pb-config) PB_CONFIG=$2; shift 2 ;;
+    --servers) SERVERS=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-vs-dovecot.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -332,12 +336,16 @@ stop_dovecot() {
 }
 
 for c in $CLIENTS; do
-  start_pillarbox
-  run_load pillarbox "$PB_PORT" "$c" "$PB_PID"
-  stop_pillarbox
-  start_dovecot
-  run_load dovecot "$DC_PORT" "$c" "$DC_PID"
-  stop_dovecot
+  if [[ " $SERVERS " == *" pillarbox "* ]]; then
+    start_pillarbox
+    run_load pillarbox "$PB_PORT" "$c" "$PB_PID"
+    stop_pillarbox
+  fi
+  if [[ " $SERVERS " == *" dovecot "* ]]; then
+    start_dovecot
+    run_load dovecot "$DC_PORT" "$c" "$DC_PID"
+    stop_dovecot
+  fi
 done
 cp "$T/pillarbox.log" "$OUT/pillarbox.log" 2>/dev/null || true
 cp "$D/dovecot.log" "$OUT/dovecot.log" 2>/dev/null || true

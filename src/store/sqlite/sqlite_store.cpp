@@ -59,7 +59,7 @@ using sqlite::SqlError;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
-constexpr int kSchemaVersion = 9;
+constexpr int kSchemaVersion = 10;
 constexpr std::size_t kReaders = 4;
 constexpr std::chrono::seconds kOrphanMinAge{600};
 constexpr std::uint64_t kMaxUid = 0xffffffffu;
@@ -246,10 +246,28 @@ UPDATE schema_version SET version = 7;
 // need positions, three times the size). blobs.text_id is the
 // row of a file's text; NULL until it is indexed, which a thread of the server does soon after
 // the append (start_text_indexing; appends do not wait for it), and search reads such files as
-// it always did.
-constexpr const char* kMessageTextTable =
-    "CREATE VIRTUAL TABLE message_text USING fts5(blob_id UNINDEXED, header, body, part_headers,"
+// it always did. Since version 10 the table lives in a database file of its own (kTextIndexFile).
+constexpr const char* kMessageTextDefinition =
+    "message_text USING fts5(blob_id UNINDEXED, header, body, part_headers,"
     " tokenize = 'trigram case_sensitive 1', detail = none);";
+const std::string kMessageTextTable = std::string("CREATE VIRTUAL TABLE ") + kMessageTextDefinition;
+
+// The full-text index's own database, beside pillarbox.sqlite3, attached to every connection
+// as "fts". Its writes (FTS5 builds and merges segments: tens of milliseconds for a batch)
+// take its own write lock, so clients' APPEND, STORE and EXPUNGE never wait behind them; in one
+// file they waited up to 200 ms. text_rows names the file each row holds, so indexing a file
+// twice (a crash between the two commits below) finds the row already there; its ids are
+// never used again (AUTOINCREMENT, kept when `index rebuild` empties it), so an id still listed
+// in text_garbage can never name a newer row.
+//
+// Order of writes: a file's row is committed here first, and only then is blobs.text_id set in
+// the main database. So the main database does not claim a row this one lacks (a claim made
+// while `index rebuild`, in another process, dropped the rows is looked for again and
+// withdrawn); a row without its claim is found again by text_rows, or, when its file is gone,
+// listed in text_garbage. Both files are synchronous=FULL.
+constexpr const char* kTextIndexFile = "text-index.sqlite3";
+const std::string kTextIndexSchema = std::string("CREATE VIRTUAL TABLE IF NOT EXISTS ") + kMessageTextDefinition +
+    "CREATE TABLE IF NOT EXISTS text_rows (text_id INTEGER PRIMARY KEY AUTOINCREMENT, blob_id TEXT NOT NULL UNIQUE);";
 // text_garbage: rows of message_text whose file is gone. FTS5 removes a row by reading its text
 // again, about a millisecond each, so expunges only note them here and the indexer thread
 // removes them later; until then they name a file no message refers to, and find nothing.
@@ -272,9 +290,22 @@ CREATE INDEX messages_blob ON messages (blob_id, mailbox_id, uid);
 UPDATE schema_version SET version = 9;
 )sql";
 
+// Version 10: the full-text index moves to kTextIndexFile. The rows in this file are dropped,
+// not copied (the indexer builds the new file in the background; SEARCH reads the files not
+// indexed yet meanwhile); their pages stay free in this file for later use.
+constexpr const char* kSchemaV10 = R"sql(
+DROP TABLE IF EXISTS message_text;
+UPDATE blobs SET text_id = NULL;
+DELETE FROM text_garbage;
+UPDATE schema_version SET version = 10;
+)sql";
+
 constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
 
 // --- small helpers ----------------------------------------------------------------------------
+
+// Attaches the full-text index's database (kTextIndexFile) to `db` as "fts", for SEARCH.
+void attach_text_index(Db& db, const std::string& path) { db.prepare("ATTACH DATABASE ?1 AS fts").bind_all(path).run(); }
 
 // A TEXT or BODY key the index answers exactly. The table has detail=none (it knows which rows
 // hold a trigram, not where), which answers neither phrases nor column filters: the query asks
@@ -334,7 +365,7 @@ bool answer_from_text_index(Db& r, MailboxId mailbox, SearchKey& key) {
     // row, or the whole index). The test is std::string_view::find rather than SQL GLOB or
     // instr, which walk the text character by character.
     auto st = r.prepare(std::string("SELECT m.uid, ") + (query->body_only ? "t.body" : "t.header, t.body, t.part_headers") +
-                        " FROM message_text(?1) AS t CROSS JOIN messages AS m ON m.blob_id = t.blob_id"
+                        " FROM fts.message_text(?1) AS t CROSS JOIN messages AS m ON m.blob_id = t.blob_id"
                         " WHERE m.mailbox_id = ?2");
     st.bind_all(query->match, mailbox);
     std::vector<Uid> found;
@@ -483,8 +514,13 @@ struct MailboxRow {
 class SqliteStore final : public MailStore, public Directory {
  public:
   using MailStore::create_mailbox;
-  SqliteStore(std::string db_path, std::unique_ptr<BlobStore> blobs, std::unique_ptr<Db> writer)
-      : db_path_(std::move(db_path)), blobs_(std::move(blobs)), writer_(std::move(writer)) {}
+  SqliteStore(std::string db_path, std::string text_db_path, std::unique_ptr<BlobStore> blobs,
+              std::unique_ptr<Db> writer, std::unique_ptr<Db> text_writer)
+      : db_path_(std::move(db_path)),
+        blobs_(std::move(blobs)),
+        writer_(std::move(writer)),
+        text_db_path_(std::move(text_db_path)),
+        text_writer_(std::move(text_writer)) {}
 
   ~SqliteStore() override {
     if (sweeper_.joinable()) {
@@ -1239,9 +1275,14 @@ class SqliteStore final : public MailStore, public Directory {
 
   Result<std::uint64_t> rebuild_text_index(bool from_scratch) override {
     if (from_scratch) {
-      Status cleared = write_op("rebuild_text_index", [&]() -> Status {
+      // The index's rows go first: a claim (blobs.text_id) set meanwhile by a server's indexer
+      // is cleared next, and one set after that checks for its row, which is gone.
+      Status dropped = text_op("rebuild_text_index", [&] {
         // A new table rather than DELETE, which FTS5 does row by row (20 s for 10,000 rows).
-        writer_->exec(std::string("DROP TABLE message_text; ") + kMessageTextTable);
+        text_writer_->exec("DROP TABLE message_text; DELETE FROM text_rows; " + kMessageTextTable);
+      });
+      if (!dropped) return dropped.error();
+      Status cleared = write_op("rebuild_text_index", [&]() -> Status {
         writer_->exec("UPDATE blobs SET text_id = NULL; DELETE FROM text_garbage");
         return {};
       });
@@ -1266,23 +1307,32 @@ class SqliteStore final : public MailStore, public Directory {
     });
     if (!looked) return looked;
     while (any && !stop.stop_requested()) {
-      bool more = false;
-      Status done = write_op("collect_text_garbage", [&]() -> Status {
-        std::vector<std::int64_t> ids;
-        {
-          auto st = writer_->prepare("SELECT text_id FROM text_garbage LIMIT ?1");
-          st.bind_all(kBatch);
-          while (st.step()) ids.push_back(st.int64(0));
-        }
+      std::vector<std::int64_t> ids;
+      Status listed = guarded("collect_text_garbage", [&]() -> Status {
+        auto r = reader();
+        auto st = r->prepare("SELECT text_id FROM text_garbage LIMIT ?1");
+        st.bind_all(kBatch);
+        while (st.step()) ids.push_back(st.int64(0));
+        return {};
+      });
+      if (!listed) return listed;
+      // The rows first, then the list: a crash in between leaves ids whose rows are gone,
+      // and deleting them again is harmless.
+      Status removed = text_op("collect_text_garbage", [&] {
         for (const std::int64_t id : ids) {
-          writer_->prepare("DELETE FROM message_text WHERE rowid = ?1").bind_all(id).run();
-          writer_->prepare("DELETE FROM text_garbage WHERE text_id = ?1").bind_all(id).run();
+          text_writer_->prepare("DELETE FROM message_text WHERE rowid = ?1").bind_all(id).run();
+          text_writer_->prepare("DELETE FROM text_rows WHERE text_id = ?1").bind_all(id).run();
         }
-        more = ids.size() == static_cast<std::size_t>(kBatch);
-        settled(garbage_, ids.size());
+      });
+      if (!removed) return removed;
+      Status done = write_op("collect_text_garbage", [&]() -> Status {
+        for (const std::int64_t id : ids)
+          writer_->prepare("DELETE FROM text_garbage WHERE text_id = ?1").bind_all(id).run();
         return {};
       }, /*background=*/true);
       if (!done) return done;
+      const bool more = ids.size() == static_cast<std::size_t>(kBatch);
+      settled(garbage_, ids.size());
       if (!more) break;
       if (yield_to_clients && clients_busy(garbage_)) {
         wake_indexer();
@@ -1353,20 +1403,32 @@ class SqliteStore final : public MailStore, public Directory {
         mail::Message parsed(std::make_shared<const std::string>(mail::to_crlf(**bytes)));
         texts.emplace_back(id, parsed.search_text());
       }
+      // The rows, in the index's own database: FTS5's work holds only its write lock.
+      std::vector<std::pair<BlobId, std::int64_t>> rows;
+      Status inserted = text_op("rebuild_text_index", [&] {
+        rows.clear();
+        for (const auto& [id, text] : texts) rows.emplace_back(id, insert_text(id, text));
+      });
+      if (!inserted) return inserted.error();
+      // Then the claims, in the clients' write queue: a few row updates.
       std::uint64_t written_now = 0;
       Status written = write_op("rebuild_text_index", [&]() -> Status {
         written_now = 0;
-        for (const auto& [id, text] : texts) {
-          // Expunged meanwhile, or indexed by another rebuild: nothing to do.
-          auto st = writer_->prepare("SELECT 1 FROM blobs WHERE id = ?1 AND text_id IS NULL");
-          if (!st.bind_all(id).step()) continue;
-          const std::int64_t text_id = insert_text(id, text);
+        for (const auto& [id, text_id] : rows) {
+          auto st = writer_->prepare("SELECT text_id FROM blobs WHERE id = ?1");
+          if (!st.bind_all(id).step()) {
+            // Expunged meanwhile: its row is garbage now.
+            writer_->prepare("INSERT OR IGNORE INTO text_garbage (text_id) VALUES (?1)").bind_all(text_id).run();
+            continue;
+          }
+          if (!st.is_null(0)) continue;   // claimed by another indexer (the same row: text_rows)
           writer_->prepare("UPDATE blobs SET text_id = ?2 WHERE id = ?1").bind_all(id, text_id).run();
           ++written_now;
         }
         return {};
       }, /*background=*/true);
       if (!written) return written.error();
+      if (Status kept = withdraw_lost_claims(rows); !kept) return kept.error();
       indexed += written_now;
       settled(unindexed_, written_now);
       if (yield_to_clients && clients_busy(unindexed_)) {
@@ -1954,7 +2016,9 @@ class SqliteStore final : public MailStore, public Directory {
     ++open_readers_;
     lock.unlock();
     try {
-      return Reader(Db::open(db_path_, true).release(), ReaderDeleter{this});
+      auto db = Db::open(db_path_, true);
+      attach_text_index(*db, text_db_path_);
+      return Reader(db.release(), ReaderDeleter{this});
     } catch (...) {
       std::lock_guard again(pool_mutex_);
       --open_readers_;
@@ -2251,19 +2315,66 @@ class SqliteStore final : public MailStore, public Directory {
     }
   }
 
-  // Adds a message file's search text to the full-text index; returns its row (blobs.text_id).
+  // Adds a message file's search text to the full-text index (on text_writer_, in a
+  // transaction) unless text_rows has it already; returns its row (blobs.text_id).
   // Decoded text may hold NUL (quoted-printable "=00"), where FTS5 would stop reading; no
   // SEARCH needle holds one, so it becomes a line feed, which a needle the index answers
   // cannot match across either (text_index_query).
   std::int64_t insert_text(const BlobId& blob, const mail::Message::SearchText& text) {
+    {
+      auto st = text_writer_->prepare("SELECT text_id FROM text_rows WHERE blob_id = ?1");
+      if (st.bind_all(blob).step()) return st.int64(0);
+    }
     auto safe = [](std::string s) {
       std::replace(s.begin(), s.end(), '\0', '\n');
       return s;
     };
-    writer_->prepare("INSERT INTO message_text (blob_id, header, body, part_headers) VALUES (?1, ?2, ?3, ?4)")
-        .bind_all(blob, safe(text.header), safe(text.body), safe(text.part_headers))
+    text_writer_->prepare("INSERT INTO text_rows (blob_id) VALUES (?1)").bind_all(blob).run();
+    const std::int64_t text_id = text_writer_->last_insert_rowid();
+    text_writer_->prepare("INSERT INTO message_text (rowid, blob_id, header, body, part_headers) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind_all(text_id, blob, safe(text.header), safe(text.body), safe(text.part_headers))
         .run();
-    return writer_->last_insert_rowid();
+    return text_id;
+  }
+
+  // `index rebuild` in another process may have emptied the index between the commit of `rows`
+  // and their claims: claims whose row is gone are cleared, so those files count as not indexed
+  // (and are indexed again) instead of being missed by SEARCH.
+  Status withdraw_lost_claims(const std::vector<std::pair<BlobId, std::int64_t>>& rows) {
+    std::vector<std::pair<BlobId, std::int64_t>> lost;
+    Status looked = guarded("rebuild_text_index", [&]() -> Status {
+      auto r = reader();
+      for (const auto& [id, text_id] : rows) {
+        auto st = r->prepare("SELECT 1 FROM fts.text_rows WHERE text_id = ?1");
+        if (!st.bind_all(text_id).step()) lost.emplace_back(id, text_id);
+      }
+      return {};
+    });
+    if (!looked || lost.empty()) return looked;
+    log::info("sqlite store: {} full-text index rows were removed by a rebuild; indexing them again", lost.size());
+    return write_op("rebuild_text_index", [&]() -> Status {
+      for (const auto& [id, text_id] : lost)
+        writer_->prepare("UPDATE blobs SET text_id = NULL WHERE id = ?1 AND text_id = ?2").bind_all(id, text_id).run();
+      unindexed_.fetch_add(lost.size());
+      return {};
+    }, /*background=*/true);
+  }
+
+  // Runs `f` in one write transaction of the full-text index's database (text_writer_), which
+  // only the indexer and `index rebuild` use. Errors as write_op's.
+  template <class F>
+  Status text_op(std::string_view operation, F&& f) {
+    std::lock_guard lock(text_writer_mutex_);
+    try {
+      Transaction tx(*text_writer_, true);
+      f();
+      tx.commit();
+      return {};
+    } catch (const SqlError& e) {
+      Error err = sql_error(e, operation);
+      log::error("sqlite store: full-text index: {}", err.detail);
+      return err;
+    }
   }
 
   // Of `candidates` (blobs whose rows were just deleted), drops the registry rows of those no
@@ -2319,6 +2430,9 @@ class SqliteStore final : public MailStore, public Directory {
   std::unique_ptr<BlobStore> blobs_;
   HeaderCache header_cache_{64ULL << 20};   // set_header_cache_limit; [store] header_cache_mib
   std::unique_ptr<Db> writer_;  // used only by the batch leader (see submit())
+  std::string text_db_path_;    // kTextIndexFile
+  std::mutex text_writer_mutex_;
+  std::unique_ptr<Db> text_writer_;   // the full-text index's writes; under text_writer_mutex_
   std::mutex write_queue_mutex_;
   std::condition_variable write_queue_cv_;
   std::vector<PendingWrite*> write_queue_;
@@ -2382,6 +2496,7 @@ void migrate(Db& db) {
   if (version < 7) db.exec(kSchemaV7);
   if (version < 8) db.exec(kSchemaV8);
   if (version < 9) db.exec(kSchemaV9);
+  if (version < 10) db.exec(kSchemaV10);
   tx.commit();
 }
 
@@ -2398,12 +2513,21 @@ Result<std::unique_ptr<MailStore>> open_sqlite_store(const std::string& data_dir
   auto blobs = BlobStore::open(data_dir + "/messages");
   if (!blobs) return blobs.error();
   const std::string db_path = data_dir + "/pillarbox.sqlite3";
+  const std::string text_path = data_dir + "/" + kTextIndexFile;
   try {
     auto writer = Db::open(db_path, false);
     // WAL lets readers work while the writer commits; the mode is persistent in the file.
     writer->exec("PRAGMA journal_mode = WAL");
     migrate(*writer);
-    auto store = std::make_unique<SqliteStore>(db_path, std::move(*blobs), std::move(writer));
+    const bool text_new = !std::filesystem::exists(text_path);
+    auto text_writer = Db::open(text_path, false);
+    text_writer->exec("PRAGMA journal_mode = WAL");
+    text_writer->exec(kTextIndexSchema);
+    // A new index file (the first start after version 10, or the administrator removed it to
+    // start over) holds no file's text, whatever the main database claims.
+    if (text_new) writer->exec("UPDATE blobs SET text_id = NULL WHERE text_id IS NOT NULL; DELETE FROM text_garbage");
+    auto store = std::make_unique<SqliteStore>(db_path, text_path, std::move(*blobs), std::move(writer),
+                                               std::move(text_writer));
     store->load_public_account();
     store->start_orphan_sweep();
     return std::unique_ptr<MailStore>(std::move(store));

@@ -14,6 +14,8 @@
 namespace pillarbox::store {
 namespace {
 
+constexpr const char* kTextIndex = "text-index.sqlite3";
+
 namespace fs = std::filesystem;
 
 class SqliteStoreTest : public ::testing::Test {
@@ -45,9 +47,10 @@ class SqliteStoreTest : public ::testing::Test {
   }
   // The integer the query `sql` answers, read through a connection of its own (as another
   // process would see the database).
-  int count_of(const char* sql) const {
+  // `file`: the main database, or "text-index.sqlite3" for the full-text index.
+  int count_of(const char* sql, const char* file = "pillarbox.sqlite3") const {
     sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open_v2((dir_ + "/pillarbox.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    EXPECT_EQ(sqlite3_open_v2((dir_ + "/" + file).c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
     sqlite3_stmt* st = nullptr;
     EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
     sqlite3_step(st);
@@ -83,17 +86,22 @@ TEST_F(SqliteStoreTest, LayoutAndPragmas) {
     return v;
   };
   EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(one("SELECT version FROM schema_version"), "9");
+  EXPECT_EQ(one("SELECT version FROM schema_version"), "10");
   EXPECT_EQ(one("SELECT count(*) FROM accounts WHERE kind = 1"), "1");
   sqlite3_close(db);
 }
 
+// Takes a new database back to before version 10 (the full-text index in its own file).
+constexpr const char* kUndoVersion10 =
+    "CREATE VIRTUAL TABLE message_text USING fts5(blob_id UNINDEXED, header, body, part_headers,"
+    " tokenize = 'trigram case_sensitive 1', detail = none);";
+
 // Takes a new database back to before version 9 (indexes for big mailboxes).
-constexpr const char* kUndoVersion9 =
+const std::string kUndoVersion9 = std::string(kUndoVersion10) +
     "DROP INDEX messages_meta; DROP INDEX messages_blob; CREATE INDEX messages_blob ON messages (blob_id);";
 
 // Takes a new database back to before version 8 (the full-text index).
-const std::string kUndoVersion8 = std::string(kUndoVersion9) +
+const std::string kUndoVersion8 = kUndoVersion9 +
     "DROP INDEX blobs_unindexed; DROP TABLE message_text; DROP TABLE text_garbage;"
     " ALTER TABLE blobs DROP COLUMN text_id;";
 
@@ -117,7 +125,7 @@ TEST_F(SqliteStoreTest, MigrationToVersion9IndexesWhatBigMailboxesRead) {
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, (std::string(kUndoVersion9) + "UPDATE schema_version SET version = 8;").c_str(),
+  ASSERT_EQ(sqlite3_exec(db, (kUndoVersion9 + "UPDATE schema_version SET version = 8;").c_str(),
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
@@ -148,9 +156,52 @@ TEST_F(SqliteStoreTest, MigrationToVersion9IndexesWhatBigMailboxesRead) {
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT version FROM schema_version", -1, &st, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 9);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 10);
   sqlite3_finalize(st);
   sqlite3_close(db);
+}
+
+// Version 10 moves the full-text index to text-index.sqlite3. The rows of the old table are
+// not copied: the claims (blobs.text_id) are cleared, so the files are read by SEARCH and
+// indexed again. The same happens when an administrator removes the index file.
+TEST_F(SqliteStoreTest, MigrationToVersion10MovesTheTextIndexToItsOwnFile) {
+  append({"Subject: a\r\n\r\nquick one\r\n", "Subject: b\r\n\r\nslow two\r\n"});
+  ASSERT_TRUE(store_->rebuild_text_index(false).ok());
+  EXPECT_EQ(count_of("SELECT count(*) FROM blobs WHERE text_id IS NOT NULL"), 2);
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, (std::string(kUndoVersion10) + "UPDATE schema_version SET version = 9;").c_str(),
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  fs::remove(dir_ + "/" + kTextIndex);
+  open();
+  EXPECT_EQ(count_of("SELECT count(*) FROM blobs WHERE text_id IS NOT NULL"), 0);
+  EXPECT_EQ(count_of("SELECT count(*) FROM sqlite_master WHERE name = 'message_text'"), 0);
+  SearchKey quick;
+  quick.kind = SearchKey::Kind::body;
+  quick.value = "quick";
+  auto found = store_->search(inbox_, quick);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->to_string(), "1");
+  auto indexed = store_->rebuild_text_index(false);
+  ASSERT_TRUE(indexed.ok());
+  EXPECT_EQ(*indexed, 2u);
+  EXPECT_EQ(count_of("SELECT count(*) FROM message_text", kTextIndex), 2);
+  found = store_->search(inbox_, quick);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->to_string(), "1");
+  // Removed by hand while the server is down: the claims go at the next start.
+  store_.reset();
+  fs::remove(dir_ + "/" + kTextIndex);
+  fs::remove(dir_ + "/" + kTextIndex + "-wal");
+  fs::remove(dir_ + "/" + kTextIndex + "-shm");
+  open();
+  EXPECT_EQ(count_of("SELECT count(*) FROM blobs WHERE text_id IS NOT NULL"), 0);
+  found = store_->search(inbox_, quick);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->to_string(), "1");
 }
 
 TEST_F(SqliteStoreTest, MigrationToVersion5AddsThePublicFoldersOwner) {
@@ -359,14 +410,15 @@ TEST_F(SqliteStoreTest, TheIndexerIndexesWhatArrivesWithoutDelayingIt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(unindexed(), 0);
   // An expunge leaves its index rows to the indexer, which removes them soon after.
-  EXPECT_EQ(count_of("SELECT count(*) FROM message_text"), 3);
+  EXPECT_EQ(count_of("SELECT count(*) FROM message_text", kTextIndex), 3);
   UidSet two;
   two.add(1, 2);
   ASSERT_TRUE(store_->expunge_uids(inbox_, two).ok());
   const auto cleaned_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (count_of("SELECT count(*) FROM message_text") > 1 && std::chrono::steady_clock::now() < cleaned_by)
+  while (count_of("SELECT count(*) FROM message_text", kTextIndex) > 1 && std::chrono::steady_clock::now() < cleaned_by)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  EXPECT_EQ(count_of("SELECT count(*) FROM message_text"), 1);
+  EXPECT_EQ(count_of("SELECT count(*) FROM message_text", kTextIndex), 1);
+  EXPECT_EQ(count_of("SELECT count(*) FROM text_rows", kTextIndex), 1);
   EXPECT_EQ(count_of("SELECT count(*) FROM text_garbage"), 0);
   auto indexed = store_->rebuild_text_index(false);
   ASSERT_TRUE(indexed.ok());
