@@ -16,7 +16,11 @@
 //            at the first SELECT, so appends and expunges keep its size roughly stable), EXPUNGE
 //   noop     NOOP
 //
-// An operation's latency is from the first byte sent to its last tagged reply. Operations
+// An operation's latency is from the first byte sent to its last tagged reply. With --rate the
+// clients together start operations at that average rate (each client a Poisson process, one
+// operation in flight at a time), so two servers can be compared at the same offered load: an
+// operation that could not start on time, because the previous one was still waiting for the
+// server, counts from when it should have started (no "coordinated omission"). Operations
 // started during --warmup are not recorded. The untagged responses are checked lightly and
 // anything that contradicts the protocol or (with one client per account) the client's own
 // view of its mailbox is counted as an "anomaly" and sampled; NO/BAD replies, timeouts and
@@ -80,6 +84,7 @@ struct Options {
   unsigned clients = 10;
   double duration = 30;
   double warmup = 0;
+  double rate = 0;   // operations per second, all clients together; 0: closed loop
   std::uint64_t seed = 1;
   std::string mailbox = "INBOX";
   std::string mix = "login=5,select=10,fetch=30,store=15,append=10,search=10,expunge=5,noop=15";
@@ -673,13 +678,26 @@ class Client {
       co_return;
     }
     std::discrete_distribution<int> pick(shared_.weights.begin(), shared_.weights.end());
+    const bool paced = shared_.opt.rate > 0;
+    std::exponential_distribution<double> gap(paced ? shared_.opt.rate / shared_.opt.clients : 1.0);
+    Clock::time_point next = start;
     while (Clock::now() < end_) {
       if (!conn_.is_open()) {
         co_await reconnect();
         continue;
       }
       int op = pick(rng_);
-      co_await run_op(op);
+      Clock::time_point began = Clock::now();
+      if (paced) {
+        next += to_duration(gap(rng_));
+        if (next >= end_) break;
+        if (next > began) {
+          pause.expires_at(next);
+          co_await pause.async_wait(asio::use_awaitable);
+        }
+        began = next;   // late: the time spent waiting for the previous answer counts
+      }
+      co_await run_op(op, began);
     }
     if (conn_.is_open()) {
       co_await conn_.command("LOGOUT", {}, false, false);
@@ -840,8 +858,8 @@ class Client {
     return s;
   }
 
-  awaitable<void> run_op(int op) {
-    auto began = Clock::now();
+  // `began`: when the operation was due (now, unless paced by --rate).
+  awaitable<void> run_op(int op, Clock::time_point began) {
     measuring_now_ = measuring(began);
     bool completed = true;
     switch (op) {
@@ -1252,6 +1270,10 @@ int run(int argc, char** argv) {
   app.add_option("--clients", o.clients, "Concurrent sessions")->check(CLI::Range(1u, 100000u));
   app.add_option("--duration", o.duration, "Measured seconds")->check(CLI::Range(0.1, 86400.0));
   app.add_option("--warmup", o.warmup, "Seconds of load before measuring")->check(CLI::Range(0.0, 3600.0));
+  app.add_option("--rate", o.rate,
+                 "Operations per second of all clients together, each a Poisson process (0: closed loop, "
+                 "each client sends its next operation as soon as the last is answered)")
+      ->check(CLI::Range(0.0, 1e6));
   app.add_option("--seed", o.seed, "Random seed");
   app.add_option("--mailbox", o.mailbox, "Mailbox every client selects");
   app.add_option("--mix", o.mix, "Weights, e.g. " + o.mix);
@@ -1385,6 +1407,7 @@ int run(int argc, char** argv) {
                      shared->accounts.size(), shared->exclusive ? "true" : "false");
     j += fmt::format("  \"duration_s\": {},\n  \"warmup_s\": {},\n  \"setup_s\": {:.3f},\n  \"seed\": {},\n", o.duration,
                      o.warmup, setup, o.seed);
+    j += fmt::format("  \"rate_per_s\": {},\n", o.rate);
     j += fmt::format("  \"mix\": \"{}\",\n  \"fetch_body_ratio\": {},\n  \"corpus_messages\": {},\n  \"threads\": {},\n",
                      json_escape(o.mix), o.fetch_body_ratio, shared->corpus.size(), o.threads);
     j += fmt::format(

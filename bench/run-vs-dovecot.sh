@@ -38,6 +38,7 @@ KEEP=0
 DOVECOT_FSYNC=optimized
 PB_CONFIG=""
 SERVERS="pillarbox dovecot"
+RATE=0
 PASSWORD="bench-$(date +%s)-pw"
 
 usage() {
@@ -58,6 +59,10 @@ Options:
   --no-build            use the binaries in \$BUILD ($BUILD) as they are
   --keep                keep the temporary directory (data, configurations, logs)
   --pb-config TOML      lines added to Pillarbox's configuration, e.g. $'[store]\\nthreads = 16'
+  --rate R              operations per second of all clients together, each client a Poisson
+                        process (default: 0, closed loop: each client sends its next operation
+                        as soon as the last is answered). Both servers get the same offered load,
+                        so their latencies compare; closed loop measures how much each can do
   --servers "A B"       which servers to run, of "pillarbox dovecot" (default: both; one alone is
                         for quick experiments, not for comparisons)
   --dovecot-fsync MODE  Dovecot's mail_fsync: optimized (its default) or always (every index and
@@ -82,6 +87,7 @@ while [[ $# -gt 0 ]]; do
     --dovecot-fsync) DOVECOT_FSYNC=$2; shift 2 ;;
     --pb-config) PB_CONFIG=$2; shift 2 ;;
     --servers) SERVERS=$2; shift 2 ;;
+    --rate) RATE=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-vs-dovecot.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -288,7 +294,7 @@ run_load() {  # name port clients
   say "load: $name, $clients clients, ${WARMUP}+${DURATION} s"
   "$LOADGEN" --host 127.0.0.1 --port "$port" --user 'user%d@bench.test' --password "$PASSWORD" \
     --accounts "$ACCOUNTS" --clients "$clients" --duration "$DURATION" --warmup "$WARMUP" --seed "$SEED" \
-    --mix "$MIX" --corpus "$T/corpus" --corpus-max 0 --label "$name" --json "$OUT/$tag.json" \
+    --mix "$MIX" --rate "$RATE" --corpus "$T/corpus" --corpus-max 0 --label "$name" --json "$OUT/$tag.json" \
     | tee "$OUT/$tag.txt" || rc=$?
   kill -TERM "$SAMPLER_PID" 2>/dev/null || true
   wait "$SAMPLER_PID" || true
@@ -353,7 +359,7 @@ cp "$D/dovecot.log" "$OUT/dovecot.log" 2>/dev/null || true
 # 6. Versions, machine, summary.
 cat > "$OUT/meta.json" <<EOF
 {"date_utc": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
- "command": "bash bench/run-vs-dovecot.sh --clients \"$CLIENTS\" --duration $DURATION --warmup $WARMUP --accounts $ACCOUNTS --messages $MESSAGES --seed $SEED --mix $MIX",
+ "command": "bash bench/run-vs-dovecot.sh --clients \"$CLIENTS\" --duration $DURATION --warmup $WARMUP --accounts $ACCOUNTS --messages $MESSAGES --seed $SEED --mix $MIX --rate $RATE",
  "pillarbox_address_space_limit": $PB_MAX_MEMORY,
  "pillarbox_commit": "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)",
  "dovecot_version": "$(dovecot --version)",
