@@ -342,12 +342,16 @@ stop_dovecot() {
 }
 
 for c in $CLIENTS; do
+  # Each run starts with nothing left for the disk to write back (the population, the other
+  # server's run): a run should not pay for its predecessor's dirty pages in its fsyncs.
+  sync
   if [[ " $SERVERS " == *" pillarbox "* ]]; then
     start_pillarbox
     run_load pillarbox "$PB_PORT" "$c" "$PB_PID"
     stop_pillarbox
   fi
   if [[ " $SERVERS " == *" dovecot "* ]]; then
+    sync
     start_dovecot
     run_load dovecot "$DC_PORT" "$c" "$DC_PID"
     stop_dovecot
