@@ -305,6 +305,9 @@ struct Reply {
   std::string text;  // the tagged line, or why there was none
   std::vector<std::uint32_t> search;
   bool saw_search = false;
+  // Messages in the client's view when the SEARCH line came: EXPUNGE responses may follow it in
+  // the same reply (the results are correct for the view before them).
+  std::size_t messages_at_search = 0;
   struct Fetch {
     std::uint32_t seq;
     FetchItems items;
@@ -569,6 +572,7 @@ class Connection {
     }
     if (istarts_with(s, "SEARCH")) {
       r.saw_search = true;
+      r.messages_at_search = uids_.size();
       std::string_view rest = s.substr(6);
       while (!rest.empty()) {
         while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
@@ -956,9 +960,9 @@ class Client {
         completed = r.status != Reply::Status::failed;
         if (r.status == Reply::Status::ok) {
           if (!r.saw_search) problem(kSearch, fmt::format("UID SEARCH {} answered OK without * SEARCH", key));
-          if (r.search.size() > conn_.uids().size())
+          if (r.search.size() > r.messages_at_search)
             problem(kSearch, fmt::format("UID SEARCH {} returned {} UIDs in a mailbox of {} messages", key,
-                                         r.search.size(), conn_.uids().size()));
+                                         r.search.size(), r.messages_at_search));
           for (std::size_t i = 1; i < r.search.size(); ++i) {
             if (r.search[i] == r.search[i - 1]) {
               problem(kSearch, fmt::format("UID SEARCH {} returned UID {} twice", key, r.search[i]));
