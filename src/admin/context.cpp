@@ -35,6 +35,7 @@ Result<std::unique_ptr<store::MailStore>> open_store(const config::Config& confi
   if (store) (*store)->set_default_quota(store::QuotaLimits{config.quota_storage_kib, config.quota_messages});
   if (store) (*store)->set_header_cache_limit(std::uint64_t{config.header_cache_mib} << 20);
   if (store) (*store)->set_text_index_backlog(config.text_index_backlog);
+  if (store) (*store)->set_inline_max_octets(config.inline_max_octets);
   return store;
 }
 

@@ -237,6 +237,7 @@ Status validate(const Config& c) {
   if (c.store_threads < 1 || c.store_threads > 64) return bad("store.threads", "must be 1..64");
   if (c.header_cache_mib > 65536) return bad("store.header_cache_mib", "must be 0..65536 (0: no cache)");
   if (c.text_index_backlog > 100000000) return bad("store.text_index_backlog", "must be 0..100000000 (0: index at once)");
+  if (c.inline_max_octets > (1u << 20)) return bad("store.inline_max_octets", "must be 0..1048576 (0: every message in a file)");
   if (c.io_threads > 64) return bad("server.io_threads", "must be 0..64");
   const std::pair<const char*, const std::vector<std::string>*> lists[] = {
       {"imap.listen", &c.imap_listen},     {"imap.tls_listen", &c.imap_tls_listen},
@@ -404,6 +405,7 @@ Result<Config> load(const std::string& path) {
   r.get("store", "threads", c.store_threads);
   r.get("store", "header_cache_mib", c.header_cache_mib);
   r.get("store", "text_index_backlog", c.text_index_backlog);
+  r.get("store", "inline_max_octets", c.inline_max_octets);
   r.get("admin", "socket", c.admin_socket);
   r.get("metrics", "listen", c.metrics_listen);
   r.get("log", "level", c.log_level);

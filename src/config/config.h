@@ -130,6 +130,8 @@ struct Config {
   /// [store] message files left out of the full-text index before the indexer works while
   /// clients write (it otherwise waits for a quiet moment); 0: index at once.
   std::uint32_t text_index_backlog = 2000;
+  /// [store] messages up to this size live in the database rather than in files (0: none)
+  std::uint32_t inline_max_octets = 65536;
   std::string server_name = "Pillarbox";
   std::vector<MailboxTemplate> mailboxes = default_mailboxes();  ///< [[mailboxes]]
 

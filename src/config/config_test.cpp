@@ -100,11 +100,16 @@ TEST(Config, StoreKeys) {
   EXPECT_EQ(c->store_threads, 4u);
   EXPECT_EQ(c->header_cache_mib, 64u);
   EXPECT_EQ(c->text_index_backlog, 2000u);
-  c = load_text("[store]\nthreads = 8\nheader_cache_mib = 0\ntext_index_backlog = 0\n");
+  EXPECT_EQ(c->inline_max_octets, 65536u);
+  c = load_text("[store]\nthreads = 8\nheader_cache_mib = 0\ntext_index_backlog = 0\ninline_max_octets = 0\n");
   ASSERT_TRUE(c.ok()) << c.error().text;
   EXPECT_EQ(c->store_threads, 8u);
   EXPECT_EQ(c->header_cache_mib, 0u);
   EXPECT_EQ(c->text_index_backlog, 0u);
+  EXPECT_EQ(c->inline_max_octets, 0u);
+  c = load_text("[store]\ninline_max_octets = 1048577\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("store.inline_max_octets: must be 0..1048576"), std::string::npos) << c.error().text;
   c = load_text("[store]\ntext_index_backlog = 100000001\n");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().text.find("store.text_index_backlog"), std::string::npos) << c.error().text;

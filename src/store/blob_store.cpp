@@ -163,6 +163,12 @@ Result<BlobId> BlobStore::write(std::string_view bytes) {
   return id;
 }
 
+Result<BlobId> BlobStore::new_id() {
+  BlobId id;
+  if (!random_hex(id, 16)) return make_error(Errc::io, "Internal storage error", "getrandom: " + errno_text(errno));
+  return id;
+}
+
 Result<std::shared_ptr<const std::string>> BlobStore::get(const BlobId& id) const {
   if (!valid_id(id)) return make_error(Errc::internal, "Internal storage error", "bad blob id " + id);
   const std::string path = path_of(id);

@@ -50,6 +50,11 @@ class BlobStore {
   /// few directory fsyncs instead of 2N.
   Status sync_directories(const std::vector<BlobId>& ids);
 
+  /// A new blob id (random, like write()'s), for a blob kept elsewhere than in a file (the
+  /// SQLite store keeps small messages in its database): the ids never collide. Errc::io when
+  /// the kernel gives no random bytes.
+  static Result<BlobId> new_id();
+
   /// Reads a whole blob. Errc::not_found when the file is absent.
   Result<std::shared_ptr<const std::string>> get(const BlobId& id) const;
 

@@ -208,6 +208,11 @@ class MailStore {
   /// clients write (config [store] text_index_backlog, default 2,000); below it, it waits for
   /// a quiet moment, and SEARCH TEXT/BODY read the waiting files themselves. 0: at once.
   virtual void set_text_index_backlog(std::uint64_t files) = 0;
+  /// Messages up to this many octets are kept in the database, written by the same group
+  /// commit as their metadata, instead of in a file of their own that needs two fsyncs (file
+  /// and directory) per APPEND (config [store] inline_max_octets, default 65,536); 0: files
+  /// for all. Applies to messages stored from then on; either kind is read the same way.
+  virtual void set_inline_max_octets(std::uint64_t octets) = 0;
 
   // --- Quota (RFC 9208; docs/configuration.md "Quota") ----------------------------------------
   /// Limits for accounts without their own (config [quota]); none until called. Not applied to

@@ -287,11 +287,12 @@ class LmtpDelivery(unittest.TestCase):
     def test_store_failure_is_451_and_loses_nothing(self):
         # Message files cannot be written while `messages` is a regular file: the store fails,
         # the recipient gets 451 4.3.0 (the MTA keeps the message and retries), nothing is
-        # stored; once the store works again the same transaction succeeds.
+        # stored; once the store works again the same transaction succeeds. The message is
+        # larger than [store] inline_max_octets (64 KiB), so it goes to a file.
         messages = os.path.join(self.server.data, "messages")
         before = self.count(CAROL)
         tag = token()
-        body = message(tag)
+        body = message(tag, b"Hello.\r\n" + b"0123456789abcdef" * 4800 + b"\r\n")
         os.rename(messages, messages + ".away")
         try:
             with open(messages, "w") as f:

@@ -23,6 +23,18 @@ Stmt& Stmt::bind(int index, std::string_view text) {
   return *this;
 }
 
+Stmt& Stmt::bind_blob(int index, std::string_view bytes) {
+  int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC);
+  if (rc != SQLITE_OK) db_->fail(rc, "bind_blob");
+  return *this;
+}
+
+std::string_view Stmt::blob_view(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+  const int n = sqlite3_column_bytes(stmt_, col);
+  return p == nullptr ? std::string_view() : std::string_view(p, static_cast<std::size_t>(n));
+}
+
 Stmt& Stmt::bind_null(int index) {
   int rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK) db_->fail(rc, "bind");

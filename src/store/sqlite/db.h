@@ -53,6 +53,9 @@ class Stmt {
   Stmt& bind(int index, std::int64_t value);
   Stmt& bind(int index, std::string_view text);
   Stmt& bind_null(int index);
+  /// Binds `bytes` as a BLOB without copying them: they must stay valid until the statement
+  /// has been stepped to completion (or reset).
+  Stmt& bind_blob(int index, std::string_view bytes);
 
   /// Binds each argument to parameters 1, 2, ... in order.
   template <class... Args>
@@ -73,6 +76,8 @@ class Stmt {
   /// As text(), without the copy: valid until the next step() or column call on this column.
   std::string_view text_view(int col) const;
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  /// A BLOB column's bytes, without the copy; valid as text_view().
+  std::string_view blob_view(int col) const;
 
  private:
   template <class T>

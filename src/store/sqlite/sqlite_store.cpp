@@ -1,8 +1,10 @@
 // The embedded default store (SPEC "Storage"): one SQLite database in WAL mode for accounts and
-// mailbox metadata, message bytes as immutable files (BlobStore) beside it.
+// mailbox metadata, message bytes as immutable files (BlobStore) beside it, except those of
+// small messages, which are rows of the database (kSchemaV11, set_inline_max_octets).
 //
 // Durability. A write returns only after a durable commit: the message files are written,
-// fsync'd, renamed and their directory fsync'd before the metadata transaction begins, and the
+// fsync'd, renamed and their directory fsync'd before the metadata transaction begins (small
+// messages' bytes are written by the transaction itself), and the
 // database runs journal_mode=WAL with synchronous=FULL, under which SQLite fsyncs the WAL on
 // every COMMIT. So an OK'd APPEND/COPY/STORE/EXPUNGE survives a crash or power loss, and no
 // committed row can point at a missing file. A crash between the file and the commit leaves an
@@ -59,7 +61,7 @@ using sqlite::SqlError;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
-constexpr int kSchemaVersion = 10;
+constexpr int kSchemaVersion = 11;
 constexpr std::size_t kReaders = 8;
 constexpr std::chrono::seconds kOrphanMinAge{600};
 constexpr std::uint64_t kMaxUid = 0xffffffffu;
@@ -298,6 +300,15 @@ DROP TABLE IF EXISTS message_text;
 UPDATE blobs SET text_id = NULL;
 DELETE FROM text_garbage;
 UPDATE schema_version SET version = 10;
+)sql";
+
+// Version 11: small messages in the database (set_inline_max_octets). A message file costs an
+// APPEND two fsyncs of its own (the file, then its directory) before the commit; bytes in a row
+// are made durable by the commit's one WAL fsync, which concurrent writes share (group commit).
+// A blob's bytes are here or in its file (BlobStore), never both; rows go with their blobs row.
+constexpr const char* kSchemaV11 = R"sql(
+CREATE TABLE blob_bytes (id TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+UPDATE schema_version SET version = 11;
 )sql";
 
 constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
@@ -1055,6 +1066,8 @@ class SqliteStore final : public MailStore, public Directory {
     // The slow part without the write lock: parse once, write and sync each file.
     struct Prepared {
       BlobId blob;
+      std::string inline_bytes;   // kept in blob_bytes (small message), else the file has them
+      bool in_file = false;
       std::uint64_t raw_size = 0;
       std::uint64_t size = 0;
       std::string envelope, body_structure, body;
@@ -1065,8 +1078,10 @@ class SqliteStore final : public MailStore, public Directory {
     std::vector<Prepared> prepared;
     prepared.reserve(messages.size());
     auto discard = [&] {
-      for (auto& p : prepared) (void)blobs_->remove(p.blob);
+      for (auto& p : prepared)
+        if (p.in_file) (void)blobs_->remove(p.blob);
     };
+    const std::uint64_t inline_max = inline_max_octets_.load();
     const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
     for (auto& req : messages) {
       Prepared p;
@@ -1079,7 +1094,8 @@ class SqliteStore final : public MailStore, public Directory {
         p.body_structure = parsed.body_structure(true);
         p.body = parsed.body_structure(false);
       }
-      auto blob = blobs_->write(req.content);
+      p.in_file = req.content.size() > inline_max;
+      auto blob = p.in_file ? blobs_->write(req.content) : BlobStore::new_id();
       if (!blob) {
         discard();
         log::error("append: {}", blob.error().detail);
@@ -1089,12 +1105,14 @@ class SqliteStore final : public MailStore, public Directory {
       p.flags = normalized(req.flags);
       p.internal_date = req.internal_date.value_or(now);
       p.internal_date_tz = req.internal_date_tz;
+      if (p.in_file) req.content = std::string();  // release memory early
+      else p.inline_bytes = std::move(req.content);
       prepared.push_back(std::move(p));
-      req.content = std::string();  // release memory early
     }
     {
       std::vector<BlobId> ids;
-      for (const auto& p : prepared) ids.push_back(p.blob);
+      for (const auto& p : prepared)
+        if (p.in_file) ids.push_back(p.blob);
       // The files' directory entries are durable before any row can point at them.
       Status synced = blobs_->sync_directories(ids);
       if (!synced) {
@@ -1120,6 +1138,8 @@ class SqliteStore final : public MailStore, public Directory {
         writer_->prepare("INSERT INTO blobs (id, raw_size) VALUES (?1, ?2)")
             .bind_all(p.blob, p.raw_size)
             .run();
+        if (!p.in_file)
+          writer_->prepare("INSERT INTO blob_bytes (id, bytes) VALUES (?1, ?2)").bind(1, p.blob).bind_blob(2, p.inline_bytes).run();
         writer_->prepare(
             "INSERT INTO messages (mailbox_id, uid, blob_id, size, internal_date,"
             " internal_date_tz, system_flags, keywords, modseq, envelope, body_structure, body)"
@@ -1206,7 +1226,7 @@ class SqliteStore final : public MailStore, public Directory {
         kept.push_back(std::move(out[i]));
         continue;
       }
-      auto bytes = blobs_->get(blob_ids[i]);
+      auto bytes = read_blob(blob_ids[i]);
       if (!bytes) {
         if (bytes.error().code == Errc::not_found && !message_exists(mailbox, out[i].meta.uid))
           continue;
@@ -1222,7 +1242,7 @@ class SqliteStore final : public MailStore, public Directory {
   // The header block of a file, served and parsed: from the cache, or read and then cached.
   Result<std::shared_ptr<const mail::Message>> header_block(const BlobId& id) {
     if (auto cached = header_cache_.find(id)) return cached;
-    auto bytes = blobs_->get(id);
+    auto bytes = read_blob(id);
     if (!bytes) return bytes.error();
     auto header = std::make_shared<const mail::Message>(
         std::make_shared<const std::string>(mail::to_crlf(mail::header_of(**bytes))));
@@ -1232,6 +1252,22 @@ class SqliteStore final : public MailStore, public Directory {
 
   void set_header_cache_limit(std::uint64_t bytes) override { header_cache_.set_limit(bytes); }
   void set_text_index_backlog(std::uint64_t files) override { text_index_backlog_.store(files); }
+  void set_inline_max_octets(std::uint64_t octets) override { inline_max_octets_.store(octets); }
+
+  // A message's bytes, from blob_bytes when it is kept in the database (kSchemaV11), else from
+  // its file. Errc::not_found when neither has it (expunged meanwhile).
+  Result<std::shared_ptr<const std::string>> read_blob(const BlobId& id) {
+    std::shared_ptr<const std::string> bytes;
+    Status looked = guarded("read_blob", [&]() -> Status {
+      auto r = reader();
+      auto st = r->prepare("SELECT bytes FROM blob_bytes WHERE id = ?1");
+      if (st.bind_all(id).step()) bytes = std::make_shared<const std::string>(st.blob_view(0));
+      return {};
+    });
+    if (!looked) return looked.error();
+    if (bytes) return bytes;
+    return blobs_->get(id);
+  }
 
   Result<StoreResult> store_flags(MailboxId mailbox, const UidSet& uids, StoreMode mode,
                                   const Flags& flags, const FlagMask& mask,
@@ -1455,7 +1491,7 @@ class SqliteStore final : public MailStore, public Directory {
       // Parsing is the slow part: done without the write lock.
       std::vector<std::pair<BlobId, mail::Message::SearchText>> texts;
       for (const auto& id : batch) {
-        auto bytes = blobs_->get(id);
+        auto bytes = read_blob(id);
         if (!bytes) {
           log::warn("event=text_index_skip blob={} error=\"{}\"", id, bytes.error().detail);
           continue;
@@ -1730,7 +1766,7 @@ class SqliteStore final : public MailStore, public Directory {
           header = std::move(*cached);
           return header.get();
         }
-        auto bytes = blobs_->get(blob_ids[i]);
+        auto bytes = read_blob(blob_ids[i]);
         if (!bytes) return nullptr;
         parsed.emplace(std::make_shared<const std::string>(mail::to_crlf(**bytes)));
         return &*parsed;
@@ -2453,6 +2489,7 @@ class SqliteStore final : public MailStore, public Directory {
           .bind_all(id)
           .run();
       writer_->prepare("DELETE FROM blobs WHERE id = ?1").bind_all(id).run();
+      writer_->prepare("DELETE FROM blob_bytes WHERE id = ?1").bind_all(id).run();
       dead.push_back(id);
     }
     return dead;
@@ -2514,6 +2551,7 @@ class SqliteStore final : public MailStore, public Directory {
   // ...or until this many files (or dead index rows) wait, whichever comes first
   // (set_text_index_backlog; [store] text_index_backlog).
   std::atomic<std::uint64_t> text_index_backlog_{2000};
+  std::atomic<std::uint64_t> inline_max_octets_{65536};   // set_inline_max_octets
   std::atomic<std::int64_t> last_client_write_{0};   // steady_clock ticks of the last write_op
   std::atomic<std::uint64_t> unindexed_{0};   // files appended and not indexed yet (about)
   std::atomic<std::uint64_t> garbage_{0};     // index rows of removed files not deleted yet
@@ -2565,6 +2603,7 @@ void migrate(Db& db) {
   if (version < 8) db.exec(kSchemaV8);
   if (version < 9) db.exec(kSchemaV9);
   if (version < 10) db.exec(kSchemaV10);
+  if (version < 11) db.exec(kSchemaV11);
   tx.commit();
 }
 

@@ -38,6 +38,9 @@ class SqliteStoreTest : public ::testing::Test {
     auto s = open_sqlite_store(dir_);
     ASSERT_TRUE(s.ok()) << s.error().detail;
     store_ = std::move(*s);
+    // These tests look at message files; the ones about messages kept in the database turn
+    // that on themselves (the conformance suite runs with the default).
+    store_->set_inline_max_octets(0);
   }
   std::size_t message_files() const {
     std::size_t n = 0;
@@ -86,18 +89,21 @@ TEST_F(SqliteStoreTest, LayoutAndPragmas) {
     return v;
   };
   EXPECT_EQ(one("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(one("SELECT version FROM schema_version"), "10");
+  EXPECT_EQ(one("SELECT version FROM schema_version"), "11");
   EXPECT_EQ(one("SELECT count(*) FROM accounts WHERE kind = 1"), "1");
   sqlite3_close(db);
 }
 
+// Takes a new database back to before version 11 (small messages in the database).
+constexpr const char* kUndoVersion11 = "DROP TABLE blob_bytes;";
+
 // Takes a new database back to before version 10 (the full-text index in its own file).
-constexpr const char* kUndoVersion10 =
+const std::string kUndoVersion10 = std::string(kUndoVersion11) +
     "CREATE VIRTUAL TABLE message_text USING fts5(blob_id UNINDEXED, header, body, part_headers,"
     " tokenize = 'trigram case_sensitive 1', detail = none);";
 
 // Takes a new database back to before version 9 (indexes for big mailboxes).
-const std::string kUndoVersion9 = std::string(kUndoVersion10) +
+const std::string kUndoVersion9 = kUndoVersion10 +
     "DROP INDEX messages_meta; DROP INDEX messages_blob; CREATE INDEX messages_blob ON messages (blob_id);";
 
 // Takes a new database back to before version 8 (the full-text index).
@@ -156,7 +162,7 @@ TEST_F(SqliteStoreTest, MigrationToVersion9IndexesWhatBigMailboxesRead) {
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT version FROM schema_version", -1, &st, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 10);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 11);
   sqlite3_finalize(st);
   sqlite3_close(db);
 }
@@ -171,7 +177,7 @@ TEST_F(SqliteStoreTest, MigrationToVersion10MovesTheTextIndexToItsOwnFile) {
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ + "/pillarbox.sqlite3").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, (std::string(kUndoVersion10) + "UPDATE schema_version SET version = 9;").c_str(),
+  ASSERT_EQ(sqlite3_exec(db, (kUndoVersion10 + "UPDATE schema_version SET version = 9;").c_str(),
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
@@ -457,6 +463,57 @@ TEST_F(SqliteStoreTest, TheCheckpointThreadKeepsTheWalSmall) {
     ASSERT_TRUE(store_->store_flags(inbox_, one, i % 2 ? StoreMode::remove : StoreMode::add, seen).ok());
   const auto wal = fs::file_size(dir_ + "/pillarbox.sqlite3-wal");
   EXPECT_LT(wal, std::uintmax_t{5000} * 4096) << wal << " bytes of WAL";
+}
+
+// [store] inline_max_octets: messages up to the limit live in blob_bytes, written by the
+// commit (no file, no fsync of their own), larger ones in files; both read back the same, and
+// a row goes with the last message that refers to it, as a file does.
+TEST_F(SqliteStoreTest, SmallMessagesLiveInTheDatabase) {
+  store_->set_inline_max_octets(1024);
+  const std::string small = "Subject: small\r\n\r\nfits\r\n";
+  const std::string big = "Subject: big\r\n\r\n" + std::string(2000, 'x') + "\r\n";
+  append({small, big});
+  EXPECT_EQ(message_files(), 1u);
+  EXPECT_EQ(count_of("SELECT count(*) FROM blob_bytes"), 1);
+  UidSet both;
+  both.add(1, 2);
+  FetchNeeds needs;
+  needs.content = true;
+  auto fetched = store_->fetch(inbox_, both, needs);
+  ASSERT_TRUE(fetched.ok());
+  ASSERT_EQ(fetched->size(), 2u);
+  ASSERT_TRUE((*fetched)[0].content);
+  ASSERT_TRUE((*fetched)[1].content);
+  EXPECT_EQ(*(*fetched)[0].content, small);
+  EXPECT_EQ(*(*fetched)[1].content, big);
+  // Found by SEARCH BODY before and after the full-text index has it.
+  SearchKey fits;
+  fits.kind = SearchKey::Kind::body;
+  fits.value = "fits";
+  auto found = store_->search(inbox_, fits);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->to_string(), "1");
+  ASSERT_TRUE(store_->rebuild_text_index(false).ok());
+  found = store_->search(inbox_, fits);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->to_string(), "1");
+  // A copy shares the row; it goes with the last message.
+  auto other = store_->create_mailbox(store_->directory().find_account("u@example.com")->id, "Other");
+  ASSERT_TRUE(other.ok());
+  UidSet first;
+  first.add(1);
+  ASSERT_TRUE(store_->copy(inbox_, first, other->id).ok());
+  Flags del;
+  del.system = kDeleted;
+  ASSERT_TRUE(store_->store_flags(inbox_, both, StoreMode::add, del).ok());
+  ASSERT_TRUE(store_->expunge(inbox_, std::nullopt).ok());
+  EXPECT_EQ(count_of("SELECT count(*) FROM blob_bytes"), 1);
+  EXPECT_EQ(message_files(), 0u);
+  UidSet copy;
+  copy.add(1);
+  ASSERT_TRUE(store_->store_flags(other->id, copy, StoreMode::add, del).ok());
+  ASSERT_TRUE(store_->expunge(other->id, std::nullopt).ok());
+  EXPECT_EQ(count_of("SELECT count(*) FROM blob_bytes"), 0);
 }
 
 TEST_F(SqliteStoreTest, FilesFollowTheirLastReference) {
