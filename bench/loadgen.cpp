@@ -683,7 +683,10 @@ class Client {
     }
     std::discrete_distribution<int> pick(shared_.weights.begin(), shared_.weights.end());
     const bool paced = shared_.opt.rate > 0;
-    std::exponential_distribution<double> gap(paced ? shared_.opt.rate / shared_.opt.clients : 1.0);
+    // Every client is set up by now (start_ns is set after the last one): the rate is shared by
+    // those that are ready, so that the load offered is the rate asked for.
+    const unsigned ready_clients = std::max(1u, shared_.opt.clients - shared_.failed_setup.load());
+    std::exponential_distribution<double> gap(paced ? shared_.opt.rate / ready_clients : 1.0);
     Clock::time_point next = start;
     while (Clock::now() < end_) {
       if (!conn_.is_open()) {
@@ -783,9 +786,10 @@ class Client {
     co_return co_await select(why);
   }
 
-  // SELECT and the UID map; the SELECT is timed as `select` and the map as `uidsync`.
-  awaitable<bool> select(std::string& why) {
-    auto began = Clock::now();
+  // SELECT and the UID map; the SELECT is timed as `select` (from `due` when given: --rate)
+  // and the map as `uidsync`.
+  awaitable<bool> select(std::string& why, std::optional<Clock::time_point> due = std::nullopt) {
+    auto began = due.value_or(Clock::now());
     conn_.uids().clear();
     Reply r = co_await send(kSelect, fmt::format("SELECT {}", quote(shared_.opt.mailbox)));
     record(kSelect, began, r.status != Reply::Status::failed);
@@ -891,13 +895,15 @@ class Client {
       }
       case kSelect: {
         std::string why;
-        co_await select(why);  // records itself
+        co_await select(why, shared_.opt.rate > 0 ? std::optional<Clock::time_point>(began) : std::nullopt);  // records itself
         completed = false;
         break;
       }
       case kFetch: {
         co_await maybe_sync();
-        began = Clock::now();
+        // Closed loop: the map refresh is not part of this operation. Paced: the operation
+        // counts from when it was due, as the file comment says.
+        if (shared_.opt.rate <= 0) began = Clock::now();
         auto k = known();
         if (k.empty()) {
           Reply r = co_await send(kFetch, "UID FETCH 1:* (FLAGS)");
@@ -920,7 +926,9 @@ class Client {
       }
       case kStore: {
         co_await maybe_sync();
-        began = Clock::now();
+        // Closed loop: the map refresh is not part of this operation. Paced: the operation
+        // counts from when it was due, as the file comment says.
+        if (shared_.opt.rate <= 0) began = Clock::now();
         auto uids = random_uids(uniform(1, 5));
         if (uids.empty()) {
           Reply r = co_await send(kStore, "NOOP");
@@ -985,7 +993,9 @@ class Client {
       }
       case kExpunge: {
         co_await maybe_sync();
-        began = Clock::now();
+        // Closed loop: the map refresh is not part of this operation. Paced: the operation
+        // counts from when it was due, as the file comment says.
+        if (shared_.opt.rate <= 0) began = Clock::now();
         std::size_t n = conn_.uids().size() > initial_size_ ? 2 : 1;
         auto uids = random_uids(n);
         if (uids.empty()) {

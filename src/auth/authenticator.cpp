@@ -59,7 +59,8 @@ Result<store::Account> Authenticator::verify(std::string_view login, std::string
     dummy_verify(password);
     return make_error(Errc::no_perm, "Authentication failed", account.error().detail);
   }
-  if (verified_.hit(account->id, account->password_hash, password)) {
+  // An account still without SCRAM keys verifies in full, so that storing them is tried again.
+  if (!account->scram_secret.empty() && verified_.hit(account->id, account->password_hash, password)) {
     metrics::password_verifications(true).add();
     return account;
   }

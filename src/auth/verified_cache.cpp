@@ -2,9 +2,15 @@
 
 #include <sodium.h>
 
+#include <cstdlib>
+
 namespace pillarbox::auth {
 
 VerifiedCache::VerifiedCache(Policy policy) : policy_(policy) {
+  // libsodium must be initialised before its random numbers are used (sodium_init() is
+  // idempotent and thread-safe). It fails only when the system has no usable random source,
+  // and then no key, salt or session id it makes could be trusted either.
+  if (sodium_init() < 0) std::abort();
   // The key lives only in this process: digests kept here are worthless anywhere else, and
   // the cache starts empty at every start.
   randombytes_buf(key_.data(), key_.size());

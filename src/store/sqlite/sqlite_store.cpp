@@ -534,6 +534,12 @@ class SqliteStore final : public MailStore, public Directory {
         text_writer_(std::move(text_writer)) {}
 
   ~SqliteStore() override {
+    // The indexer first: it may be leading a group commit on writer_, whose WAL hook is
+    // changed next (connections are not thread-safe, see db.h).
+    if (indexer_.joinable()) {
+      indexer_.request_stop();
+      indexer_.join();
+    }
     if (checkpointer_.joinable()) {
       sqlite3_wal_hook(writer_->handle(), nullptr, nullptr);
       checkpointer_.request_stop();
@@ -2626,13 +2632,17 @@ Result<std::unique_ptr<MailStore>> open_sqlite_store(const std::string& data_dir
     // WAL lets readers work while the writer commits; the mode is persistent in the file.
     writer->exec("PRAGMA journal_mode = WAL");
     migrate(*writer);
-    const bool text_new = !std::filesystem::exists(text_path);
+    // A new index file (the first start after version 10, or the administrator removed it to
+    // start over) holds no file's text, whatever the main database claims: the claims and the
+    // garbage list go first, before the file exists. A start that fails in between finds the
+    // file missing again next time and does the same (doing it twice is harmless); the other
+    // order could leave claims naming rows of an empty file (or, ids starting over, others').
+    if (!std::filesystem::exists(text_path))
+      writer->exec("BEGIN IMMEDIATE; UPDATE blobs SET text_id = NULL WHERE text_id IS NOT NULL;"
+                   " DELETE FROM text_garbage; COMMIT");
     auto text_writer = Db::open(text_path, false);
     text_writer->exec("PRAGMA journal_mode = WAL");
     text_writer->exec(kTextIndexSchema);
-    // A new index file (the first start after version 10, or the administrator removed it to
-    // start over) holds no file's text, whatever the main database claims.
-    if (text_new) writer->exec("UPDATE blobs SET text_id = NULL WHERE text_id IS NOT NULL; DELETE FROM text_garbage");
     auto store = std::make_unique<SqliteStore>(db_path, text_path, std::move(*blobs), std::move(writer),
                                                std::move(text_writer));
     store->load_public_account();
