@@ -87,6 +87,9 @@ def main():
     ap.add_argument("--word", default="linux", help="the SUBJECT and TEXT needle")
     ap.add_argument("--only", help="only the commands whose name starts with this (e.g. FETCH)")
     ap.add_argument("--json", help="write the figures to this file")
+    ap.add_argument("--pb-config", default="",
+                    help="TOML lines added to the configuration of the import and the server, "
+                         "e.g. $'[store]\\ninline_max_octets = 0'")
     args = ap.parse_args()
     if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
         raise SystemExit("callgrind_commands.py: needs valgrind (apt-get install valgrind)")
@@ -101,17 +104,17 @@ def main():
         os.makedirs(os.path.join(maildir, sub))
     for i, f in enumerate(chosen):
         shutil.copy(f, os.path.join(maildir, "cur", f"{1700000000 + i}.M{i}P1.bench:2,"))
-    pb = [args.binary, "--data", data]
+    port = free_port()
+    config = os.path.join(work, "pillarbox.toml")
+    with open(config, "w") as f:
+        f.write(f'data_dir = "{data}"\n{args.pb_config}\n[imap]\nlisten = ["127.0.0.1:{port}"]\ntls_listen = []\n'
+                f'[pop3]\nlisten = []\ntls_listen = []\n[lmtp]\nlisten = []\n[log]\nlevel = "warn"\n')
+    pb = [args.binary, "--config", config]
     user, password = "bench@example.org", "callgrind-bench"
     subprocess.run(pb + ["user", "add", user, "--password-stdin"], input=password.encode(), check=True,
                    stdout=subprocess.DEVNULL)
     subprocess.run(pb + ["import", user, maildir], check=True, stdout=subprocess.DEVNULL)
     subprocess.run(pb + ["index", "rebuild", "--missing"], check=True, stdout=subprocess.DEVNULL)
-    port = free_port()
-    config = os.path.join(work, "pillarbox.toml")
-    with open(config, "w") as f:
-        f.write(f'data_dir = "{data}"\n[imap]\nlisten = ["127.0.0.1:{port}"]\ntls_listen = []\n'
-                f'[pop3]\nlisten = []\ntls_listen = []\n[lmtp]\nlisten = []\n[log]\nlevel = "warn"\n')
     results = []
     try:
         for n, (name, template, what) in enumerate(COMMANDS):
