@@ -541,6 +541,9 @@ asio::awaitable<void> Session::execute(std::string command) {
 }
 
 void Session::announce_expunges(SelectedMailbox& sel) {
+  // Nothing to announce: the common case, after every command. (Trimming \Recent to the view
+  // walks every UID it names, 13,000 instructions a NOOP in a mailbox of 200.)
+  if (sel.pending_expunges.empty()) return;
   if (enabled(kQresync)) {
     // RFC 7162 §3.2.10: once QRESYNC is on, VANISHED (UIDs, one line) replaces EXPUNGE.
     const store::UidSet gone = sel.known(sel.pending_expunges);

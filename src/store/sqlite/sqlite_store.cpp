@@ -2204,7 +2204,7 @@ class SqliteStore final : public MailStore, public Directory {
     try {
       Transaction tx(*writer_, true);
       for (auto* p : batch) {
-        writer_->exec("SAVEPOINT op");
+        writer_->prepare("SAVEPOINT op").run();
         bool keep = false;
         try {
           keep = p->run();
@@ -2213,8 +2213,8 @@ class SqliteStore final : public MailStore, public Directory {
         } catch (const std::exception& e) {  // e.g. bad_alloc: fail this op, keep the batch
           p->failure = SqlError(SQLITE_INTERNAL, SQLITE_INTERNAL, e.what());
         }
-        if (!keep) writer_->exec("ROLLBACK TO op");
-        writer_->exec("RELEASE op");
+        if (!keep) writer_->prepare("ROLLBACK TO op").run();
+        writer_->prepare("RELEASE op").run();
       }
       tx.commit();
     } catch (const SqlError& e) {
