@@ -866,6 +866,10 @@ class Client {
     return s;
   }
 
+  // When an operation counts from once its UID map is refreshed (maybe_sync): closed loop, from
+  // now (the refresh is not part of it); paced, from `due` still, as the file comment says.
+  Clock::time_point after_sync(Clock::time_point due) const { return shared_.opt.rate > 0 ? due : Clock::now(); }
+
   // `began`: when the operation was due (now, unless paced by --rate).
   awaitable<void> run_op(int op, Clock::time_point began) {
     measuring_now_ = measuring(began);
@@ -901,9 +905,7 @@ class Client {
       }
       case kFetch: {
         co_await maybe_sync();
-        // Closed loop: the map refresh is not part of this operation. Paced: the operation
-        // counts from when it was due, as the file comment says.
-        if (shared_.opt.rate <= 0) began = Clock::now();
+        began = after_sync(began);
         auto k = known();
         if (k.empty()) {
           Reply r = co_await send(kFetch, "UID FETCH 1:* (FLAGS)");
@@ -926,9 +928,7 @@ class Client {
       }
       case kStore: {
         co_await maybe_sync();
-        // Closed loop: the map refresh is not part of this operation. Paced: the operation
-        // counts from when it was due, as the file comment says.
-        if (shared_.opt.rate <= 0) began = Clock::now();
+        began = after_sync(began);
         auto uids = random_uids(uniform(1, 5));
         if (uids.empty()) {
           Reply r = co_await send(kStore, "NOOP");
@@ -993,9 +993,7 @@ class Client {
       }
       case kExpunge: {
         co_await maybe_sync();
-        // Closed loop: the map refresh is not part of this operation. Paced: the operation
-        // counts from when it was due, as the file comment says.
-        if (shared_.opt.rate <= 0) began = Clock::now();
+        began = after_sync(began);
         std::size_t n = conn_.uids().size() > initial_size_ ? 2 : 1;
         auto uids = random_uids(n);
         if (uids.empty()) {

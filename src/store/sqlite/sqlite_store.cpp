@@ -589,9 +589,7 @@ class SqliteStore final : public MailStore, public Directory {
           if (stop.stop_requested()) return;
           checkpoint_due_ = false;
         }
-        int wal_pages = 0;
-        int copied = 0;
-        const int rc = sqlite3_wal_checkpoint_v2(db->handle(), "main", SQLITE_CHECKPOINT_PASSIVE, &wal_pages, &copied);
+        const int rc = sqlite3_wal_checkpoint_v2(db->handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY)
           log::warn("sqlite store: checkpoint: {}", sqlite3_errmsg(db->handle()));
       }
