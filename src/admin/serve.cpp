@@ -82,7 +82,10 @@ int serve(const GlobalOptions& options, bool demo) {
     return 2;
   }
   if (*made) log::warn("no TLS certificate at {}: created a self-signed one; replace it for production", cert);
-  auto tls = net::make_server_context(cert, key);
+  net::TlsSettings tls_settings{cert, key, config.tls_min_version};
+  if (!config.tls_ciphers.empty()) tls_settings.ciphers = config.tls_ciphers;
+  if (!config.tls_ciphersuites.empty()) tls_settings.ciphersuites = config.tls_ciphersuites;
+  auto tls = net::ServerTls::load(std::move(tls_settings));
   if (!tls) {
     std::cerr << "pillarbox: " << tls.error().text << "\n";
     return 2;
@@ -134,9 +137,9 @@ int serve(const GlobalOptions& options, bool demo) {
     std::cerr << "pillarbox: " << st.error().text << "\n";
     return 2;
   }
-  imap::ServerContext context{config, **store, authenticator, store_pool, *tls, registry, &protocol_log};
+  imap::ServerContext context{config, **store, authenticator, store_pool, tls->get(), registry, &protocol_log};
   pop3::MaildropLocks pop3_locks;
-  pop3::ServerContext pop3_context{config, **store, authenticator, store_pool, *tls, registry, pop3_locks,
+  pop3::ServerContext pop3_context{config, **store, authenticator, store_pool, tls->get(), registry, pop3_locks,
                                    &protocol_log};
   lmtp::ServerContext lmtp_context{config, **store, store_pool, registry, &protocol_log};
   asio::io_context io(static_cast<int>(threads));
@@ -208,6 +211,23 @@ int serve(const GlobalOptions& options, bool demo) {
     registry.shutdown_all();
     wait_drained();
   });
+
+  // SIGHUP: read the certificate and key again (a renewed certificate, as certbot's deploy hook
+  // or `systemctl reload` sends). Sessions keep the context they started with; a broken file
+  // keeps the previous one in use.
+  asio::signal_set hangups(io, SIGHUP);
+  std::function<void()> wait_hangup = [&] {
+    hangups.async_wait([&](std::error_code ec, int) {
+      if (ec) return;
+      if (auto st = (*tls)->reload(); st)
+        log::event(log::Level::info, "tls_reload", {{"result", "ok"}, {"certificate", cert}});
+      else
+        log::event(log::Level::err, "tls_reload",
+                   {{"result", "failed"}, {"certificate", cert}, {"error", st.error().text}});
+      wait_hangup();
+    });
+  };
+  wait_hangup();
 
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });

@@ -345,6 +345,12 @@ Result<Config> load(const std::string& path) {
   r.get("lmtp", "listen", c.lmtp_listen);
   r.get("tls", "certificate", c.tls_certificate);
   r.get("tls", "private_key", c.tls_private_key);
+  r.get("tls", "min_version", c.tls_min_version);
+  r.get("tls", "ciphers", c.tls_ciphers);
+  r.get("tls", "ciphersuites", c.tls_ciphersuites);
+  // RFC 8996: nothing below TLS 1.2 can be configured.
+  if (c.tls_min_version != "TLSv1.2" && c.tls_min_version != "TLSv1.3")
+    r.fail("tls", "min_version", "must be \"TLSv1.2\" or \"TLSv1.3\" (TLS 1.0 and 1.1 are not offered, RFC 8996)");
   std::string plaintext = "loopback";
   r.get("auth", "plaintext_without_tls", plaintext);
   r.get("auth", "failure_delay_ms", c.failure_delay_ms);

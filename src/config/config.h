@@ -95,6 +95,9 @@ struct Config {
   std::vector<std::string> lmtp_listen{"unix:/run/pillarbox/lmtp", "127.0.0.1:24"};
   std::string tls_certificate = "fullchain.pem";   ///< relative to data_dir unless absolute
   std::string tls_private_key = "privkey.pem";
+  std::string tls_min_version = "TLSv1.2";      ///< [tls] min_version: "TLSv1.2" or "TLSv1.3"
+  std::string tls_ciphers;                      ///< [tls] ciphers (TLS 1.2); "" = net::TlsSettings' default
+  std::string tls_ciphersuites;                 ///< [tls] ciphersuites (TLS 1.3); "" = the default
   Plaintext plaintext_without_tls = Plaintext::loopback;
   std::uint32_t failure_delay_ms = 300;         ///< [auth] delay after a first failed login
   std::uint32_t failure_delay_max_ms = 10000;   ///< [auth] cap of the doubling delay

@@ -81,10 +81,37 @@ TEST(Config, ErrorsNameFileKeyAndProblem) {
   EXPECT_NE(c.error().text.find("auth.plaintext_without_tls"), std::string::npos);
   std::remove(path.c_str());
 
+  // RFC 8996: TLS 1.0 and 1.1 cannot be turned back on.
+  for (const char* old : {"TLSv1", "TLSv1.1", "SSLv3", "tlsv1.2"}) {
+    path = write_temp(std::string("[tls]\nmin_version = \"") + old + "\"\n");
+    c = load(path);
+    ASSERT_FALSE(c.ok()) << old;
+    EXPECT_NE(c.error().text.find("tls.min_version"), std::string::npos) << old;
+    std::remove(path.c_str());
+  }
+
   path = write_temp("[imap\nlisten=1");
   c = load(path);
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().text.find(path), std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(Config, TlsKeys) {
+  std::string path = write_temp(
+      "[tls]\nmin_version = \"TLSv1.3\"\nciphers = \"ECDHE-RSA-AES128-GCM-SHA256\"\n"
+      "ciphersuites = \"TLS_AES_256_GCM_SHA384\"\n");
+  auto c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->tls_min_version, "TLSv1.3");
+  EXPECT_EQ(c->tls_ciphers, "ECDHE-RSA-AES128-GCM-SHA256");
+  EXPECT_EQ(c->tls_ciphersuites, "TLS_AES_256_GCM_SHA384");
+  std::remove(path.c_str());
+  path = write_temp("");
+  c = load(path);
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->tls_min_version, "TLSv1.2");
+  EXPECT_EQ(c->tls_ciphers, "");
   std::remove(path.c_str());
 }
 

@@ -230,7 +230,7 @@ asio::awaitable<bool> Session::start_tls() {
   in_pos_ = 0;
   framer_.reset();
   std::error_code ec;
-  co_await stream_.start_tls(*context_.tls, ec);
+  co_await stream_.start_tls(context_.tls->current(), ec);
   if (ec) {
     session::log_tls_failure(stream_, id_, "imap", "starttls", ec.message());
     closed_ = true;
@@ -682,7 +682,7 @@ asio::awaitable<void> Session::run() {
   if (admission.refusal != session::Refusal::none)
     idle_.touch(std::min<std::uint32_t>(config().limits.login_timeout_seconds, session::kRefusalSeconds));
   asio::co_spawn(stream_.get_executor(), watchdog(), asio::detached);
-  const bool started = co_await session::begin_connection(stream_, implicit_tls_, context_.tls.get(), id_, "imap");
+  const bool started = co_await session::begin_connection(stream_, implicit_tls_, context_.tls, id_, "imap");
   bool too_many_bad = false;
   if (started && registration_ && stream_.is_tls()) registration_->set_tls(stream_.tls_description());
   if (!started) {

@@ -21,6 +21,7 @@
 #include "imap/parser.h"
 #include "imap/selected.h"
 #include "net/stream.h"
+#include "net/tls.h"
 #include "protolog/session_log.h"
 #include "session/idle_timer.h"
 #include "session/pool_call.h"
@@ -43,7 +44,7 @@ struct ServerContext {
   store::MailStore& store;
   auth::Authenticator& authenticator;
   asio::thread_pool& store_pool;
-  std::shared_ptr<asio::ssl::context> tls;   ///< null when TLS is not configured
+  net::ServerTls* tls;                       ///< null when TLS is not configured
   session::Registry& registry;
   protolog::Control* protolog;               ///< null: no protocol logging (issue 6)
 };

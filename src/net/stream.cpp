@@ -99,9 +99,10 @@ std::error_code Stream::start_compression(std::string_view already_read, const C
   return {};
 }
 
-asio::awaitable<void> Stream::start_tls(asio::ssl::context& context, std::error_code& ec) {
+asio::awaitable<void> Stream::start_tls(std::shared_ptr<asio::ssl::context> context, std::error_code& ec) {
   ec.clear();
-  tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, context);
+  tls_context_ = std::move(context);
+  tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, *tls_context_);
   co_await tls_->async_handshake(asio::ssl::stream_base::server,
                                  asio::redirect_error(asio::use_awaitable, ec));
 }

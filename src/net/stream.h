@@ -31,8 +31,10 @@ class Stream {
   asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec);
   /// Writes all of `data`; `ec` set on failure.
   asio::awaitable<void> write(std::string_view data, std::error_code& ec);
-  /// Runs the server side of a TLS handshake on this connection (implicit TLS or STARTTLS).
-  asio::awaitable<void> start_tls(asio::ssl::context& context, std::error_code& ec);
+  /// Runs the server side of a TLS handshake on this connection (implicit TLS or STARTTLS)
+  /// with `context`, which the stream keeps for as long as it lives (a certificate reload
+  /// replaces the server's context, not this connection's).
+  asio::awaitable<void> start_tls(std::shared_ptr<asio::ssl::context> context, std::error_code& ec);
 
   bool is_tls() const { return tls_ != nullptr; }
 
@@ -80,6 +82,7 @@ class Stream {
   asio::awaitable<void> raw_write(std::string_view data, std::error_code& ec);
 
   asio::ip::tcp::socket socket_;
+  std::shared_ptr<asio::ssl::context> tls_context_;   // declared before tls_: outlives it
   std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
   std::unique_ptr<Deflate> deflate_;
   std::uint64_t compressed_in_ = 0;

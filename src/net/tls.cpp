@@ -42,13 +42,26 @@ bool add_ext(X509* cert, int nid, const std::string& value) {
 
 }  // namespace
 
-Result<std::shared_ptr<asio::ssl::context>> make_server_context(const std::string& certificate_path,
-                                                               const std::string& private_key_path) {
+Result<std::shared_ptr<asio::ssl::context>> make_server_context(const TlsSettings& settings) {
   auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
   SSL_CTX* native = ctx->native_handle();
-  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  // RFC 8996: TLS 1.0 and 1.1 are not offered at all.
+  const int floor = settings.min_version == "TLSv1.3" ? TLS1_3_VERSION : TLS1_2_VERSION;
+  if (settings.min_version != "TLSv1.2" && settings.min_version != "TLSv1.3")
+    return make_error(Errc::invalid, fmt::format("tls.min_version: \"{}\" is not \"TLSv1.2\" or \"TLSv1.3\"",
+                                                 settings.min_version));
+  SSL_CTX_set_min_proto_version(native, floor);
   SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE |
                                   SSL_OP_NO_RENEGOTIATION);
+  if (SSL_CTX_set_cipher_list(native, settings.ciphers.c_str()) != 1)
+    return make_error(Errc::invalid, fmt::format("tls.ciphers: \"{}\" selects no cipher: {}", settings.ciphers,
+                                                 openssl_reason()));
+  if (SSL_CTX_set_ciphersuites(native, settings.ciphersuites.c_str()) != 1)
+    return make_error(Errc::invalid, fmt::format("tls.ciphersuites: \"{}\" is not a TLS 1.3 suite list: {}",
+                                                 settings.ciphersuites, openssl_reason()));
+  SSL_CTX_set_dh_auto(native, 1);
+  const std::string& certificate_path = settings.certificate_path;
+  const std::string& private_key_path = settings.private_key_path;
   if (SSL_CTX_use_certificate_chain_file(native, certificate_path.c_str()) != 1)
     return make_error(Errc::invalid, fmt::format("{}: cannot load certificate: {}", certificate_path,
                                                  openssl_reason()));
@@ -59,6 +72,25 @@ Result<std::shared_ptr<asio::ssl::context>> make_server_context(const std::strin
     return make_error(Errc::invalid, fmt::format("{}: private key does not match {}", private_key_path,
                                                  certificate_path));
   return ctx;
+}
+
+Result<std::shared_ptr<ServerTls>> ServerTls::load(TlsSettings settings) {
+  auto context = make_server_context(settings);
+  if (!context) return context.error();
+  return std::shared_ptr<ServerTls>(new ServerTls(std::move(settings), std::move(*context)));
+}
+
+std::shared_ptr<asio::ssl::context> ServerTls::current() const {
+  std::lock_guard lock(mutex_);
+  return context_;
+}
+
+Status ServerTls::reload() {
+  auto context = make_server_context(settings_);
+  if (!context) return context.error();
+  std::lock_guard lock(mutex_);
+  context_ = std::move(*context);
+  return {};
 }
 
 Result<bool> ensure_self_signed(const std::string& certificate_path, const std::string& private_key_path,

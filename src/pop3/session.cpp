@@ -143,7 +143,7 @@ asio::awaitable<bool> Session::start_tls() {
   in_pos_ = 0;
   reader_.reset();
   std::error_code ec;
-  co_await stream_.start_tls(*context_.tls, ec);
+  co_await stream_.start_tls(context_.tls->current(), ec);
   if (ec) {
     session::log_tls_failure(stream_, id_, "pop3", "stls", ec.message());
     closed_ = true;
@@ -256,7 +256,7 @@ asio::awaitable<void> Session::run() {
   if (admission.refusal != session::Refusal::none)
     idle_.touch(std::min<std::uint32_t>(config().limits.login_timeout_seconds, session::kRefusalSeconds));
   asio::co_spawn(stream_.get_executor(), watchdog(), asio::detached);
-  const bool started = co_await session::begin_connection(stream_, implicit_tls_, context_.tls.get(), id_, "pop3");
+  const bool started = co_await session::begin_connection(stream_, implicit_tls_, context_.tls, id_, "pop3");
   if (!started) {
     closed_ = true;
     idle_.stop();

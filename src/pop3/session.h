@@ -19,6 +19,7 @@
 
 #include "config/config.h"
 #include "net/stream.h"
+#include "net/tls.h"
 #include "protolog/session_log.h"
 #include "session/idle_timer.h"
 #include "session/line_framer.h"
@@ -44,7 +45,7 @@ struct ServerContext {
   store::MailStore& store;
   auth::Authenticator& authenticator;
   asio::thread_pool& store_pool;
-  std::shared_ptr<asio::ssl::context> tls;   ///< null when TLS is not configured
+  net::ServerTls* tls;                       ///< null when TLS is not configured
   session::Registry& registry;
   MaildropLocks& locks;                      ///< one TRANSACTION per account (RFC 1939 §8)
   protolog::Control* protolog;               ///< null: no protocol logging (issue 6)

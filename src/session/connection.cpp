@@ -10,11 +10,11 @@
 
 namespace pillarbox::session {
 
-asio::awaitable<bool> begin_connection(net::Stream& stream, bool implicit_tls, asio::ssl::context* tls,
+asio::awaitable<bool> begin_connection(net::Stream& stream, bool implicit_tls, net::ServerTls* tls,
                                        const std::string& session_id, std::string_view protocol) {
   if (implicit_tls) {
     std::error_code ec;
-    co_await stream.start_tls(*tls, ec);
+    co_await stream.start_tls(tls->current(), ec);
     if (ec) {
       log_tls_failure(stream, session_id, protocol, "implicit", ec.message());
       co_return false;

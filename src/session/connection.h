@@ -9,16 +9,18 @@
 #include <string_view>
 
 #include "net/stream.h"
+#include "net/tls.h"
 #include "protolog/session_log.h"
 #include "session/idle_timer.h"
 #include "session/registry.h"
 
 namespace pillarbox::session {
 
-/// With `implicit_tls`, runs the server side of the TLS handshake on `stream` with `tls`; then
+/// With `implicit_tls`, runs the server side of the TLS handshake on `stream` with the context
+/// `tls` holds now; then
 /// logs the connect event (session/events.h). Returns false (and logs a tls_failure event) when
 /// the handshake failed: the caller closes the connection without a greeting.
-asio::awaitable<bool> begin_connection(net::Stream& stream, bool implicit_tls, asio::ssl::context* tls,
+asio::awaitable<bool> begin_connection(net::Stream& stream, bool implicit_tls, net::ServerTls* tls,
                                        const std::string& session_id, std::string_view protocol);
 
 /// Runs `idle` for the session `session_id` on `stream` (IMAP, POP3): when the deadline passes,
