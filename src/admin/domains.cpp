@@ -82,6 +82,10 @@ void add_domain_commands(CLI::App& app, GlobalOptions& options, int& status) {
 
 void add_check_command(CLI::App& app, GlobalOptions& options, int& status) {
   auto* check = app.add_subcommand("check", "Report configuration mistakes and alias clashes; exit 1 if any");
+  static bool store_too = false;
+  check->add_flag("--store", store_too,
+                  "Also check the mail store (database integrity, message files, UIDs and MODSEQs, counts) and "
+                  "delete message files nothing refers to; best run while the server is stopped");
   check->callback([&] {
     // A configuration that does not load is reported by run_with_store itself (file, key, problem).
     status = run_with_store(options, [&options](store::MailStore& st) -> Status {
@@ -121,6 +125,19 @@ void add_check_command(CLI::App& app, GlobalOptions& options, int& status) {
           std::cout << fmt::format("auth.master_users: \"{}\" is not an account\n", master);
           ++problems;
         }
+      }
+      if (store_too) {
+        auto found = st.check_store();
+        if (!found) return found.error();
+        for (const auto& p : found->problems) std::cout << "store: " << p << "\n";
+        problems += found->problems.size();
+        std::cout << fmt::format("store: {} mailboxes, {} messages checked; {} message file{} that nothing referred "
+                                 "to removed{}\n",
+                                 found->mailboxes, found->messages, found->orphan_files_removed,
+                                 found->orphan_files_removed == 1 ? "" : "s",
+                                 found->exclusive ? ""
+                                                  : " (another process has the store open: files younger than "
+                                                    "10 minutes were left alone)");
       }
       if (config->limits.idle_timeout_seconds < 1800)
         std::cout << fmt::format("note: limits.idle_timeout_seconds = {} is below the 30 minutes of RFC 9051 §5.4\n",

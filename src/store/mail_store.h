@@ -242,6 +242,27 @@ class MailStore {
   /// left out and logged. Returns the number of files indexed.
   virtual Result<std::uint64_t> rebuild_text_index(bool from_scratch) = 0;
 
+  // --- Consistency (`pillarbox check --store`) --------------------------------------------------
+  /// What check_store() found.
+  struct StoreCheck {
+    /// No other process (server, `pillarbox deliver`, import) had the store open, so message
+    /// files of any age were examined; otherwise files younger than 10 minutes were left, as
+    /// they may belong to an APPEND on its way to its commit.
+    bool exclusive = false;
+    std::uint64_t mailboxes = 0;              ///< mailboxes checked
+    std::uint64_t messages = 0;               ///< messages checked (rows, COPY sharing a file counts each)
+    std::uint64_t orphan_files_removed = 0;   ///< message files no row refers to, now deleted
+    std::vector<std::string> problems;        ///< one line each; empty when all is well
+  };
+  /// The cleanup pass after a crash, and a check of what must always hold: both database files
+  /// pass SQLite's integrity check; every message's bytes are present (row or file); every UID
+  /// is below its mailbox's UIDNEXT (expunged ones too, so none is handed out again) and every
+  /// MODSEQ at most its HIGHESTMODSEQ; each mailbox's message count, unseen count and size match
+  /// its messages; no file record lacks a message. Message files no row refers to (an APPEND or
+  /// an expunge cut short) are deleted. Changes nothing else. Errc::io when the database cannot
+  /// be read.
+  virtual Result<StoreCheck> check_store() = 0;
+
   // --- Change notification -------------------------------------------------------------------
   /// Calls `listener` after each committed change to `mailbox` until the subscription dies.
   virtual std::unique_ptr<Subscription> subscribe(MailboxId mailbox, ChangeListener listener) = 0;

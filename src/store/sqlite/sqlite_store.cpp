@@ -28,10 +28,16 @@
 // MODSEQ. A new mailbox starts at HIGHESTMODSEQ 1 (RFC 7162 mod-sequences are positive). Each
 // write operation takes highest_modseq + 1 and gives it to every message it changes (and to the
 // rows it records as expunged): one value per operation keeps CHANGEDSINCE exact and cheap.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
@@ -268,6 +274,8 @@ const std::string kMessageTextTable = std::string("CREATE VIRTUAL TABLE ") + kMe
 // withdrawn); a row without its claim is found again by text_rows, or, when its file is gone,
 // listed in text_garbage. Both files are synchronous=FULL.
 constexpr const char* kTextIndexFile = "text-index.sqlite3";
+// The data directory's lock: shared while a process has the store open (check_store()).
+constexpr const char* kLockFile = "store.lock";
 const std::string kTextIndexSchema = std::string("CREATE VIRTUAL TABLE IF NOT EXISTS ") + kMessageTextDefinition +
     "CREATE TABLE IF NOT EXISTS text_rows (text_id INTEGER PRIMARY KEY AUTOINCREMENT, blob_id TEXT NOT NULL UNIQUE);";
 // text_garbage: rows of message_text whose file is gone. FTS5 removes a row by reading its text
@@ -549,6 +557,7 @@ class SqliteStore final : public MailStore, public Directory {
       sweeper_.request_stop();
       sweeper_.join();
     }
+    if (lock_fd_ >= 0) ::close(lock_fd_);
   }
 
   // WAL checkpoints off the writer. SQLite's automatic checkpoint runs in the connection that
@@ -2063,6 +2072,99 @@ class SqliteStore final : public MailStore, public Directory {
     });
   }
 
+  Result<StoreCheck> check_store() override {
+    StoreCheck out;
+    // Files younger than kOrphanMinAge may be an APPEND's, written before the commit that names
+    // them, unless no other process has the store open (open_sqlite_store's shared lock).
+    out.exclusive = lock_exclusively();
+    try {
+      auto db = Db::open(db_path_, true);
+      auto integrity = [&out](Db& d, const std::string& file) {
+        auto st = d.prepare("PRAGMA integrity_check");
+        while (st.step())
+          if (std::string line = st.text(0); line != "ok") out.problems.push_back(file + ": " + line);
+      };
+      integrity(*db, db_path_);
+      {
+        auto text = Db::open(text_db_path_, true);
+        integrity(*text, text_db_path_);
+      }
+      // One snapshot for every check that compares rows with rows.
+      Transaction tx(*db, false);
+      auto count = [&](const std::string& sql) {
+        auto st = db->prepare(sql);
+        return st.step() ? static_cast<std::uint64_t>(st.int64(0)) : 0;
+      };
+      out.mailboxes = count("SELECT count(*) FROM mailboxes");
+      out.messages = count("SELECT count(*) FROM messages");
+      auto report = [&](const std::string& sql, const char* what) {
+        auto st = db->prepare(sql);
+        std::size_t n = 0;
+        while (st.step()) {
+          if (++n > 20) continue;   // the count is what matters after the first few
+          out.problems.push_back(fmt::format("mailbox {} uid {}: {}", st.int64(0), st.int64(1), what));
+        }
+        if (n > 20) out.problems.push_back(fmt::format("... and {} more: {}", n - 20, what));
+      };
+      // RFC 9051 §2.3.1.1: UIDs only grow, so UIDNEXT is above every UID the mailbox ever gave.
+      report("SELECT m.mailbox_id, m.uid FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id"
+             " WHERE m.uid >= b.uid_next",
+             "UID not below UIDNEXT");
+      report("SELECT e.mailbox_id, e.uid FROM expunged e JOIN mailboxes b ON b.id = e.mailbox_id"
+             " WHERE e.uid >= b.uid_next",
+             "expunged UID not below UIDNEXT");
+      // RFC 7162 §3.1.1: HIGHESTMODSEQ is at least every message's MODSEQ.
+      report("SELECT m.mailbox_id, m.uid FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id"
+             " WHERE m.modseq > b.highest_modseq",
+             "MODSEQ above HIGHESTMODSEQ");
+      report("SELECT m.mailbox_id, m.uid FROM messages m LEFT JOIN blobs f ON f.id = m.blob_id WHERE f.id IS NULL",
+             "no file record for the message");
+      {
+        auto st = db->prepare(
+            "SELECT b.id, b.message_count, b.unseen_count, b.total_size, count(m.uid),"
+            " coalesce(sum((m.system_flags & " + std::to_string(kSeen) + ") = 0), 0), coalesce(sum(m.size), 0)"
+            " FROM mailboxes b LEFT JOIN messages m ON m.mailbox_id = b.id GROUP BY b.id"
+            " HAVING b.message_count != count(m.uid) OR b.unseen_count != coalesce(sum((m.system_flags & " +
+            std::to_string(kSeen) + ") = 0), 0) OR b.total_size != coalesce(sum(m.size), 0)");
+        while (st.step())
+          out.problems.push_back(fmt::format(
+              "mailbox {}: counts say {} messages, {} unseen, {} octets; its messages are {}, {}, {}", st.int64(0),
+              st.int64(1), st.int64(2), st.int64(3), st.int64(4), st.int64(5), st.int64(6)));
+      }
+      // Every message's bytes: in the database (small messages) or in their file.
+      {
+        auto st = db->prepare(
+            "SELECT f.id, (SELECT min(mailbox_id) FROM messages WHERE blob_id = f.id),"
+            " (SELECT min(uid) FROM messages WHERE blob_id = f.id)"
+            " FROM blobs f WHERE NOT EXISTS (SELECT 1 FROM blob_bytes WHERE id = f.id)");
+        std::size_t missing = 0;
+        while (st.step()) {
+          const std::string id = st.text(0);
+          struct stat info{};
+          if (::stat(blobs_->path_of(id).c_str(), &info) == 0) continue;
+          if (++missing <= 20)
+            out.problems.push_back(fmt::format("mailbox {} uid {}: message file {} is missing", st.int64(1),
+                                               st.int64(2), blobs_->path_of(id)));
+        }
+        if (missing > 20) out.problems.push_back(fmt::format("... and {} more message files missing", missing - 20));
+      }
+      tx.commit();
+      out.orphan_files_removed = blobs_->remove_orphans(
+          out.exclusive ? std::chrono::seconds(0) : kOrphanMinAge,
+          [&](const BlobId& id) { return db->prepare("SELECT 1 FROM blobs WHERE id = ?1").bind_all(id).step(); },
+          [] { return false; });
+    } catch (const SqlError& e) {
+      unlock_exclusive(out.exclusive);
+      return make_error(Errc::io, "Cannot check the mail store", db_path_ + ": " + e.what());
+    }
+    unlock_exclusive(out.exclusive);
+    return out;
+  }
+
+  // The data directory's lock file (kLockFile): every process that opens the store holds it
+  // shared for as long as it has the store open; check_store() asks for it exclusively.
+  void set_lock(int fd) { lock_fd_ = fd; }
+
   std::unique_ptr<Subscription> subscribe(MailboxId mailbox, ChangeListener listener) override {
     return bus_.subscribe(mailbox, std::move(listener));
   }
@@ -2527,6 +2629,20 @@ class SqliteStore final : public MailStore, public Directory {
     }
   }
 
+  // True when no other process holds the store's lock: ours turned exclusive (flock converts
+  // by releasing first, so after a refusal the shared lock is taken again).
+  bool lock_exclusively() {
+    if (lock_fd_ < 0) return false;
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) == 0) return true;
+    while (::flock(lock_fd_, LOCK_SH) != 0 && errno == EINTR) {
+    }
+    return false;
+  }
+  void unlock_exclusive(bool exclusive) {
+    if (exclusive) ::flock(lock_fd_, LOCK_SH);
+  }
+
+  int lock_fd_ = -1;
   std::string db_path_;
   std::unique_ptr<BlobStore> blobs_;
   HeaderCache header_cache_{64ULL << 20};   // set_header_cache_limit; [store] header_cache_mib
@@ -2623,6 +2739,21 @@ Result<std::unique_ptr<MailStore>> open_sqlite_store(const std::string& data_dir
                                std::filesystem::perm_options::replace, ec);
   auto blobs = BlobStore::open(data_dir + "/messages");
   if (!blobs) return blobs.error();
+  // Held shared while the store is open, so that check_store() knows whether another process
+  // (a server, `pillarbox deliver`) may be between writing a message file and committing it.
+  const std::string lock_path = data_dir + "/" + kLockFile;
+  const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0 || ::flock(lock_fd, LOCK_SH) != 0) {
+    const int e = errno;
+    if (lock_fd >= 0) ::close(lock_fd);
+    return make_error(Errc::io, "Cannot open the mail store", "cannot lock " + lock_path + ": " + std::strerror(e));
+  }
+  struct FdGuard {
+    int fd;
+    ~FdGuard() {
+      if (fd >= 0) ::close(fd);
+    }
+  } lock_guard{lock_fd};
   const std::string db_path = data_dir + "/pillarbox.sqlite3";
   const std::string text_path = data_dir + "/" + kTextIndexFile;
   try {
@@ -2643,6 +2774,8 @@ Result<std::unique_ptr<MailStore>> open_sqlite_store(const std::string& data_dir
     text_writer->exec(kTextIndexSchema);
     auto store = std::make_unique<SqliteStore>(db_path, text_path, std::move(*blobs), std::move(writer),
                                                std::move(text_writer));
+    store->set_lock(lock_fd);
+    lock_guard.fd = -1;
     store->load_public_account();
     store->start_checkpointer();
     store->start_orphan_sweep();
