@@ -77,7 +77,8 @@ int deliver(const GlobalOptions& options, const DeliverOptions& args) {
     case delivery::RecipientOutcome::mailbox_full:
       return config->quota_full_tempfail ? kExTempFail : kExCantCreate;
     // Copies already stored stay; the MTA retries the whole message (a duplicate, never a loss).
-    case delivery::RecipientOutcome::temporary: return kExTempFail;
+    case delivery::RecipientOutcome::temporary:
+    case delivery::RecipientOutcome::system_full: return kExTempFail;
   }
   return kExTempFail;
 }

@@ -31,7 +31,8 @@ enum class Errc {
   too_big,         ///< [TOOBIG] / 552
   over_quota,      ///< [OVERQUOTA]
   in_use,          ///< [INUSE]
-  unavailable,     ///< [UNAVAILABLE]: temporary, retry later (disk full, database busy)
+  unavailable,     ///< [UNAVAILABLE]: temporary, retry later (database busy)
+  storage_full,    ///< [UNAVAILABLE] / LMTP 452 4.3.1: the server's disk is full; temporary
   io,              ///< [SERVERBUG]-class storage/system failure
   internal,        ///< a bug
 };

@@ -40,10 +40,12 @@ Result<Delivered> deliver(store::MailStore& store, const Target& target, std::st
 void RecipientTally::add(const Result<Delivered>& result) {
   if (result) ++delivered_;
   else if (result.error().code == Errc::over_quota) over_quota_ = true;
+  else if (result.error().code == Errc::storage_full) system_full_ = true;
   else if (result.error().code != Errc::not_found) temporary_ = true;
 }
 
 RecipientOutcome RecipientTally::outcome() const {
+  if (system_full_) return RecipientOutcome::system_full;
   if (temporary_) return RecipientOutcome::temporary;
   if (over_quota_) return RecipientOutcome::mailbox_full;
   if (delivered_ > 0) return RecipientOutcome::delivered;

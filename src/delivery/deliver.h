@@ -38,10 +38,12 @@ enum class RecipientOutcome {
   mailbox_full,   ///< a target is over quota (RFC 3463 X.2.2): 552 5.2.2 / exit 73, or 452 4.2.2 /
                   ///< exit 75 with [quota] full_tempfail
   temporary,      ///< a target failed for a passing reason (451 4.3.0, exit 75)
+  system_full,    ///< the server's disk is full (Errc::storage_full): 452 4.3.1, exit 75
 };
 
 /// Collects the result of delivering to each target of one recipient. The outcome is the worst
-/// one seen: a temporary failure before a full mailbox before a delivery before a gone account.
+/// one seen: a full disk before another temporary failure before a full mailbox before a
+/// delivery before a gone account.
 /// So a recipient is never answered "delivered" while one of its accounts went without the
 /// copy: the MTA retries or bounces, and the sender learns of it (a retry may give some targets
 /// the message twice, the lesser harm).
@@ -55,6 +57,7 @@ class RecipientTally {
   std::size_t delivered_ = 0;
   bool over_quota_ = false;
   bool temporary_ = false;
+  bool system_full_ = false;
 };
 
 }  // namespace pillarbox::delivery

@@ -127,6 +127,10 @@ TEST(RecipientTally, TheWorstTargetResultDecides) {
   EXPECT_EQ(outcome({&ok, &full}), RecipientOutcome::mailbox_full);
   EXPECT_EQ(outcome({&full, &busy, &ok}), RecipientOutcome::temporary);
   EXPECT_EQ(outcome({&ok, &busy}), RecipientOutcome::temporary);
+  // A full disk says so (LMTP 452 4.3.1), whatever else happened.
+  const Result<Delivered> disk = make_error(Errc::storage_full, "disk full");
+  EXPECT_EQ(outcome({&ok, &disk}), RecipientOutcome::system_full);
+  EXPECT_EQ(outcome({&busy, &disk, &full}), RecipientOutcome::system_full);
 }
 
 }  // namespace

@@ -397,6 +397,11 @@ asio::awaitable<void> Session::data(std::string_view argument) {
       case delivery::RecipientOutcome::temporary:
         reply({451, "4.3.0", fmt::format("<{}> temporary failure, try again later", recipient.address)});
         break;
+      case delivery::RecipientOutcome::system_full:
+        // RFC 5321 §4.2.3 452 "insufficient system storage", RFC 3463 X.3.1 "mail system full":
+        // temporary, so the MTA keeps the message until space returns.
+        reply({452, "4.3.1", fmt::format("<{}> mail system full, try again later", recipient.address)});
+        break;
       case delivery::RecipientOutcome::mailbox_full:
         // RFC 3463 X.2.2 "mailbox full": permanent (552, RFC 2033 §4.2 per recipient) unless
         // [quota] full_tempfail asks the MTA to keep trying (as Dovecot's quota_full_tempfail).

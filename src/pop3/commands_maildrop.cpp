@@ -57,7 +57,7 @@ asio::awaitable<Result<std::shared_ptr<const std::string>>> fetch_content(Sessio
 }
 
 Reply store_error(const Error& e) {
-  return Reply::error(e.text, e.code == Errc::unavailable ? "SYS/TEMP" : "");
+  return Reply::error(e.text, e.code == Errc::unavailable || e.code == Errc::storage_full ? "SYS/TEMP" : "");
 }
 
 }  // namespace

@@ -20,8 +20,8 @@ std::string errno_text(int e) { return std::string(std::strerror(e)); }
 
 Error io_error(const std::string& what, const std::string& path, int e) {
   // ENOSPC and EDQUOT are temporary from the client's point of view: [UNAVAILABLE] / retry.
-  const Errc code = (e == ENOSPC || e == EDQUOT) ? Errc::unavailable : Errc::io;
-  const char* text = (code == Errc::unavailable) ? "Storage is full, try again later"
+  const Errc code = (e == ENOSPC || e == EDQUOT) ? Errc::storage_full : Errc::io;
+  const char* text = (code == Errc::storage_full) ? "Storage is full, try again later"
                                                  : "Internal storage error";
   return make_error(code, text, what + " " + path + ": " + errno_text(e));
 }

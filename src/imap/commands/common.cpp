@@ -19,11 +19,13 @@ Reply reply_for(const Session& session, const Error& error) {
     case Errc::too_big: code = "TOOBIG"; break;
     case Errc::over_quota: code = "OVERQUOTA"; break;
     case Errc::in_use: code = "INUSE"; break;
-    case Errc::unavailable: code = "UNAVAILABLE"; break;
+    case Errc::unavailable:
+    case Errc::storage_full: code = "UNAVAILABLE"; break;
     case Errc::io:
     case Errc::internal: code = "SERVERBUG"; break;
   }
-  if (error.code == Errc::io || error.code == Errc::internal || error.code == Errc::unavailable) {
+  if (error.code == Errc::io || error.code == Errc::internal || error.code == Errc::unavailable ||
+      error.code == Errc::storage_full) {
     session::log_store_error(session.id(), "imap", session.command_name(), error);
   } else if (!error.detail.empty()) {
     log::warn("session={} {} ({}:{}): {}", session.id(), error.text, error.where.file_name(), error.where.line(),

@@ -500,7 +500,7 @@ Error sql_error(const SqlError& e, std::string_view operation) {
     return make_error(Errc::unavailable, "Mailbox store is busy, try again",
                       std::string(operation) + ": " + e.what());
   if (code == SQLITE_FULL || e.extended() == SQLITE_IOERR_WRITE)
-    return make_error(Errc::unavailable, "Storage is full, try again later",
+    return make_error(Errc::storage_full, "Storage is full, try again later",
                       std::string(operation) + ": " + e.what());
   return make_error(Errc::io, "Internal storage error", std::string(operation) + ": " + e.what());
 }
