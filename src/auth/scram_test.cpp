@@ -115,6 +115,20 @@ TEST(Scram, Saslprep) {
   EXPECT_FALSE(scram::derive_secret("\x07", "salt", 4096).ok());
 }
 
+// fuzz_sasl: NFKC makes 18 code points of U+FDFA, more than the 4x room saslprep first gives
+// ICU; four of them were refused (so such a password could not use SCRAM) instead of mapped.
+TEST(Scram, SaslprepExpandsBeyondFourTimes) {
+  const std::string one = "\u0635\u0644\u0649 \u0627\u0644\u0644\u0647 \u0639\u0644\u064a\u0647 \u0648\u0633\u0644\u0645";
+  EXPECT_EQ(scram::saslprep("\ufdfa"), one);
+  EXPECT_EQ(scram::saslprep("\ufdfa\ufdfa\ufdfa\ufdfa"), one + one + one + one);
+  std::string many;
+  for (int i = 0; i < 100; ++i) many += "\ufdfa";
+  const auto prepared = scram::saslprep(many);
+  ASSERT_TRUE(prepared);
+  EXPECT_EQ(prepared->size(), 100 * one.size());
+  EXPECT_TRUE(scram::derive_secret("\ufdfa\ufdfa\ufdfa\ufdfa", "salt", 4096).ok());
+}
+
 TEST(Scram, StoredFormRoundTripsAndRejectsOthers) {
   auto made = scram::make_secret("correct horse");
   ASSERT_TRUE(made.ok());
