@@ -191,6 +191,9 @@ Status validate(const Config& c) {
   // Below RFC 9051 §5.4's 30 minutes is allowed (tests, special sites) but `serve` warns.
   if (l.idle_timeout_seconds < 1) return bad("limits.idle_timeout_seconds", "must be at least 1");
   if (l.login_timeout_seconds < 1) return bad("limits.login_timeout_seconds", "must be at least 1");
+  if (l.command_timeout_seconds < 1 || l.command_timeout_seconds > 86400)
+    return bad("limits.command_timeout_seconds", "must be 1..86400");
+  if (l.min_command_octets_per_second < 1) return bad("limits.min_command_octets_per_second", "must be at least 1");
   if (l.idle_keepalive_seconds > 86400) return bad("limits.idle_keepalive_seconds", "must be at most 86400 (0: off)");
   if (l.max_connections < 1) return bad("limits.max_connections", "must be at least 1");
   if (l.max_connections_per_user < 1) return bad("limits.max_connections_per_user", "must be at least 1");
@@ -377,6 +380,8 @@ Result<Config> load(const std::string& path) {
   r.get("limits", "max_literals_per_command", l.max_literals_per_command);
   r.get("limits", "idle_timeout_seconds", l.idle_timeout_seconds);
   r.get("limits", "login_timeout_seconds", l.login_timeout_seconds);
+  r.get("limits", "command_timeout_seconds", l.command_timeout_seconds);
+  r.get("limits", "min_command_octets_per_second", l.min_command_octets_per_second);
   r.get("limits", "idle_keepalive_seconds", l.idle_keepalive_seconds);
   r.get("limits", "max_bad_commands", l.max_bad_commands);
   r.get("limits", "max_output_buffer_octets", l.max_output_buffer_octets);

@@ -30,7 +30,12 @@ struct Limits {
   std::uint64_t max_literal_octets = 67108864;    ///< one literal, hence one APPEND (64 MiB)
   std::uint32_t max_literals_per_command = 1000;
   std::uint32_t idle_timeout_seconds = 1800;      ///< authenticated, RFC 9051 §5.4: >= 30 min
-  std::uint32_t login_timeout_seconds = 60;       ///< before authentication
+  std::uint32_t login_timeout_seconds = 60;       ///< from connecting to logging in, however busy
+  /// From a command's first octet to its last (IMAP literals and LMTP DATA included), plus one
+  /// second per min_command_octets_per_second octets of it: a client trickling a command in
+  /// is cut off (session::CommandClock).
+  std::uint32_t command_timeout_seconds = 120;
+  std::uint64_t min_command_octets_per_second = 1024;
   /// "* OK Still here" every this many seconds during IDLE (RFC 2177 §3: keeps NATs from
   /// dropping the connection, as Dovecot's imap_idle_notify_interval); 0: never.
   std::uint32_t idle_keepalive_seconds = 120;

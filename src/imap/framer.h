@@ -94,6 +94,9 @@ class Framer {
   }
   /// Bytes currently buffered for the command in progress (for memory accounting).
   std::size_t buffered() const { return command_.size(); }
+  /// True while a command has begun and no event has ended it yet (its text, its literals, or
+  /// the skipping of an over-limit one): the session's command deadline runs meanwhile.
+  bool in_command() const { return !restart_ && (state_ != State::line || !command_.empty()); }
   /// Forgets the command in progress (used by STARTTLS: nothing after it survives, RFC 3501
   /// §6.2.1 and RFC 2595 §3.1).
   void reset();

@@ -60,6 +60,8 @@ Session::Session(ServerContext& context, asio::ip::tcp::socket socket, bool impl
       framer_(framer_limits(context.config)),
       id_(new_session_id()),
       idle_(stream_.get_executor()),
+      command_clock_(idle_, context.config.limits.command_timeout_seconds,
+                     context.config.limits.min_command_octets_per_second),
       wake_(stream_.get_executor()) {
   framer_.allow_append(false);  // until login (set_state)
 }
@@ -79,6 +81,7 @@ SelectedMailbox* Session::selected() {
 
 void Session::set_state(State state) {
   state_ = std::move(state);
+  if (account()) idle_.clear_limit(session::IdleTimer::Limit::login);
   touch();
   // Before login no command may make the framer hold more than max_command_literal_octets.
   framer_.allow_append(account() != nullptr);
@@ -344,6 +347,8 @@ void Session::read_failed(const std::error_code& ec) {
 asio::awaitable<std::optional<std::string>> Session::next_command() {
   for (;;) {
     Drained drained = co_await drain_input();
+    // A command begun and not complete is on the command deadline (slow senders).
+    command_clock_.progress(!drained.command && framer_.in_command(), std::exchange(last_read_, 0));
     if (drained.command) co_return std::move(drained.command);
     if (drained.end) co_return std::nullopt;
     in_.clear();
@@ -355,6 +360,7 @@ asio::awaitable<std::optional<std::string>> Session::next_command() {
     std::size_t n = co_await stream_.read_some(asio::buffer(in_), ec);
     in_.resize(n);
     traffic_.received(n);
+    last_read_ = n;
     if (ec || n == 0) {
       in_.clear();
       read_failed(ec);
@@ -675,6 +681,10 @@ asio::awaitable<void> Session::run() {
                                                                                       "not authenticated"));
   registration_ = std::move(admission.registration);
   if (admission.stopping) shutting_down_ = true;   // accepted while the server stops
+  // Logged in within login_timeout_seconds of connecting, however busy the client keeps the
+  // connection (the TLS handshake included); the server's own waits do not count.
+  idle_.set_limit(session::IdleTimer::Limit::login,
+                  std::chrono::steady_clock::now() + std::chrono::seconds(config().limits.login_timeout_seconds));
   touch();
   // A refused connection is not counted, so it gets only a few seconds for its TLS handshake
   // and its refusal: otherwise one address could hold uncounted connections on the TLS port
@@ -706,6 +716,9 @@ asio::awaitable<void> Session::run() {
       awaiting_command_ = false;
       if (!command) break;
       co_await execute(std::move(*command));
+      // Replies to pipelined commands wait for the batch's end, but never past the output
+      // limit: a client that sends and does not read is held to max_output_buffer_octets.
+      co_await flush_if_full();
       if (bad_in_a_row_ >= config().limits.max_bad_commands) {
         // Checked after each command, so a pipelined batch of junk is cut off too.
         co_await say_bye("Too many invalid commands");

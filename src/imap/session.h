@@ -233,6 +233,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   std::unique_ptr<protolog::SessionLog> protocol_log_;
   bool awaiting_command_ = false;  // the read loop waits for a new command and has none of it
   session::IdleTimer idle_;
+  session::CommandClock command_clock_;   // the command deadline, fed by next_command()
+  std::size_t last_read_ = 0;             // octets of the read next_command() has not timed yet
   asio::steady_timer wake_;        // wait_in_idle() sleeps on it; cancelled to wake it
   bool idle_reading_ = false;      // an idle_read() is in flight
   bool idle_read_ended_ = false;   // the client closed the connection (or the read failed)

@@ -80,7 +80,9 @@ Session::Session(ServerContext& context, Socket socket, std::string peer)
       id_(new_session_id()),
       host_(host_name()),
       framer_(context.config.limits.max_line_octets),
-      idle_(socket_.get_executor()) {}
+      idle_(socket_.get_executor()),
+      command_clock_(idle_, context.config.limits.command_timeout_seconds,
+                     context.config.limits.min_command_octets_per_second) {}
 
 Session::~Session() = default;
 
@@ -167,6 +169,7 @@ asio::awaitable<bool> Session::fill() {
       co_await socket_.async_read_some(asio::buffer(in_), asio::redirect_error(asio::use_awaitable, ec));
   in_.resize(n);
   traffic_.received(n);
+  last_read_ = n;
   if (ec || n == 0) {
     in_.clear();
     co_return false;
@@ -187,9 +190,17 @@ asio::awaitable<std::pair<Session::LineKind, std::string>> Session::next_line() 
       const auto step = framer_.feed(std::string_view(in_).substr(in_pos_));
       in_pos_ += step.consumed;
       if (step.consumed > 0) awaiting_command_ = false;
-      if (step.event == session::LineFramer::Event::line) co_return std::pair{LineKind::line, framer_.take_line()};
-      if (step.event == session::LineFramer::Event::too_long) co_return std::pair{LineKind::too_long, std::string()};
+      if (step.event == session::LineFramer::Event::line) {
+        command_clock_.progress(false, std::exchange(last_read_, 0));
+        co_return std::pair{LineKind::line, framer_.take_line()};
+      }
+      if (step.event == session::LineFramer::Event::too_long) {
+        command_clock_.progress(false, std::exchange(last_read_, 0));
+        co_return std::pair{LineKind::too_long, std::string()};
+      }
     }
+    // A line begun and not ended is on the command deadline (slow senders).
+    command_clock_.progress(framer_.in_line(), std::exchange(last_read_, 0));
     if (!co_await fill()) co_return std::pair{LineKind::closed, std::string()};
   }
 }
@@ -349,6 +360,9 @@ asio::awaitable<void> Session::data(std::string_view argument) {
       in_pos_ += step.consumed;
       if (step.done) break;
     }
+    // The message data is one command for the deadline: from 354 to the final dot, with one
+    // second more per min_command_octets_per_second octets received.
+    command_clock_.progress(true, std::exchange(last_read_, 0));
     if (!co_await fill()) {
       // Dropped (or shut down) inside DATA: nothing is stored; the MTA still has the message.
       log::info("session={} lmtp connection ended inside DATA after {} octets; nothing stored", id_,
@@ -357,6 +371,7 @@ asio::awaitable<void> Session::data(std::string_view argument) {
       co_return;
     }
   }
+  command_clock_.progress(false, std::exchange(last_read_, 0));
   if (decoder.too_big()) {
     // RFC 2033 §4.2: one reply per recipient, here all the same.
     for (std::size_t i = 0; i < recipients_.size(); ++i) {

@@ -105,6 +105,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   std::unique_ptr<protolog::SessionLog> protocol_log_;
   bool awaiting_command_ = false;  // the read loop waits for a new command and has none of it
   session::IdleTimer idle_;
+  session::CommandClock command_clock_;   // the command deadline: a line, or DATA to its dot
+  std::size_t last_read_ = 0;             // octets of the read fill() made, not timed yet
   bool ending_ = false;
   bool shutting_down_ = false;
   bool closed_ = false;

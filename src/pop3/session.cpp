@@ -37,12 +37,15 @@ Session::Session(ServerContext& context, asio::ip::tcp::socket socket, bool impl
       implicit_tls_(implicit_tls),
       reader_(static_cast<std::size_t>(context.config.limits.max_line_octets)),
       id_(new_session_id()),
-      idle_(stream_.get_executor()) {}
+      idle_(stream_.get_executor()),
+      command_clock_(idle_, context.config.limits.command_timeout_seconds,
+                     context.config.limits.min_command_octets_per_second) {}
 
 Session::~Session() = default;
 
 void Session::set_state(State state) {
   state_ = std::move(state);
+  if (transaction()) idle_.clear_limit(session::IdleTimer::Limit::login);
   touch();
   if (registration_) registration_->set_state(transaction() ? "transaction" : "authorization");
 }
@@ -163,9 +166,17 @@ asio::awaitable<Session::Input> Session::next_input() {
       auto step = reader_.feed(std::string_view(in_).substr(in_pos_));
       in_pos_ += step.consumed;
       if (step.consumed > 0) awaiting_command_ = false;
-      if (step.event == session::LineFramer::Event::line) co_return Input{Input::Kind::line, reader_.take_line()};
-      if (step.event == session::LineFramer::Event::too_long) co_return Input{Input::Kind::too_long, {}};
+      if (step.event == session::LineFramer::Event::line) {
+        command_clock_.progress(false, std::exchange(last_read_, 0));
+        co_return Input{Input::Kind::line, reader_.take_line()};
+      }
+      if (step.event == session::LineFramer::Event::too_long) {
+        command_clock_.progress(false, std::exchange(last_read_, 0));
+        co_return Input{Input::Kind::too_long, {}};
+      }
     }
+    // A line begun and not ended is on the command deadline (slow senders).
+    command_clock_.progress(reader_.in_line(), std::exchange(last_read_, 0));
     in_.clear();
     in_pos_ = 0;
     // The replies to a pipelined batch go out together, before the next read (RFC 2449 §6.6).
@@ -176,6 +187,7 @@ asio::awaitable<Session::Input> Session::next_input() {
     std::size_t n = co_await stream_.read_some(asio::buffer(in_), ec);
     in_.resize(n);
     traffic_.received(n);
+    last_read_ = n;
     if (ec || n == 0) {
       in_.clear();
       co_return Input{};
@@ -249,6 +261,10 @@ asio::awaitable<void> Session::run() {
                                                                                       "authorization"));
   registration_ = std::move(admission.registration);
   if (admission.stopping) shutting_down_ = true;   // accepted while the server stops
+  // Logged in within login_timeout_seconds of connecting, however busy the client keeps the
+  // connection (the TLS handshake included); the server's own waits do not count.
+  idle_.set_limit(session::IdleTimer::Limit::login,
+                  std::chrono::steady_clock::now() + std::chrono::seconds(config().limits.login_timeout_seconds));
   touch();
   // A refused connection is not counted, so it gets only a few seconds for its TLS handshake
   // and its refusal: otherwise one address could hold uncounted connections on the TLS port
@@ -302,6 +318,8 @@ asio::awaitable<void> Session::run() {
       } else {
         co_await execute(input.text);
       }
+      // Pipelined replies go out together (RFC 2449 §6.6), but never past the output limit.
+      co_await flush_if_full();
       if (!ending_ && errors_in_a_row_ >= config().limits.max_bad_commands) {
         // Checked after each command, so a pipelined batch of junk is cut off too. No UPDATE:
         // only QUIT deletes (RFC 1939 §6).

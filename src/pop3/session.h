@@ -177,6 +177,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   bool awaiting_command_ = false;  // the read loop waits for a new command and has none of it
   session::EndReason end_reason_ = session::EndReason::shutdown;
   session::IdleTimer idle_;
+  session::CommandClock command_clock_;   // the command deadline, fed by next_input()
+  std::size_t last_read_ = 0;             // octets of the read next_input() has not timed yet
   bool ending_ = false;
   bool shutting_down_ = false;
   bool closed_ = false;

@@ -36,6 +36,9 @@ class LineFramer {
   void reset();
   /// Bytes held for the line in progress (at most max_line_octets + 1).
   std::size_t buffered() const { return line_.size(); }
+  /// True while a line has begun and not ended (stored or being skipped): the session's
+  /// command deadline runs meanwhile.
+  bool in_line() const { return skipping_ || !line_.empty(); }
 
  private:
   std::size_t max_;

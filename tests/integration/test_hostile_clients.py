@@ -41,6 +41,7 @@ from pbserver import PillarboxServer
 # -- the limits the server runs with -------------------------------------------------------------
 LOGIN_TIMEOUT = 4          # [limits] login_timeout_seconds
 IDLE_TIMEOUT = 5           # [limits] idle_timeout_seconds
+COMMAND_TIMEOUT = 6        # [limits] command_timeout_seconds (plus 1 s per 1024 octets received)
 MAX_BAD = 20               # [limits] max_bad_commands (the default)
 MAX_LINE = 65536           # [limits] max_line_octets (the default)
 MAX_COMMAND_LITERALS = 65536   # [limits] max_command_literal_octets (the default)
@@ -61,6 +62,7 @@ CONFIG = (
     "[limits]\n"
     f"login_timeout_seconds = {LOGIN_TIMEOUT}\n"
     f"idle_timeout_seconds = {IDLE_TIMEOUT}\n"
+    f"command_timeout_seconds = {COMMAND_TIMEOUT}\n"
     f"max_bad_commands = {MAX_BAD}\n"
     f"max_line_octets = {MAX_LINE}\n"
     f"max_command_literal_octets = {MAX_COMMAND_LITERALS}\n"
@@ -621,7 +623,7 @@ class HostileClients(unittest.TestCase):
             c.command(b"t SELECT INBOX")
             add("IMAP after login, a SEARCH line at 1 octet/s", s,
                 b"t SEARCH SUBJECT " + b"slowly-typed-subject" * 100 + b"\r\n",
-                "idle_timeout_seconds", IDLE_TIMEOUT + MARGIN)
+                "command_timeout_seconds", COMMAND_TIMEOUT + MARGIN)
         for _ in range(SLOW_EACH):
             add("POP3 before login, a USER line at 1 octet/s", connect(self.srv.pop3_port, "127.0.0.4"),
                 b"USER " + b"slowly-typed-user-name" * 100 + b"\r\n",
@@ -629,7 +631,7 @@ class HostileClients(unittest.TestCase):
         for _ in range(SLOW_EACH):
             add("LMTP, an LHLO line at 1 octet/s", connect(self.srv.lmtp_port, "127.0.0.4"),
                 b"LHLO " + b"slowly-typed-host-name" * 100 + b"\r\n",
-                "login_timeout_seconds", LOGIN_TIMEOUT + MARGIN)
+                "command_timeout_seconds", COMMAND_TIMEOUT + MARGIN)
         while not stop.is_set():
             for entry in slow:
                 h, payload, at = entry

@@ -229,104 +229,126 @@ asio::awaitable<Reply> cmd_fetch(Session& s, Request& r) {
     if (!gone.empty()) s.untagged("VANISHED (EARLIER) " + gone.to_string());
   }
 
-  // Content batches stay small so memory per session stays bounded on big messages.
+  // Content is read in groups of at most kContentGroupOctets (or one message), so a session
+  // whose client does not read holds one such group and its output buffer, not 64 messages
+  // of up to max_message_octets each: the sizes come first, from the metadata.
+  constexpr std::uint64_t kContentGroupOctets = 1 << 20;
+  const bool whole_messages = needs.content && !needs.header_only;
   const std::uint64_t batch = needs.content ? 64 : 1000;
-  for (const auto& chunk : split(uids, batch)) {
-    auto call1 = [&st, id, chunk, needs] { return st.fetch(id, chunk, needs); };
-    auto fetched = co_await s.store_call(std::move(call1));
-    if (!fetched.ok()) co_return reply_for(s, fetched.error());
-    sel = s.selected();
-    if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
-    for (const auto& f : *fetched) {
-      std::uint32_t seq = sel->seq_of(f.meta.uid);
-      if (!seq) continue;
-      if (changed_before_seen ? !changed_before_seen->contains(f.meta.uid)
-                              : changed_since && std::max(f.meta.modseq, sel->modseq_at(seq)) <= *changed_since)
-        continue;
-      // Parsed once per message, on first need; a header-only fetch brings it parsed already.
-      std::optional<mail::Message> own;
-      const mail::Message* parsed = f.header.get();
-      std::string out = fmt::format("* {} FETCH (", seq);
-      bool first = true;
-      bool unknown_cte = false;
-      for (const auto& a : atts) {
-        if (!first) out += ' ';
-        first = false;
-        switch (a.kind) {
-          case K::uid: out += fmt::format("UID {}", f.meta.uid); break;
-          case K::modseq: out += fmt::format("MODSEQ ({})", std::max(f.meta.modseq, sel->modseq_at(seq))); break;
-          case K::flags:
-            out += "FLAGS " + flags_out(sel->view(f.meta.flags, f.meta.uid), sel->recent.contains(f.meta.uid));
-            break;
-          case K::internaldate:
-            out += "INTERNALDATE " + date_time_out(f.meta.internal_date, f.meta.internal_date_tz);
-            break;
-          case K::rfc822_size: out += fmt::format("RFC822.SIZE {}", f.meta.size); break;
-          case K::envelope: out += "ENVELOPE " + f.envelope; break;
-          case K::bodystructure: out += "BODYSTRUCTURE " + f.body_structure; break;
-          case K::body: out += "BODY " + f.body; break;
-          case K::rfc822:
-            out += "RFC822 ";
-            append_literal(out, f.content ? std::string_view(*f.content) : std::string_view());
-            break;
-          case K::rfc822_header:
-          case K::rfc822_text:
-          case K::body_section: {
-            mail::Section section = a.section;
-            if (a.kind == K::rfc822_header) section.text = mail::Section::Text::header;
-            if (a.kind == K::rfc822_text) section.text = mail::Section::Text::text;
-            out += a.kind == K::rfc822_header ? "RFC822.HEADER "
-                   : a.kind == K::rfc822_text ? "RFC822.TEXT "
-                                              : a.response_name + " ";
-            if (!f.content) {
-              out += "NIL";
-              break;
-            }
-            if (section.part.empty() && section.text == mail::Section::Text::none) {
-              append_literal(out, cut(*f.content, a));
-              break;
-            }
-            if (!parsed) parsed = &own.emplace(f.content);
-            auto bytes = parsed->section(section);
-            if (!bytes) out += "NIL";
-            else append_literal(out, cut(*bytes, a));
-            break;
-          }
-          case K::binary_section:
-          case K::binary_size: {
-            out += a.response_name + " ";
-            if (!f.content) {
-              out += a.kind == K::binary_size ? "0" : "NIL";
-              break;
-            }
-            if (!parsed) parsed = &own.emplace(f.content);
-            using Status = mail::Message::Binary::Status;
-            if (a.kind == K::binary_size) {
-              // A part that does not exist has no content: size 0 (the grammar has no NIL here).
-              const mail::Message::BinarySize size = parsed->binary_size(a.section.part);
-              unknown_cte = size.status == Status::unknown_cte;
-              out += std::to_string(size.size);
-              break;
-            }
-            const mail::Message::Binary decoded = parsed->binary(a.section.part);
-            if (decoded.status == Status::unknown_cte) {
-              unknown_cte = true;
-            } else if (decoded.status == Status::missing) {
-              out += "NIL";
-            } else {
-              append_binary(out, cut(decoded.data(), a));
-            }
-            break;
-          }
+  for (const auto& batch_uids : split(uids, batch)) {
+    std::vector<store::UidSet> groups{batch_uids};
+    if (whole_messages && batch_uids.size() > 1) {
+      auto sizes_call = [&st, id, batch_uids] { return st.fetch(id, batch_uids, store::FetchNeeds{}); };
+      auto sized = co_await s.store_call(std::move(sizes_call));
+      if (!sized.ok()) co_return reply_for(s, sized.error());
+      groups.clear();
+      std::uint64_t octets = kContentGroupOctets;
+      for (const auto& f : *sized) {
+        if (octets + f.meta.size > kContentGroupOctets) {
+          groups.emplace_back();
+          octets = 0;
         }
-        if (unknown_cte) break;
+        groups.back().add(f.meta.uid);
+        octets += f.meta.size;
       }
-      if (unknown_cte) co_return unknown_cte_reply();
-      out += ")\r\n";
-      s.write(out);
-      co_await s.flush_if_full();
+    }
+    for (const auto& chunk : groups) {
+      auto call1 = [&st, id, chunk, needs] { return st.fetch(id, chunk, needs); };
+      auto fetched = co_await s.store_call(std::move(call1));
+      if (!fetched.ok()) co_return reply_for(s, fetched.error());
       sel = s.selected();
       if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
+      for (const auto& f : *fetched) {
+        std::uint32_t seq = sel->seq_of(f.meta.uid);
+        if (!seq) continue;
+        if (changed_before_seen ? !changed_before_seen->contains(f.meta.uid)
+                                : changed_since && std::max(f.meta.modseq, sel->modseq_at(seq)) <= *changed_since)
+          continue;
+        // Parsed once per message, on first need; a header-only fetch brings it parsed already.
+        std::optional<mail::Message> own;
+        const mail::Message* parsed = f.header.get();
+        std::string out = fmt::format("* {} FETCH (", seq);
+        bool first = true;
+        bool unknown_cte = false;
+        for (const auto& a : atts) {
+          if (!first) out += ' ';
+          first = false;
+          switch (a.kind) {
+            case K::uid: out += fmt::format("UID {}", f.meta.uid); break;
+            case K::modseq: out += fmt::format("MODSEQ ({})", std::max(f.meta.modseq, sel->modseq_at(seq))); break;
+            case K::flags:
+              out += "FLAGS " + flags_out(sel->view(f.meta.flags, f.meta.uid), sel->recent.contains(f.meta.uid));
+              break;
+            case K::internaldate:
+              out += "INTERNALDATE " + date_time_out(f.meta.internal_date, f.meta.internal_date_tz);
+              break;
+            case K::rfc822_size: out += fmt::format("RFC822.SIZE {}", f.meta.size); break;
+            case K::envelope: out += "ENVELOPE " + f.envelope; break;
+            case K::bodystructure: out += "BODYSTRUCTURE " + f.body_structure; break;
+            case K::body: out += "BODY " + f.body; break;
+            case K::rfc822:
+              out += "RFC822 ";
+              append_literal(out, f.content ? std::string_view(*f.content) : std::string_view());
+              break;
+            case K::rfc822_header:
+            case K::rfc822_text:
+            case K::body_section: {
+              mail::Section section = a.section;
+              if (a.kind == K::rfc822_header) section.text = mail::Section::Text::header;
+              if (a.kind == K::rfc822_text) section.text = mail::Section::Text::text;
+              out += a.kind == K::rfc822_header ? "RFC822.HEADER "
+                     : a.kind == K::rfc822_text ? "RFC822.TEXT "
+                                                : a.response_name + " ";
+              if (!f.content) {
+                out += "NIL";
+                break;
+              }
+              if (section.part.empty() && section.text == mail::Section::Text::none) {
+                append_literal(out, cut(*f.content, a));
+                break;
+              }
+              if (!parsed) parsed = &own.emplace(f.content);
+              auto bytes = parsed->section(section);
+              if (!bytes) out += "NIL";
+              else append_literal(out, cut(*bytes, a));
+              break;
+            }
+            case K::binary_section:
+            case K::binary_size: {
+              out += a.response_name + " ";
+              if (!f.content) {
+                out += a.kind == K::binary_size ? "0" : "NIL";
+                break;
+              }
+              if (!parsed) parsed = &own.emplace(f.content);
+              using Status = mail::Message::Binary::Status;
+              if (a.kind == K::binary_size) {
+                // A part that does not exist has no content: size 0 (the grammar has no NIL here).
+                const mail::Message::BinarySize size = parsed->binary_size(a.section.part);
+                unknown_cte = size.status == Status::unknown_cte;
+                out += std::to_string(size.size);
+                break;
+              }
+              const mail::Message::Binary decoded = parsed->binary(a.section.part);
+              if (decoded.status == Status::unknown_cte) {
+                unknown_cte = true;
+              } else if (decoded.status == Status::missing) {
+                out += "NIL";
+              } else {
+                append_binary(out, cut(decoded.data(), a));
+              }
+              break;
+            }
+          }
+          if (unknown_cte) break;
+        }
+        if (unknown_cte) co_return unknown_cte_reply();
+        out += ")\r\n";
+        s.write(out);
+        co_await s.flush_if_full();
+        sel = s.selected();
+        if (!sel) co_return Reply::no("CANNOT", "Mailbox closed");
+      }
     }
   }
   co_return Reply::ok("FETCH completed");
