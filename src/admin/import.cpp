@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "access/names.h"
+#include "admin/maildir.h"
 #include "base/ascii.h"
 
 namespace pillarbox::admin {
@@ -72,13 +73,12 @@ Status import_path(store::MailStore& store, const std::string& address, const st
       fs::path dir = fs::path(path) / sub;
       if (!fs::is_directory(dir, ec)) continue;
       for (const auto& e : fs::directory_iterator(dir, ec)) {
-        if (e.is_regular_file(ec) && e.path().filename().string().front() != '.')
+        if (e.is_regular_file(ec) && maildir_message_file(e.path().filename().string()))
           entries.push_back({e.path(), std::string_view(sub) == "new"});
       }
     }
-    // Maildir names start with the delivery time, so name order is arrival order.
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      return a.file.filename() < b.file.filename();
+      return maildir_arrival_less(a.file.filename().string(), b.file.filename().string());
     });
     for (const auto& e : entries) {
       auto bytes = read_file(e.file);

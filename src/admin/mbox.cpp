@@ -2,8 +2,6 @@
 
 #include <ctime>
 
-#include "store/types.h"
-
 namespace pillarbox::admin {
 namespace {
 
@@ -123,23 +121,6 @@ std::vector<MboxMessage> split_mbox(std::string_view file, MboxVariant variant) 
   }
   if (current && trailing_empty) current->content.resize(current->content.size() - trailing_empty);
   return out;
-}
-
-std::uint32_t maildir_flags(std::string_view file_name) {
-  auto info = file_name.rfind(":2,");
-  if (info == std::string_view::npos) return 0;
-  std::uint32_t flags = 0;
-  for (char c : file_name.substr(info + 3)) {
-    switch (c) {
-      case 'D': flags |= store::kDraft; break;
-      case 'F': flags |= store::kFlagged; break;
-      case 'R': flags |= store::kAnswered; break;
-      case 'S': flags |= store::kSeen; break;
-      case 'T': flags |= store::kDeleted; break;
-      default: break;
-    }
-  }
-  return flags;
 }
 
 }  // namespace pillarbox::admin

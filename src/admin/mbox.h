@@ -32,8 +32,4 @@ std::vector<MboxMessage> split_mbox(std::string_view file, MboxVariant variant);
 /// tolerating a trailing zone or extra fields; nullopt when it has none.
 std::optional<std::int64_t> parse_from_line_date(std::string_view line);
 
-/// Maildir flags from a file name's ":2," info (D F P R S T) as store system-flag bits
-/// (P, "passed", has no system flag and is left out).
-std::uint32_t maildir_flags(std::string_view file_name);
-
 }  // namespace pillarbox::admin

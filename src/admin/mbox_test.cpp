@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "store/types.h"
-
 namespace pillarbox::admin {
 namespace {
 
@@ -53,12 +51,6 @@ TEST(Mbox, FromLineDates) {
   EXPECT_TRUE(parse_from_line_date("From MAILER-DAEMON Fri Jul  8 12:08:34 2011"));
   EXPECT_TRUE(parse_from_line_date("From a@b Wed Aug 21 08:03:00 EST 2002"));
   EXPECT_FALSE(parse_from_line_date("From nobody"));
-}
-
-TEST(Mbox, MaildirFlags) {
-  EXPECT_EQ(maildir_flags("1234.abc:2,FRS"), store::kFlagged | store::kAnswered | store::kSeen);
-  EXPECT_EQ(maildir_flags("1234.abc:2,T"), store::kDeleted);
-  EXPECT_EQ(maildir_flags("1234.abc"), 0u);
 }
 
 }  // namespace
