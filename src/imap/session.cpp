@@ -191,6 +191,15 @@ std::string Session::capabilities() const {
   return out;
 }
 
+std::string_view Session::autologout_text() const {
+  switch (idle_.cause()) {
+    case session::IdleTimer::Cause::login: return "Autologout; no login within the login timeout";
+    case session::IdleTimer::Cause::command: return "Autologout; a command took too long to arrive";
+    case session::IdleTimer::Cause::idle: break;
+  }
+  return "Autologout; idle for too long";
+}
+
 void Session::touch() {
   auto limit = account() ? config().limits.idle_timeout_seconds : config().limits.login_timeout_seconds;
   idle_.touch(limit);
@@ -730,7 +739,7 @@ asio::awaitable<void> Session::run() {
     if (!ending_ && !closed_) {
       if (compress_failed_) co_await say_bye("Compressed data could not be read");
       else if (mailbox_deleted_) co_await say_bye("Selected mailbox was deleted, have to disconnect");
-      else if (idle_.expired()) co_await say_bye("Autologout; idle for too long");
+      else if (idle_.expired()) co_await say_bye(autologout_text());
       else if (shutting_down_ && end_reason_ == session::EndReason::kicked)
         co_await say_bye("Disconnected by the administrator");
       else if (shutting_down_) co_await say_bye("Server shutting down");

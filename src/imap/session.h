@@ -180,6 +180,8 @@ class Session : public session::Closeable, public std::enable_shared_from_this<S
   bool plaintext_allowed() const;
   /// Upgrades to TLS after "OK Begin TLS" was written (STARTTLS).
   asio::awaitable<bool> start_tls();
+  /// The autologout goodbye: which deadline passed (idle, login or command timeout).
+  std::string_view autologout_text() const;
   /// Starts DEFLATE after "OK DEFLATE active" was queued (COMPRESS, RFC 4978 §3): writes that
   /// answer uncompressed, then compresses both ways; what the client sent after the command is
   /// compressed data. False (the session ends) when zlib has no memory.

@@ -154,4 +154,13 @@ void Stream::close() {
   socket_.close(ec);
 }
 
+void Stream::abort() {
+  std::error_code ec;
+  // SO_LINGER 0: close() resets the connection and the kernel drops what is still queued for
+  // a client that stopped reading, instead of keeping it (megabytes for a FETCH) until its
+  // retransmissions give up.
+  socket_.set_option(asio::socket_base::linger(true, 0), ec);
+  socket_.close(ec);
+}
+
 }  // namespace pillarbox::net

@@ -65,6 +65,8 @@ class Stream {
   void cancel();
   /// Closes the socket; pending operations complete with errors.
   void close();
+  /// Closes the socket with a reset, dropping unsent data (a client that does not read).
+  void abort();
   bool is_open() const { return socket_.is_open(); }
 
   /// The peer's address, e.g. "127.0.0.1"; "" if unknown.

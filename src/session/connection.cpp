@@ -30,7 +30,7 @@ asio::awaitable<void> watch_idle(IdleTimer& idle, net::Stream& stream, const std
   std::function<void()> on_overdue = [&stream, &session_id] {
     log::info("session={} closed: no goodbye could be written within {} s of the autologout", session_id,
               IdleTimer::kOverdueGrace.count());
-    stream.close();
+    stream.abort();
   };
   co_await idle.run(std::move(on_expiry), std::move(on_overdue));
 }

@@ -40,9 +40,12 @@ class IdleTimer {
   void touch(std::uint32_t seconds) {
     if (expired_) return;   // too late: the session is on its way out
     last_seconds_ = seconds;
-    const auto next = std::min(std::chrono::steady_clock::now() + std::chrono::seconds(seconds), limit());
+    const auto idle = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    const auto cap = limit();
+    const auto next = std::min(idle, cap);
     const bool earlier = next < deadline_;
     deadline_ = next;
+    cause_ = idle <= cap ? Cause::idle : limits_[0] <= limits_[1] ? Cause::login : Cause::command;
     // The wait in run() sleeps until the old deadline; a shorter timeout (the idle timeout
     // after login may be shorter than the login timeout) wakes it to wait for the new one.
     if (earlier) timer_.cancel();
@@ -53,6 +56,7 @@ class IdleTimer {
     limits_[index(which)] = when;
     if (expired_ || when >= deadline_) return;
     deadline_ = when;
+    cause_ = which == Limit::login ? Cause::login : Cause::command;
     timer_.cancel();
   }
   /// Removes a limit (logged in; the command arrived). The deadline stays where it is until
@@ -82,6 +86,9 @@ class IdleTimer {
   }
   /// True once the deadline passed.
   bool expired() const { return expired_; }
+  /// What set the deadline: silence, the login limit or the command limit (for the goodbye).
+  enum class Cause { idle, login, command };
+  Cause cause() const { return cause_; }
 
   /// While a Hold exists the session is waiting for the server, not the client (a login queued
   /// behind a storm of others on the hash pool, a store call, an LMTP delivery), so the deadline
@@ -119,6 +126,7 @@ class IdleTimer {
   std::chrono::steady_clock::time_point held_since_{};
   bool stopped_ = false;
   bool expired_ = false;
+  Cause cause_ = Cause::idle;
   unsigned held_ = 0;
   std::uint32_t last_seconds_ = 60;
 };
