@@ -93,13 +93,14 @@ failed=0
 printf '%-20s %-8s %12s %8s %14s %8s\n' target result executions exec/s cov corpus
 for t in "${targets[@]}"; do
   log="$out/$t.log"
+  touch "$log"
   rc=$(cat "$out/$t.status" 2>/dev/null || echo 127)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" 2>/dev/null | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" 2>/dev/null | tail -1)
   cov_start=$(grep -m1 -o 'INITED cov: [0-9]*' "$log" 2>/dev/null | grep -o '[0-9]*$' || true)
   cov_end=$(grep -o ' cov: [0-9]*' "$log" 2>/dev/null | tail -1 | grep -o '[0-9]*$' || true)
-  corpus=$(find "$out/$t.corpus" -type f 2>/dev/null | wc -l)
-  artifacts=$(find "$out/$t.artifacts" -type f 2>/dev/null | sort)
+  corpus=$( (find "$out/$t.corpus" -type f 2>/dev/null || true) | wc -l)
+  artifacts=$( (find "$out/$t.artifacts" -type f 2>/dev/null || true) | sort)
   result=ok
   if [ "$rc" -ne 0 ] || [ -n "$artifacts" ]; then
     result=FAILED
