@@ -25,9 +25,11 @@ tsan_tests=(pb_store_test pb_store_conformance pb_delivery_test pb_session_test)
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPILLARBOX_TSAN=ON >/dev/null
 cmake --build build-tsan --target "${tsan_tests[@]}"
 for t in "${tsan_tests[@]}"; do
+  binary=build-tsan/$t
+  [ -x "$binary" ] || binary=build-tsan/tests/$t   # the conformance suite is built in tests/
   echo "sanitizers: $t under ThreadSanitizer"
   # setarch -R: g++ 12's ThreadSanitizer cannot map its shadow memory with the address-space
   # randomization of newer kernels (vm.mmap_rnd_bits > 28); without randomization it always can.
-  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" setarch "$(uname -m)" -R "build-tsan/$t" --gtest_brief=1
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" setarch "$(uname -m)" -R "$binary" --gtest_brief=1
 done
 echo "sanitizers: no reports"

@@ -505,11 +505,12 @@ class HostileClients(unittest.TestCase):
                                              login_limit, after_login)),
             # Every NOOP is a command and restarts the idle clock, and all 20,000 replies fit in
             # the kernel's buffers (415 KB), so the clock starts once the server has worked
-            # through them: 30 connections x 20,000 commands, up to 10 s on a loaded machine.
+            # through them: 30 connections x 20,000 commands, up to 10 s on a loaded machine
+            # (60 s under sanitizers).
             ("IMAP never reads, NOOP x20,000", NEVER_READ_SMALL, DOCUMENTED_PER_CONNECTION,
              lambda: self.start_never_reader_imap(watcher, b"s SELECT INBOX\r\n" + b"n NOOP\r\n" * 20000,
                                                   idle_limit + " after the last NOOP is answered",
-                                                  after_idle + 10)),
+                                                  after_idle + (60 if SANITIZED else 10))),
             ("POP3 never reads, RETR (1 MiB) x100", len(POP3_READERS),
              DOCUMENTED_PER_CONNECTION + 10 * largest,
              lambda: self.start_never_reader_pop3(watcher, idle_limit, after_idle)),
@@ -850,22 +851,29 @@ class HostileClients(unittest.TestCase):
             self.assertGreater(stats["rounds"], 0, "the well-behaved client finished no round")
 
         # Memory: each kind of never-reader alone, then the flood on top.
-        slack = 4 if SANITIZED else 1
+        # Memory is asserted in the plain build only: under AddressSanitizer freed memory sits
+        # in its quarantine (up to 256 MiB) and every allocation carries red zones, so RSS growth
+        # says nothing about what a session holds (the sanitizer run is there for memory errors).
         for kind, (count, growth, bound) in never_read.items():
+            if SANITIZED:
+                print(f"memory not asserted under sanitizers: {kind}: {growth / count:.0f} KiB each", file=sys.stderr)
+                continue
             with self.subTest(f"memory: {kind}"):
-                self.assertLess(growth * 1024 / count, bound * slack,
+                self.assertLess(growth * 1024 / count, bound,
                                 f"{count} '{kind}' connections grew the server's RSS by {growth} KiB: "
                                 f"{growth / count:.0f} KiB each while their writes are blocked, over the "
-                                f"{bound * slack / 1024:.0f} KiB the documentation allows one (session and "
+                                f"{bound / 1024:.0f} KiB the documentation allows one (session and "
                                 f"read buffer, a command of max_line_octets + max_command_literal_octets, "
                                 f"max_output_buffer_octets = {MAX_OUTPUT} of queued output, and where "
                                 f"answers are message bodies, 10 times one of them)")
         with self.subTest("memory: the flood, per connection"):
+            if SANITIZED:
+                self.skipTest("memory is asserted in the plain build only (see above)")
             per_connection = flood_growth * 1024 / max(1, flood_open_peak)
-            self.assertLess(per_connection, DOCUMENTED_PER_CONNECTION * slack,
+            self.assertLess(per_connection, DOCUMENTED_PER_CONNECTION,
                             f"{flood_count} connections ({flood_open_peak} open at once at most) grew the "
                             f"server's RSS by {flood_growth} KiB: {per_connection / 1024:.1f} KiB each, over "
-                            f"the documented {DOCUMENTED_PER_CONNECTION * slack / 1024:.0f} KiB")
+                            f"the documented {DOCUMENTED_PER_CONNECTION / 1024:.0f} KiB")
 
         refused = [h for h in kinds["IMAP silent, all from one address"] if b"[UNAVAILABLE]" in h.head]
         with self.subTest("max_connections_per_ip refuses the connections over it at the greeting"):
@@ -893,7 +901,10 @@ class HostileClients(unittest.TestCase):
             "IMAP SEARCH with 32,000 nested parentheses, repeated": b"* BYE Too many invalid commands",
             "IMAP before login, NOOPs at 1 octet/s": b"* BYE Autologout; no login within the login timeout",
             "IMAP before login, a LOGIN line at 1 octet/s": b"* BYE Autologout; no login within the login timeout",
-            "IMAP after login, a SEARCH line at 1 octet/s": b"* BYE Autologout; a command took too long to arrive",
+            # Under sanitizers this test's sender thread can stall past the idle timeout (5 s)
+            # before the command timeout (6 s) passes; either autologout is right then.
+            "IMAP after login, a SEARCH line at 1 octet/s":
+                b"* BYE Autologout" if SANITIZED else b"* BYE Autologout; a command took too long to arrive",
             "LMTP, an LHLO line at 1 octet/s": b"421 4.4.2",
         }
         for kind, text in says.items():
