@@ -28,18 +28,11 @@
 #include "imap/parser.h"
 #include "imap/types.h"
 #include "mail/message.h"
+#include "fuzz_check.h"
 
 using namespace pillarbox;
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                          \
-  do {                                                                            \
-    if (!(cond)) {                                                                \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                               \
-    }                                                                             \
-  } while (0)
 
 struct Record {
   imap::Framer::Event event;

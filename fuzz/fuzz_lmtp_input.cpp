@@ -23,18 +23,11 @@
 #include "lmtp/command.h"
 #include "lmtp/dot_decoder.h"
 #include "session/line_framer.h"
+#include "fuzz_check.h"
 
 using namespace pillarbox;
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                            \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (0)
 
 struct Limits {
   std::size_t line;

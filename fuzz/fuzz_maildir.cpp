@@ -23,18 +23,11 @@
 
 #include "admin/maildir.h"
 #include "store/types.h"
+#include "fuzz_check.h"
 
 using namespace pillarbox;
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                            \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (0)
 
 constexpr std::uint32_t kAll = store::kSeen | store::kAnswered | store::kFlagged | store::kDeleted | store::kDraft;
 

@@ -21,18 +21,11 @@
 
 #include "mail/imap_syntax_test_util.h"
 #include "mail/message.h"
+#include "fuzz_check.h"
 
 using namespace pillarbox;
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                          \
-  do {                                                                            \
-    if (!(cond)) {                                                                \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                               \
-    }                                                                             \
-  } while (0)
 
 // Parentheses balance outside quoted strings and literals, and the text is exactly one list.
 bool balanced(std::string_view s) {

@@ -48,18 +48,11 @@
 #include "auth/sasl.h"
 #include "auth/scram.h"
 #include "base/result.h"
+#include "fuzz_check.h"
 
 using namespace pillarbox;
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                            \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (0)
 
 namespace sasl = auth::sasl;
 namespace scram = auth::scram;

@@ -24,7 +24,7 @@
 //     outside the bound);
 //   - when search_needs_body is false, the message's header block alone (header_of, as the
 //     store's header cache holds it) gives the same answer as the whole message;
-//   - the private-\Seen rewrite (search.cpp's use_private_seen) answers as the plain program
+//   - the private-\Seen rewrite (store::use_private_seen, as search.cpp applies it) answers as the plain program
 //     does on flags whose \Seen is the reader's;
 //   - a TEXT/BODY key the full-text index would answer (store/sqlite: folded needle of at
 //     least 3 characters without LF) finds the message in search_text() exactly when
@@ -47,18 +47,11 @@
 #include "mail/message.h"
 #include "store/search_eval.h"
 #include "store/types.h"
+#include "fuzz_check.h"
 
 using namespace pillarbox;
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                            \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (0)
 
 using K = store::SearchKey::Kind;
 
@@ -187,24 +180,6 @@ store::SearchKey to_store(const imap::SearchKey& key, const View& sel) {
     }
   }
   return out;
-}
-
-// search.cpp's use_private_seen.
-void use_private_seen(store::SearchKey& key, const store::UidSet& seen) {
-  if ((key.kind == K::flag_set || key.kind == K::flag_unset) && key.number == store::kSeen) {
-    store::SearchKey in;
-    in.kind = K::uid_set;
-    in.uids = seen;
-    if (key.kind == K::flag_set) {
-      key = std::move(in);
-    } else {
-      key = store::SearchKey{};
-      key.kind = K::not_;
-      key.children.push_back(std::move(in));
-    }
-    return;
-  }
-  for (auto& c : key.children) use_private_seen(c, seen);
 }
 
 store::SearchKey junction(K kind, std::vector<store::SearchKey> children) {
@@ -336,7 +311,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::optional<store::SearchKey> private_key;
   if (view.private_seen) {
     private_key = key;
-    use_private_seen(*private_key, *view.private_seen);
+    store::use_private_seen(*private_key, *view.private_seen);
   }
 
   store::UidSet matches;

@@ -154,4 +154,23 @@ bool search_matches(const SearchKey& program, const MessageMeta& meta, const Mes
   return eval(program, meta, msg);
 }
 
+void use_private_seen(SearchKey& key, const UidSet& seen) {
+  using K = SearchKey::Kind;
+  if ((key.kind == K::flag_set || key.kind == K::flag_unset) && key.number == kSeen) {
+    SearchKey in;
+    in.kind = K::uid_set;
+    in.uids = seen;
+    if (key.kind == K::flag_set) {
+      key = std::move(in);
+    } else {
+      key = SearchKey{};
+      key.kind = K::not_;
+      key.children.push_back(std::move(in));
+    }
+    return;
+  }
+  for (auto& c : key.children) use_private_seen(c, seen);
+}
+
+
 }  // namespace pillarbox::store

@@ -34,6 +34,11 @@ std::optional<UidSet> search_bound(const SearchKey& program);
 /// as written in its own zone). `epoch_seconds` in seconds, `tz_minutes` east of UTC.
 std::int64_t day_number(std::int64_t epoch_seconds, std::int32_t tz_minutes);
 
+/// Rewrites `program` for a reader with a private \Seen (RFC 4314 §4 shared mailboxes where
+/// each reader keeps their own): SEEN becomes the UID set `seen` and UNSEEN its complement,
+/// since the message's own \Seen means nothing to that reader.
+void use_private_seen(SearchKey& program, const UidSet& seen);
+
 /// Evaluates `program` for one message. Metadata-only keys are decided first inside AND/OR so
 /// that the message is loaded only when the outcome still depends on it.
 bool search_matches(const SearchKey& program, const MessageMeta& meta, const MessageLoader& load);

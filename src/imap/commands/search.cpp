@@ -17,6 +17,7 @@
 #include "imap/command_args.h"
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
+#include "store/search_eval.h"
 
 namespace pillarbox::imap {
 namespace {
@@ -68,26 +69,6 @@ store::SearchKey to_store(const SearchKey& key, const SelectedMailbox& sel) {
   return out;
 }
 
-// With a private \Seen the message's own \Seen means nothing to this reader: SEEN and UNSEEN
-// become the reader's set and its complement.
-void use_private_seen(store::SearchKey& key, const store::UidSet& seen) {
-  using K = store::SearchKey::Kind;
-  if ((key.kind == K::flag_set || key.kind == K::flag_unset) && key.number == store::kSeen) {
-    store::SearchKey in;
-    in.kind = K::uid_set;
-    in.uids = seen;
-    if (key.kind == K::flag_set) {
-      key = std::move(in);
-    } else {
-      key = store::SearchKey{};
-      key.kind = K::not_;
-      key.children.push_back(std::move(in));
-    }
-    return;
-  }
-  for (auto& c : key.children) use_private_seen(c, seen);
-}
-
 bool uses_modseq(const SearchKey& key) {
   if (key.kind == SearchKey::Kind::store && key.store_key.kind == store::SearchKey::Kind::modseq) return true;
   return std::any_of(key.children.begin(), key.children.end(), uses_modseq);
@@ -123,7 +104,7 @@ asio::awaitable<Reply> cmd_search(Session& s, Request& r) {
   if (modseq) s.enable(kCondstore);
   SelectedMailbox* sel = s.selected();
   store::SearchKey query = to_store(program, *sel);
-  if (sel->private_seen) use_private_seen(query, *sel->private_seen);
+  if (sel->private_seen) store::use_private_seen(query, *sel->private_seen);
   auto& st = s.store();
   const store::MailboxId id = sel->info.id;
   auto call0 = [&st, id, query] { return st.search(id, query); };
