@@ -1,7 +1,8 @@
 // Fuzzes the search program end to end: bytes -> the arguments of an IMAP SEARCH command,
 // parsed as commands/search.cpp parses them (parse_search_return, Parser::search_program, end)
-// -> imap::SearchKey -> store::SearchKey, resolved against a small made-up mailbox view the way
-// search.cpp's to_store does (sequence sets, UID sets, "$", RECENT/NEW/OLD, private \Seen) ->
+// -> imap::SearchKey -> store::SearchKey, resolved against a small made-up mailbox view by
+// imap::to_store_key as search.cpp does (sequence sets, UID sets, "$", RECENT/NEW/OLD), with
+// store::use_private_seen for a private \Seen ->
 // store::search_matches (store/search_eval.h) on every message of the view, with the message
 // content from the second part of the input, plus search_bound, search_needs_content and
 // search_needs_body as the SQLite store uses them.
@@ -43,6 +44,7 @@
 
 #include "imap/command_args.h"
 #include "imap/parser.h"
+#include "imap/search_scope.h"
 #include "imap/types.h"
 #include "mail/message.h"
 #include "store/search_eval.h"
@@ -75,25 +77,14 @@ struct Rng {
   }
 };
 
-// The parts of SelectedMailbox (imap/selected.h) that SEARCH uses, for a made-up view.
+// A made-up selected view: its messages and the session state SEARCH resolves against.
 struct View {
   std::vector<store::MessageMeta> metas;  // in sequence order, UIDs ascending
   store::UidSet recent;
   store::UidSet saved_search;
   std::optional<store::UidSet> private_seen;
 
-  std::uint32_t exists() const { return static_cast<std::uint32_t>(metas.size()); }
-  store::Uid max_uid() const { return metas.empty() ? 0 : metas.back().uid; }
-  // As SelectedMailbox::uids_of_sequence.
-  store::UidSet uids_of_sequence(const store::UidSet& seqs) const {
-    store::UidSet out;
-    for (const auto& r : seqs.ranges()) {
-      if (r.first > metas.size()) break;
-      const std::uint32_t last = std::min<std::uint32_t>(r.last, exists());
-      for (std::uint32_t s = r.first; s <= last; ++s) out.add(metas[s - 1].uid);
-    }
-    return out;
-  }
+  std::vector<store::Uid> uids;           // metas' UIDs, as imap::SearchScope takes them
 };
 
 View make_view(std::uint8_t options, Rng& rng, std::uint64_t message_size) {
@@ -120,6 +111,7 @@ View make_view(std::uint8_t options, Rng& rng, std::uint64_t message_size) {
     m.internal_date_tz = static_cast<std::int32_t>(rng.next() % 1561) - 720;
     if (r & 0x100) v.recent.add(m.uid);
     if (r & 0x200) v.saved_search.add(m.uid);
+    v.uids.push_back(m.uid);
     v.metas.push_back(std::move(m));
   }
   if (options & 0x10) {
@@ -130,56 +122,12 @@ View make_view(std::uint8_t options, Rng& rng, std::uint64_t message_size) {
   return v;
 }
 
-// search.cpp's to_store, against the made-up view.
-store::SearchKey to_store(const imap::SearchKey& key, const View& sel) {
-  store::SearchKey out;
-  switch (key.kind) {
-    case imap::SearchKey::Kind::store:
-      FUZZ_CHECK(key.children.empty());
-      return key.store_key;
-    case imap::SearchKey::Kind::and_:
-    case imap::SearchKey::Kind::or_:
-    case imap::SearchKey::Kind::not_:
-      out.kind = key.kind == imap::SearchKey::Kind::and_ ? K::and_
-                 : key.kind == imap::SearchKey::Kind::or_ ? K::or_
-                                                          : K::not_;
-      for (const auto& c : key.children) out.children.push_back(to_store(c, sel));
-      if (out.kind == K::not_) FUZZ_CHECK(out.children.size() == 1);
-      if (out.kind == K::or_) FUZZ_CHECK(out.children.size() == 2);
-      return out;
-    case imap::SearchKey::Kind::sequence_set:
-      out.kind = K::uid_set;
-      out.uids = key.set.saved ? sel.saved_search : sel.uids_of_sequence(key.set.resolve(sel.exists()));
-      return out;
-    case imap::SearchKey::Kind::uid_set:
-      out.kind = K::uid_set;
-      out.uids = key.set.saved ? sel.saved_search : key.set.resolve(sel.max_uid());
-      return out;
-    case imap::SearchKey::Kind::recent:
-      out.kind = K::uid_set;
-      out.uids = sel.recent;
-      return out;
-    case imap::SearchKey::Kind::new_: {
-      out.kind = K::and_;
-      store::SearchKey recent;
-      recent.kind = K::uid_set;
-      recent.uids = sel.recent;
-      store::SearchKey unseen;
-      unseen.kind = K::flag_unset;
-      unseen.number = store::kSeen;
-      out.children = {recent, unseen};
-      return out;
-    }
-    case imap::SearchKey::Kind::old: {
-      out.kind = K::not_;
-      store::SearchKey recent;
-      recent.kind = K::uid_set;
-      recent.uids = sel.recent;
-      out.children = {recent};
-      return out;
-    }
-  }
-  return out;
+// The program's shape as to_store_key keeps it: NOT has one child, OR two, a store key none.
+void check_shape(const imap::SearchKey& key) {
+  if (key.kind == imap::SearchKey::Kind::store) FUZZ_CHECK(key.children.empty());
+  if (key.kind == imap::SearchKey::Kind::not_) FUZZ_CHECK(key.children.size() == 1);
+  if (key.kind == imap::SearchKey::Kind::or_) FUZZ_CHECK(key.children.size() == 2);
+  for (const auto& c : key.children) check_shape(c);
 }
 
 store::SearchKey junction(K kind, std::vector<store::SearchKey> children) {
@@ -293,7 +241,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const mail::Message message(std::make_shared<const std::string>(mail::to_crlf(raw)));
   const mail::Message header_only(std::make_shared<const std::string>(mail::to_crlf(mail::header_of(raw))));
   View view = make_view(options, rng, message.bytes().size());
-  const store::SearchKey key = to_store(program, view);
+  check_shape(program);
+  const store::SearchKey key = imap::to_store_key(program, {view.uids, view.recent, view.saved_search});
 
   const bool needs_content = store::search_needs_content(key);
   const bool needs_body = store::search_needs_body(key);

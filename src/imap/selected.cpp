@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/ascii.h"
+#include "imap/search_scope.h"
 
 namespace pillarbox::imap {
 
@@ -69,13 +70,7 @@ store::UidSet SelectedMailbox::known(const store::UidSet& set) const {
 }
 
 store::UidSet SelectedMailbox::uids_of_sequence(const store::UidSet& seqs) const {
-  store::UidSet out;
-  for (const auto& r : seqs.ranges()) {
-    if (r.first > uids_.size()) break;
-    std::uint32_t last = std::min<std::uint32_t>(r.last, static_cast<std::uint32_t>(uids_.size()));
-    for (std::uint32_t s = r.first; s <= last; ++s) out.add(uids_[s - 1]);
-  }
-  return out;
+  return imap::uids_of_sequence(uids_, seqs);
 }
 
 store::Flags SelectedMailbox::view(store::Flags shared, store::Uid uid) const {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,8 @@ class SelectedMailbox {
   /// Turns message sequence numbers into the UIDs they stand for (numbers past exists() are
   /// dropped).
   store::UidSet uids_of_sequence(const store::UidSet& seqs) const;
+  /// The UIDs of the view in sequence order (valid until the view changes).
+  std::span<const store::Uid> uids() const { return uids_; }
 
  private:
   std::vector<store::Uid> uids_;

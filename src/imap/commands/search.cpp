@@ -17,57 +17,11 @@
 #include "imap/command_args.h"
 #include "imap/commands/commands.h"
 #include "imap/commands/common.h"
+#include "imap/search_scope.h"
 #include "store/search_eval.h"
 
 namespace pillarbox::imap {
 namespace {
-
-store::SearchKey to_store(const SearchKey& key, const SelectedMailbox& sel) {
-  using K = store::SearchKey::Kind;
-  store::SearchKey out;
-  switch (key.kind) {
-    case SearchKey::Kind::store:
-      return key.store_key;
-    case SearchKey::Kind::and_:
-    case SearchKey::Kind::or_:
-    case SearchKey::Kind::not_:
-      out.kind = key.kind == SearchKey::Kind::and_ ? K::and_ : key.kind == SearchKey::Kind::or_ ? K::or_ : K::not_;
-      for (const auto& c : key.children) out.children.push_back(to_store(c, sel));
-      return out;
-    case SearchKey::Kind::sequence_set:
-      out.kind = K::uid_set;
-      out.uids = key.set.saved ? sel.saved_search : sel.uids_of_sequence(key.set.resolve(sel.exists()));
-      return out;
-    case SearchKey::Kind::uid_set:
-      out.kind = K::uid_set;
-      out.uids = key.set.saved ? sel.saved_search : key.set.resolve(sel.max_uid());
-      return out;
-    case SearchKey::Kind::recent:
-      out.kind = K::uid_set;
-      out.uids = sel.recent;
-      return out;
-    case SearchKey::Kind::new_: {  // RECENT UNSEEN
-      out.kind = K::and_;
-      store::SearchKey recent;
-      recent.kind = K::uid_set;
-      recent.uids = sel.recent;
-      store::SearchKey unseen;
-      unseen.kind = K::flag_unset;
-      unseen.number = store::kSeen;
-      out.children = {recent, unseen};
-      return out;
-    }
-    case SearchKey::Kind::old: {  // NOT RECENT
-      out.kind = K::not_;
-      store::SearchKey recent;
-      recent.kind = K::uid_set;
-      recent.uids = sel.recent;
-      out.children = {recent};
-      return out;
-    }
-  }
-  return out;
-}
 
 bool uses_modseq(const SearchKey& key) {
   if (key.kind == SearchKey::Kind::store && key.store_key.kind == store::SearchKey::Kind::modseq) return true;
@@ -103,7 +57,7 @@ asio::awaitable<Reply> cmd_search(Session& s, Request& r) {
   const bool modseq = uses_modseq(program);
   if (modseq) s.enable(kCondstore);
   SelectedMailbox* sel = s.selected();
-  store::SearchKey query = to_store(program, *sel);
+  store::SearchKey query = to_store_key(program, {sel->uids(), sel->recent, sel->saved_search});
   if (sel->private_seen) store::use_private_seen(query, *sel->private_seen);
   auto& st = s.store();
   const store::MailboxId id = sel->info.id;
