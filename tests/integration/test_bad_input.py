@@ -10,6 +10,7 @@ import time
 import unittest
 
 from pbserver import PillarboxServer
+from rawline import RawImapLines
 
 USER, PASSWORD = "alice@example.org", "secret"
 MAX_LINE = 4096
@@ -270,13 +271,11 @@ ROWS = [
 ]
 
 
-class Session:
-    """A raw connection in a given state, reading CRLF lines (and skipping literals)."""
+class Session(RawImapLines):
+    """A raw connection in a given state ("new", "auth" or "sel")."""
 
     def __init__(self, port, state):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=15)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buf = b""
+        super().__init__(port)
         greeting = self.line()
         assert greeting.startswith(b"* OK"), greeting
         if state in ("auth", "sel"):
@@ -284,33 +283,12 @@ class Session:
         if state == "sel":
             self.command(b"s SELECT INBOX", b"s")
 
-    def line(self):
-        while b"\r\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise EOFError("connection closed; unread: %r" % self.buf[:200])
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def until_tagged(self, tag):
-        """Lines up to and including the one tagged `tag`."""
-        lines = []
-        while True:
-            line = self.line()
-            lines.append(line)
-            if line.startswith(tag + b" "):
-                return lines
-
     def command(self, text, tag):
-        self.sock.sendall(text + b"\r\n")
-        lines = self.until_tagged(tag)
+        """As RawImapLines.command, and the tagged reply must be OK."""
+        lines = super().command(text, tag)
         if not lines[-1].startswith(tag + b" OK"):
             raise AssertionError(f"{text!r} -> {lines!r}")
         return lines
-
-    def close(self):
-        self.sock.close()
 
 
 def rss_kib(pid, field="VmRSS"):

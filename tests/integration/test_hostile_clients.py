@@ -37,6 +37,7 @@ import time
 import unittest
 
 from pbserver import PillarboxServer
+from rawline import RawImapLines
 
 # -- the limits the server runs with -------------------------------------------------------------
 LOGIN_TIMEOUT = 4          # [limits] login_timeout_seconds
@@ -167,36 +168,6 @@ def push(sock, data):
     except OSError:
         pass
     return sent
-
-
-class Lines:
-    """A blocking line reader for the attackers that read; HANG seconds per read."""
-
-    def __init__(self, sock):
-        self.sock = sock
-        self.buf = b""
-        sock.settimeout(HANG)
-
-    def line(self):
-        while b"\r\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise EOFError(f"closed by the server; unread {self.buf[:200]!r}")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def until_tagged(self, tag):
-        lines = []
-        while True:
-            line = self.line()
-            lines.append(line)
-            if line.startswith(tag + b" "):
-                return lines
-
-    def command(self, text, tag=b"t"):
-        self.sock.sendall(text + b"\r\n")
-        return self.until_tagged(tag)
 
 
 class Hostile:
@@ -402,7 +373,7 @@ class HostileClients(unittest.TestCase):
 
     def imap_login(self, source="127.0.0.1", user=BAD_USER, password=BAD_PASSWORD, rcvbuf=None):
         s = connect(self.srv.imap_port, source, rcvbuf=rcvbuf)
-        c = Lines(s)
+        c = RawImapLines(sock=s, timeout=HANG)
         greeting = c.line()
         if not greeting.startswith(b"* OK"):
             raise AssertionError(f"greeting {greeting!r}")
@@ -555,7 +526,7 @@ class HostileClients(unittest.TestCase):
     def start_never_reader_pop3(self, watcher, limit, deadline):
         # POP3 allows one session per account: one account each.
         s = connect(self.srv.pop3_port, "127.0.0.1", rcvbuf=4096)
-        c = Lines(s)
+        c = RawImapLines(sock=s, timeout=HANG)
         c.line()
         address = POP3_READERS[self.pop3_readers]
         self.pop3_readers += 1
@@ -710,7 +681,7 @@ class HostileClients(unittest.TestCase):
             c.command(b"t SELECT INBOX")
         else:
             s = connect(self.srv.imap_port, "127.0.0.1")
-            c = Lines(s)
+            c = RawImapLines(sock=s, timeout=HANG)
             c.line()
         answers = set()
         for _ in range(3):

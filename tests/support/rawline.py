@@ -1,6 +1,6 @@
 """A raw connection to a line protocol (POP3, LMTP) for tests that must see the exact bytes:
 pipelined writes, malformed input, replies read without any client library's help. Lines end
-with CRLF (RFC 1939 §3, RFC 5321 §2.3.8). pop3raw and lmtpraw build on it.
+with CRLF (RFC 1939 §3, RFC 5321 §2.3.8, RFC 3501 §2.2). pop3raw and lmtpraw build on it.
 """
 import socket
 import ssl
@@ -27,10 +27,15 @@ def connect(where, timeout=15):
 
 
 class RawLineClient:
-    def __init__(self, where, tls=False, timeout=15):
-        self.sock = connect(where, timeout)
-        if tls:
-            self.sock = insecure_tls_context().wrap_socket(self.sock)
+    """Lines over a new connection to `where` (see connect), or over `sock`, a connected socket
+    the caller already has; `timeout` seconds per read either way."""
+
+    def __init__(self, where=None, tls=False, timeout=15, sock=None):
+        if sock is None:
+            sock = connect(where, timeout)
+        else:
+            sock.settimeout(timeout)
+        self.sock = insecure_tls_context().wrap_socket(sock) if tls else sock
         self.buf = b""
 
     def send(self, data):
@@ -66,3 +71,23 @@ class RawLineClient:
             self.sock.close()
         except OSError:
             pass
+
+
+class RawImapLines(RawLineClient):
+    """IMAP as bare lines (literals are not parsed: their bytes arrive as lines), for tests that
+    check the exact lines of commands whose replies hold no literal. imapraw.RawImap parses
+    literals and speaks COMPRESS and TLS."""
+
+    def until_tagged(self, tag):
+        """Lines up to and including the one tagged `tag` (bytes)."""
+        lines = []
+        while True:
+            line = self.line()
+            lines.append(line)
+            if line.startswith(tag + b" "):
+                return lines
+
+    def command(self, text, tag=b"t"):
+        """Sends `text` (bytes, without CRLF) and returns the lines up to `tag`'s."""
+        self.send(text + b"\r\n")
+        return self.until_tagged(tag)
