@@ -2151,7 +2151,7 @@ class SqliteStore final : public MailStore, public Directory {
       tx.commit();
       out.orphan_files_removed = blobs_->remove_orphans(
           out.exclusive ? std::chrono::seconds(0) : kOrphanMinAge,
-          [&](const BlobId& id) { return db->prepare("SELECT 1 FROM blobs WHERE id = ?1").bind_all(id).step(); },
+          [&](const BlobId& id) { return has_blob_row(*db, id); },
           [] { return false; });
     } catch (const SqlError& e) {
       unlock_exclusive(out.exclusive);
@@ -2613,15 +2613,17 @@ class SqliteStore final : public MailStore, public Directory {
     }
   }
 
+  // True when a blobs row names `id`: its file is not an orphan (the statement is cached by Db).
+  static bool has_blob_row(Db& db, const BlobId& id) {
+    return db.prepare("SELECT 1 FROM blobs WHERE id = ?1").bind_all(id).step();
+  }
+
   void sweep_orphans(std::stop_token stop) {
     try {
       auto db = Db::open(db_path_, true);
       const std::size_t n = blobs_->remove_orphans(
           kOrphanMinAge,
-          [&](const BlobId& id) {
-            auto st = db->prepare("SELECT 1 FROM blobs WHERE id = ?1");
-            return st.bind_all(id).step();
-          },
+          [&](const BlobId& id) { return has_blob_row(*db, id); },
           [&] { return stop.stop_requested(); });
       if (n > 0) log::info("sqlite store: removed {} orphan message files", n);
     } catch (const SqlError& e) {
