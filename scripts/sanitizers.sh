@@ -11,7 +11,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPILLARBOX_SANITIZE=ON >/dev/null
+# -O1 -g1, as the sanitizers' own documentation advises: it compiles in well under half the time
+# of RelWithDebInfo's -O2 -g (sqlite_store.cpp 29 s against 68 s under ASan) and line tables are
+# all a report's stack needs.
+flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
+       "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG")
+
+cmake -S . -B build-asan -G Ninja "${flags[@]}" -DPILLARBOX_SANITIZE=ON >/dev/null
 cmake --build build-asan
 # alloc_dealloc_mismatch=0: Asio's coroutine frame allocator trips a false report.
 # PILLARBOX_TEST_SANITIZED widens the memory bounds tests assert (sanitizers use more);
@@ -22,7 +28,7 @@ cmake --build build-asan
  ctest --output-on-failure -j2 --timeout 1800)
 
 tsan_tests=(pb_store_test pb_store_conformance pb_delivery_test pb_session_test)
-cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPILLARBOX_TSAN=ON >/dev/null
+cmake -S . -B build-tsan -G Ninja "${flags[@]}" -DPILLARBOX_TSAN=ON >/dev/null
 cmake --build build-tsan --target "${tsan_tests[@]}"
 for t in "${tsan_tests[@]}"; do
   binary=build-tsan/$t
