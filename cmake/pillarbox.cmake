@@ -21,11 +21,12 @@ function(pb_apply_options target)
   endif()
 endfunction()
 
-# pb_add_module(NAME DEPS ... [EXTRA_DIRS dir...])
+# pb_add_module(NAME DEPS ... [EXTRA_DIRS dir...] [TEST_PROPERTIES prop value...])
 # Library pb_NAME from src/NAME/*.cpp (and EXTRA_DIRS), minus *_test.cpp; the *_test.cpp files
-# beside them become the GoogleTest binary pb_NAME_test, registered with CTest.
+# beside them become the GoogleTest binary pb_NAME_test, registered with CTest (with
+# TEST_PROPERTIES added to each of its tests).
 function(pb_add_module name)
-  cmake_parse_arguments(ARG "" "" "DEPS;EXTRA_DIRS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "DEPS;EXTRA_DIRS;TEST_PROPERTIES" ${ARGN})
   set(dirs ${CMAKE_SOURCE_DIR}/src/${name})
   foreach(d ${ARG_EXTRA_DIRS})
     list(APPEND dirs ${CMAKE_SOURCE_DIR}/${d})
@@ -58,6 +59,6 @@ function(pb_add_module name)
     target_compile_definitions(pb_${name}_test PRIVATE
       PB_SOURCE_DIR="${CMAKE_SOURCE_DIR}" PB_SHARED_DIR="${CMAKE_SOURCE_DIR}/../shared")
     pb_apply_options(pb_${name}_test)
-    gtest_discover_tests(pb_${name}_test DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+    gtest_discover_tests(pb_${name}_test DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit ${ARG_TEST_PROPERTIES})
   endif()
 endfunction()

@@ -30,6 +30,11 @@ cmake --build build-asan
 tsan_tests=(pb_store_test pb_store_conformance pb_delivery_test pb_session_test)
 cmake -S . -B build-tsan -G Ninja "${flags[@]}" -DPILLARBOX_TSAN=ON >/dev/null
 cmake --build build-tsan --target "${tsan_tests[@]}"
+# The store's tests include the PostgreSQL store's: they need the private test server, as under
+# CTest (the "pg" fixture).
+bash scripts/pg-test.sh start build-tsan/pg >/dev/null
+trap 'bash scripts/pg-test.sh stop build-tsan/pg' EXIT
+export PILLARBOX_TEST_PG_STATE=$PWD/build-tsan/pg
 for t in "${tsan_tests[@]}"; do
   binary=build-tsan/$t
   [ -x "$binary" ] || binary=build-tsan/tests/$t   # the conformance suite is built in tests/

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config ccache
           libasio-dev libssl-dev libsqlite3-dev libsodium-dev libcrypt-dev libtomlplusplus-dev libcli11-dev
           libspdlog-dev libfmt-dev libicu-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
+          libpq-dev postgresql    # the PostgreSQL store, and the private test server (pg-test.sh)
           python3 curl openssl mutt tmux postfix fetchmail gsasl
           isync offlineimap3 imapfilter)    # the real-client matrix (tests/interop/)
 missing=()
