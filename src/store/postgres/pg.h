@@ -211,4 +211,7 @@ class Pool {
 /// Quotes an SQL identifier ("a""b").
 std::string quote_identifier(std::string_view name);
 
+/// A text[] literal of `items` for a parameter ($1::text[]): {"a","b\"c"}.
+std::string text_array(const std::vector<std::string>& items);
+
 }  // namespace pillarbox::store::postgres
