@@ -55,6 +55,7 @@
 #include "store/blob_store.h"
 #include "store/change_bus.h"
 #include "store/header_cache.h"
+#include "store/row_codec.h"
 #include "store/mail_store.h"
 #include "store/search_eval.h"
 #include "store/sqlite/db.h"
@@ -319,7 +320,6 @@ CREATE TABLE blob_bytes (id TEXT PRIMARY KEY, bytes BLOB NOT NULL);
 UPDATE schema_version SET version = 11;
 )sql";
 
-constexpr std::uint32_t kAllSystemFlags = kSeen | kAnswered | kFlagged | kDeleted | kDraft;
 
 // --- small helpers ----------------------------------------------------------------------------
 
@@ -411,37 +411,6 @@ bool answer_from_text_index(Db& r, MailboxId mailbox, SearchKey& key) {
 std::string normalize_mailbox(std::string_view name) {
   if (ascii::iequals(name, "INBOX")) return "INBOX";
   return std::string(name);
-}
-
-// Keywords are atoms (no spaces), so a space-separated list is unambiguous.
-std::string encode_keywords(const std::vector<std::string>& keywords) {
-  std::string out;
-  for (const auto& k : keywords) {
-    if (!out.empty()) out.push_back(' ');
-    out += k;
-  }
-  return out;
-}
-
-std::vector<std::string> decode_keywords(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    auto sp = text.find(' ');
-    auto word = text.substr(0, sp);
-    if (!word.empty()) out.emplace_back(word);
-    if (sp == std::string_view::npos) break;
-    text.remove_prefix(sp + 1);
-  }
-  return out;
-}
-
-// Applies the Flags ordering and uniqueness rules to flags from outside.
-Flags normalized(const Flags& in) {
-  Flags out;
-  out.system = in.system & kAllSystemFlags;
-  for (const auto& k : in.keywords)
-    if (!k.empty() && k.find(' ') == std::string::npos) out.add_keyword(k);
-  return out;
 }
 
 // The UidSet as a JSON array of [first,last] pairs, read by json_each() in one query.
