@@ -54,6 +54,7 @@
 #include "mail/message.h"
 #include "store/blob_store.h"
 #include "store/change_bus.h"
+#include "store/flag_change.h"
 #include "store/header_cache.h"
 #include "store/row_codec.h"
 #include "store/mail_store.h"
@@ -1274,23 +1275,7 @@ class SqliteStore final : public MailStore, public Directory {
           continue;
         }
         out.modseq_before.push_back(m.modseq);
-        Flags next = m.flags;
-        switch (mode) {
-          case StoreMode::replace:
-            next = want;
-            break;
-          case StoreMode::add:
-            next.system |= want.system;
-            for (const auto& k : want.keywords) next.add_keyword(k);
-            break;
-          case StoreMode::remove:
-            next.system &= ~want.system;
-            for (const auto& k : want.keywords) next.remove_keyword(k);
-            break;
-        }
-        // Flags the caller may not change keep their value whatever the mode (RFC 4314 §4).
-        next.system = (next.system & mask.system) | (m.flags.system & ~mask.system);
-        if (!mask.keywords) next.keywords = m.flags.keywords;
+        Flags next = apply_store(m.flags, mode, want, mask);
         if (!(next == m.flags)) {
           writer_->prepare(
               "UPDATE messages SET system_flags = ?3, keywords = ?4, modseq = ?5"
