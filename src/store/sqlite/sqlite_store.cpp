@@ -56,6 +56,7 @@
 #include "store/change_bus.h"
 #include "store/flag_change.h"
 #include "store/header_cache.h"
+#include "store/quota_rules.h"
 #include "store/row_codec.h"
 #include "store/mail_store.h"
 #include "store/search_eval.h"
@@ -2384,16 +2385,8 @@ class SqliteStore final : public MailStore, public Directory {
   Status check_quota(AccountId account, std::uint64_t octets, std::uint64_t messages) {
     if (messages == 0) return {};
     auto q = quota_of(*writer_, account);
-    if (!q || !q->limits.any()) return {};
-    if (q->limits.messages && q->usage.messages + messages > *q->limits.messages)
-      return make_error(Errc::over_quota, "Quota exceeded (number of messages)",
-                        fmt::format("account {}: {} + {} messages > {}", account, q->usage.messages, messages,
-                                    *q->limits.messages));
-    if (q->limits.storage_kib && q->usage.storage_octets + octets > *q->limits.storage_kib * 1024)
-      return make_error(Errc::over_quota, "Quota exceeded (storage)",
-                        fmt::format("account {}: {} + {} octets > {} KiB", account, q->usage.storage_octets, octets,
-                                    *q->limits.storage_kib));
-    return {};
+    if (!q) return {};
+    return quota_allows(*q, account, octets, messages);
   }
 
   static bool mailbox_exists(Db& db, MailboxId id) {
