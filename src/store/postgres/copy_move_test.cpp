@@ -32,7 +32,7 @@ class PgCopyMoveTest : public ::testing::Test {
   void SetUp() override {
     auto c = Conn::open(db.url());
     migrate(*c);
-    PgDirectory d(pool, {[](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); }, {}});
+    PgDirectory d(pool, [](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); });
     alice = *d.add_account("alice@example.org", "h");
     inbox = boxes.get_mailbox(alice, "INBOX")->id;
     archive = boxes.create_mailbox(alice, "Archive", "")->id;
@@ -45,7 +45,7 @@ class PgCopyMoveTest : public ::testing::Test {
   PgMessages messages{pool, headers, [this](Conn& c, AccountId a, std::uint64_t o, std::uint64_t n) {
                         return quota(c, a, o, n);
                       }};
-  PgMailboxes boxes{pool, 0, [](MailboxId) {}};
+  PgMailboxes boxes{pool, 0};
   AccountId alice = 0;
   MailboxId inbox = 0;
   MailboxId archive = 0;

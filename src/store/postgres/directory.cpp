@@ -40,16 +40,14 @@ Result<AccountId> PgDirectory::add_account(std::string_view address, std::string
     // account's (IMAP SETACL keeps any identifier so as not to reveal which accounts exist).
     c.query("DELETE FROM acl WHERE identifier = $1 OR identifier = '-' || $1", {addr});
     const AccountId account = id.int64(0, 0);
-    hooks_.create_inbox(c, account);
+    create_inbox_(c, account);
     return account;
   });
 }
 
 Status PgDirectory::delete_account(std::string_view address) {
   const std::string addr = ascii::lower(address);
-  std::vector<MailboxId> mailboxes;
-  Status s = transact(pool_, "delete_account", [&](Conn& c) -> Status {
-    mailboxes.clear();
+  return transact(pool_, "delete_account", [&](Conn& c) -> Status {
     Rows a = c.query("SELECT id FROM accounts WHERE address = $1 AND kind = 0 FOR UPDATE", {addr});
     if (a.empty()) return make_error(Errc::not_found, "No such account", addr);
     const AccountId id = a.int64(0, 0);
@@ -57,7 +55,7 @@ Status PgDirectory::delete_account(std::string_view address) {
     // identifier that no longer exists must not come back to life with a new account).
     c.query("DELETE FROM acl WHERE identifier = $1 OR identifier = '-' || $1", {addr});
     Rows m = c.query("SELECT id FROM mailboxes WHERE account_id = $1", {id});
-    for (int i = 0; i < m.size(); ++i) mailboxes.push_back(m.int64(i, 0));
+    for (int i = 0; i < m.size(); ++i) notify_change(c, m.int64(i, 0));
     Rows b = c.query(
         "SELECT DISTINCT m.blob_id FROM messages AS m JOIN mailboxes AS b ON m.mailbox_id = b.id"
         " WHERE b.account_id = $1",
@@ -72,9 +70,6 @@ Status PgDirectory::delete_account(std::string_view address) {
               {text_array(blobs)});
     return {};
   });
-  if (!s) return s;
-  if (hooks_.mailboxes_gone) hooks_.mailboxes_gone(mailboxes);
-  return {};
 }
 
 Status PgDirectory::set_password_hash(std::string_view address, std::string_view password_hash) {

@@ -13,17 +13,14 @@ namespace pillarbox::store::postgres {
 /// without case, as the SQLite store does.
 class PgDirectory final : public Directory {
  public:
-  /// What the store does around the directory's writes: create_inbox makes an account's first
-  /// mailbox inside add_account's transaction; mailboxes_gone hears (after the commit) of the
-  /// mailboxes delete_account removed, so their sessions learn of it.
-  struct Hooks {
-    std::function<void(Conn&, AccountId)> create_inbox;
-    std::function<void(const std::vector<MailboxId>&)> mailboxes_gone;
-  };
-  PgDirectory(Pool& pool, Hooks hooks) : pool_(pool), hooks_(std::move(hooks)) {}
+  /// Makes an account's first mailbox (INBOX) inside add_account's transaction; given by the
+  /// store, whose mailbox code does it (PgMailboxes::insert_mailbox).
+  using CreateInbox = std::function<void(Conn&, AccountId)>;
+  PgDirectory(Pool& pool, CreateInbox create_inbox) : pool_(pool), create_inbox_(std::move(create_inbox)) {}
 
   Result<AccountId> add_account(std::string_view address, std::string_view password_hash) override;
-  /// Also drops the blobs no message refers to any more, in the same transaction.
+  /// Also drops the blobs no message refers to any more, in the same transaction, and notifies
+  /// the sessions of its mailboxes on every front end.
   Status delete_account(std::string_view address) override;
   Status set_password_hash(std::string_view address, std::string_view password_hash) override;
   Status set_scram_secret(std::string_view address, std::string_view secret) override;
@@ -39,7 +36,7 @@ class PgDirectory final : public Directory {
 
  private:
   Pool& pool_;
-  Hooks hooks_;
+  CreateInbox create_inbox_;
 };
 
 }  // namespace pillarbox::store::postgres

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "store/postgres/ops.h"
 #include "store/postgres/pg_testing.h"
 #include "store/postgres/schema.h"
 
@@ -17,15 +18,13 @@ class PgDirectoryTest : public ::testing::Test {
     auto c = Conn::open(db.url());
     migrate(*c);
   }
-  PgDirectory::Hooks hooks() {
-    return {[](Conn& c, AccountId id) {
-              c.query("INSERT INTO mailboxes (account_id, name, uid_validity) VALUES ($1, 'INBOX', 1)", {id});
-            },
-            [this](const std::vector<MailboxId>& gone) { gone_ = gone; }};
+  static PgDirectory::CreateInbox hooks() {
+    return [](Conn& c, AccountId id) {
+      c.query("INSERT INTO mailboxes (account_id, name, uid_validity) VALUES ($1, 'INBOX', 1)", {id});
+    };
   }
   testing::ScratchDatabase db;
   Pool pool{db.url(), 4};
-  std::vector<MailboxId> gone_;
 };
 
 TEST_F(PgDirectoryTest, AccountsAreFoundWithoutRegardToCaseAndMadeOnce) {
@@ -124,8 +123,12 @@ TEST_F(PgDirectoryTest, DeletingAnAccountTakesItsRowsAndBlobsButNotSharedCopies)
   c->query(insert, {finn_inbox, 1, "shared"});
   c->query("INSERT INTO acl (mailbox_id, identifier, rights) VALUES ($1, 'erin@example.org', 'lr')", {finn_inbox});
 
+  auto listener = Conn::open(db.url());
+  listener->listen(kChangeChannel);
   ASSERT_TRUE(d.delete_account("ERIN@example.org").ok());
-  EXPECT_EQ(gone_, std::vector<MailboxId>{erin_inbox});
+  auto note = listener->wait_notifications(std::chrono::seconds(5));  // her sessions hear of it
+  ASSERT_EQ(note.size(), 1u);
+  EXPECT_EQ(note[0].payload, std::to_string(erin_inbox));
   EXPECT_EQ(d.find_account("erin@example.org").error().code, Errc::not_found);
   EXPECT_TRUE(d.resolve_alias("team@example.org")->empty());
   EXPECT_EQ(c->query("SELECT id FROM blobs ORDER BY id").size(), 1);

@@ -194,38 +194,33 @@ Result<std::vector<MailboxInfo>> PgMailboxes::create_mailbox_path(AccountId acco
 Status PgMailboxes::delete_mailbox(AccountId account, std::string_view name) {
   const std::string n = normalize(account, name);
   if (n == "INBOX" && account != public_account_) return make_error(Errc::no_perm, "INBOX cannot be deleted");
-  MailboxId id = 0;
-  Status s = transact(pool_, "delete_mailbox", [&](Conn& c) -> Status {
+  return transact(pool_, "delete_mailbox", [&](Conn& c) -> Status {
     auto row = row_by_name(c, account, n, true);
     if (!row) return no_mailbox();
-    id = row->id;
+    const MailboxId id = row->id;
     Rows b = c.query("SELECT DISTINCT blob_id FROM messages WHERE mailbox_id = $1", {id});
     std::vector<std::string> blobs;
     for (int i = 0; i < b.size(); ++i) blobs.push_back(b.text(i, 0));
     c.query("DELETE FROM mailboxes WHERE id = $1", {id});  // its rows go with it (ON DELETE CASCADE)
     drop_unreferenced_blobs(c, blobs);
+    notify_change(c, id);
     return {};
   });
-  if (!s) return s;
-  changed_(id);
-  return {};
 }
 
 Status PgMailboxes::rename_mailbox(AccountId account, std::string_view from, std::string_view to) {
   const std::string f = normalize(account, from);
   const std::string t = normalize(account, to);
   if (t.empty()) return make_error(Errc::invalid, "Empty mailbox name");
-  std::vector<MailboxId> changed;
   const bool inbox_rules = account != public_account_;
-  Status s = transact(pool_, "rename_mailbox", [&](Conn& c) -> Status {
-    changed.clear();
+  return transact(pool_, "rename_mailbox", [&](Conn& c) -> Status {
     if (c.query("SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE", {account}).empty()) return no_mailbox();
     auto src = row_by_name(c, account, f, true);
     if (!src) return no_mailbox();
     if (row_by_name(c, account, t, false)) return make_error(Errc::already_exists, "Mailbox already exists");
     if (f != "INBOX" || !inbox_rules) {
       c.query("UPDATE mailboxes SET name = $2 WHERE id = $1", {src->id, t});
-      changed.push_back(src->id);
+      notify_change(c, src->id);
       return {};
     }
     // RFC 3501 §6.3.5: renaming INBOX moves all its messages to a new mailbox with the new name
@@ -260,12 +255,10 @@ Status PgMailboxes::rename_mailbox(AccountId account, std::string_view from, std
               " WHERE id = $1",
               {src->id, inbox_modseq});
     }
-    changed = {src->id, dst};
+    notify_change(c, src->id);
+    notify_change(c, dst);
     return {};
   });
-  if (!s) return s;
-  for (MailboxId m : changed) changed_(m);
-  return {};
 }
 
 Status PgMailboxes::set_subscribed(AccountId account, std::string_view name, bool subscribed) {

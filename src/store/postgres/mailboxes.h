@@ -2,7 +2,6 @@
 // MailStore (mail_store.h documents each call; the semantics are the SQLite store's).
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,10 +25,9 @@ struct MailboxRow {
 class PgMailboxes {
  public:
   /// `public_account` owns the public folders (their names are kept as written; elsewhere
-  /// "INBOX" in any case is the inbox, RFC 3501 §5.1). `changed` hears, after the commit, of
-  /// each mailbox a call removed or renamed.
-  PgMailboxes(Pool& pool, AccountId public_account, std::function<void(MailboxId)> changed)
-      : pool_(pool), public_account_(public_account), changed_(std::move(changed)) {}
+  /// "INBOX" in any case is the inbox, RFC 3501 §5.1). Removals and renames notify the
+  /// mailboxes' sessions on every front end (ops.h notify_change).
+  PgMailboxes(Pool& pool, AccountId public_account) : pool_(pool), public_account_(public_account) {}
 
   Result<std::vector<MailboxInfo>> list_mailboxes(AccountId account);
   Result<MailboxInfo> get_mailbox(AccountId account, std::string_view name);
@@ -63,7 +61,6 @@ class PgMailboxes {
 
   Pool& pool_;
   const AccountId public_account_;
-  std::function<void(MailboxId)> changed_;
 };
 
 }  // namespace pillarbox::store::postgres

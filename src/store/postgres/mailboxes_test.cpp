@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "store/postgres/directory.h"
+#include "store/postgres/ops.h"
 #include "store/postgres/pg_testing.h"
 #include "store/postgres/schema.h"
 
@@ -18,11 +19,11 @@ class PgMailboxesTest : public ::testing::Test {
     auto c = Conn::open(db.url());
     migrate(*c);
     public_account = c->query("SELECT id FROM accounts WHERE kind = 1").int64(0, 0);
-    PgDirectory d(pool, {[](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); }, {}});
+    PgDirectory d(pool, [](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); });
     alice = *d.add_account("alice@example.org", "h");
   }
   PgMailboxes mailboxes() {
-    return PgMailboxes(pool, public_account, [this](MailboxId m) { changed.push_back(m); });
+    return PgMailboxes(pool, public_account);
   }
   // A message row (and its blob) in `mailbox`, as APPEND will write them, with the totals kept.
   void add_message(Conn& c, MailboxId mailbox, Uid uid, const std::string& blob, bool seen, std::int64_t size) {
@@ -38,7 +39,6 @@ class PgMailboxesTest : public ::testing::Test {
   Pool pool{db.url(), 4};
   AccountId public_account = 0;
   AccountId alice = 0;
-  std::vector<MailboxId> changed;
 };
 
 TEST_F(PgMailboxesTest, CreateGetListAndInboxInAnyCase) {
@@ -85,7 +85,7 @@ TEST_F(PgMailboxesTest, ConcurrentCreatesOfOneNameMakeOneMailbox) {
   for (int i = 0; i < 4; ++i)
     threads.emplace_back([&] {
       Pool own(db.url(), 1);
-      PgMailboxes m(own, public_account, [](MailboxId) {});
+      PgMailboxes m(own, public_account);
       if (m.create_mailbox(alice, "Shared", "\\Drafts").ok()) ++made;
     });
   for (auto& t : threads) t.join();
@@ -101,8 +101,12 @@ TEST_F(PgMailboxesTest, DeleteTakesTheMessagesAndTheirBlobsButNotInbox) {
   add_message(*c, work, 2, "both", false, 10);
   add_message(*c, inbox, 1, "both", false, 10);
   EXPECT_EQ(m.delete_mailbox(alice, "inbox").error().code, Errc::no_perm);
+  auto listener = Conn::open(db.url());
+  listener->listen(kChangeChannel);
   ASSERT_TRUE(m.delete_mailbox(alice, "Work").ok());
-  EXPECT_EQ(changed, std::vector<MailboxId>{work});
+  auto note = listener->wait_notifications(std::chrono::seconds(5));  // its sessions hear of it
+  ASSERT_EQ(note.size(), 1u);
+  EXPECT_EQ(note[0].payload, std::to_string(work));
   EXPECT_EQ(m.delete_mailbox(alice, "Work").error().code, Errc::not_found);
   EXPECT_EQ(c->query("SELECT id FROM blobs").size(), 1);
   EXPECT_EQ(c->query("SELECT id FROM blobs").text(0, 0), "both");

@@ -35,10 +35,6 @@ constexpr const char* kSnapshot = "SET TRANSACTION ISOLATION LEVEL REPEATABLE RE
 
 }  // namespace
 
-void notify_change(Conn& c, MailboxId mailbox) {
-  c.query("SELECT pg_notify($1, $2)", {kChangeChannel, std::to_string(mailbox)});
-}
-
 MessageMeta meta_at(const Rows& r, int row, int col) {
   MessageMeta m;
   m.uid = static_cast<Uid>(r.int64(row, col));

@@ -11,14 +11,6 @@
 
 namespace pillarbox::store::postgres {
 
-/// The channel every front end LISTENs on; the payload is the mailbox id (decimal). Sent inside
-/// the writing transaction, so PostgreSQL delivers it at COMMIT and never for a rollback.
-inline constexpr const char* kChangeChannel = "pillarbox_changes";
-
-/// Tells every front end (this one too) that `mailbox` changed, when the transaction on `c`
-/// commits.
-void notify_change(Conn& c, MailboxId mailbox);
-
 class PgMessages {
  public:
   /// Refuses growth of an account's usage past its quota (RFC 9208 §5), on `c` inside the

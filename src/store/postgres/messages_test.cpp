@@ -7,6 +7,7 @@
 
 #include "store/postgres/directory.h"
 #include "store/postgres/mailboxes.h"
+#include "store/postgres/ops.h"
 #include "store/postgres/pg_testing.h"
 #include "store/postgres/schema.h"
 
@@ -35,7 +36,7 @@ class PgMessagesTest : public ::testing::Test {
   void SetUp() override {
     auto c = Conn::open(db.url());
     migrate(*c);
-    PgDirectory d(pool, {[](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); }, {}});
+    PgDirectory d(pool, [](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); });
     alice = *d.add_account("alice@example.org", "h");
     inbox = c->query("SELECT id FROM mailboxes WHERE account_id = $1", {alice}).int64(0, 0);
   }
@@ -61,7 +62,7 @@ TEST_F(PgMessagesTest, AppendTakesUidsInOrderKeepsTheBytesAndTellsListeners) {
   ASSERT_EQ(note.size(), 1u);
   EXPECT_EQ(note[0].payload, std::to_string(inbox));
 
-  PgMailboxes boxes(pool, 0, [](MailboxId) {});
+  PgMailboxes boxes(pool, 0);
   auto info = boxes.get_mailbox(alice, "INBOX");
   EXPECT_EQ(info->messages, 2u);
   EXPECT_EQ(info->unseen, 1u);

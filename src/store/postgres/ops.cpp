@@ -15,4 +15,8 @@ Error pg_error(const PgError& e, std::string_view operation) {
   return make_error(Errc::io, "Internal storage error", std::move(detail));
 }
 
+void notify_change(Conn& c, MailboxId mailbox) {
+  c.query("SELECT pg_notify($1, $2)", {kChangeChannel, std::to_string(mailbox)});
+}
+
 }  // namespace pillarbox::store::postgres

@@ -8,8 +8,17 @@
 #include "base/log.h"
 #include "base/result.h"
 #include "store/postgres/pg.h"
+#include "store/types.h"
 
 namespace pillarbox::store::postgres {
+
+/// The channel every front end LISTENs on; the payload is the mailbox id (decimal). Sent inside
+/// the writing transaction, so PostgreSQL delivers it at COMMIT and never for a rollback.
+inline constexpr const char* kChangeChannel = "pillarbox_changes";
+
+/// Tells every front end (this one too) that `mailbox` changed, when the transaction on `c`
+/// commits.
+void notify_change(Conn& c, MailboxId mailbox);
 
 /// The Error a client sees for `e`: Errc::unavailable when trying again may work (the database
 /// is unreachable or restarting, a serialization failure or deadlock outlived its retries, too

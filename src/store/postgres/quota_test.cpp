@@ -25,7 +25,7 @@ class PgQuotaTest : public ::testing::Test {
   void SetUp() override {
     auto c = Conn::open(db.url());
     migrate(*c);
-    PgDirectory d(pool, {[](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); }, {}});
+    PgDirectory d(pool, [](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); });
     alice = *d.add_account("alice@example.org", "h");
     public_account = c->query("SELECT id FROM accounts WHERE kind = 1").int64(0, 0);
   }
@@ -63,7 +63,7 @@ TEST_F(PgQuotaTest, AppendsThroughSeveralFrontEndsCannotTogetherPassALimit) {
   QuotaLimits own;
   own.messages = 10;
   ASSERT_TRUE(limits.set(alice, own).ok());
-  PgMailboxes boxes(pool, public_account, [](MailboxId) {});
+  PgMailboxes boxes(pool, public_account);
   const MailboxId inbox = boxes.get_mailbox(alice, "INBOX")->id;
   const MailboxId other = boxes.create_mailbox(alice, "Other", "")->id;
   std::atomic<int> stored{0};

@@ -17,7 +17,7 @@ class PgSharingTest : public ::testing::Test {
     auto c = Conn::open(db.url());
     migrate(*c);
     public_account = c->query("SELECT id FROM accounts WHERE kind = 1").int64(0, 0);
-    PgDirectory d(pool, {[](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); }, {}});
+    PgDirectory d(pool, [](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); });
     alice = *d.add_account("alice@example.org", "h");
     bob = *d.add_account("bob@example.org", "h");
     ASSERT_TRUE(d.add_alias("sales@example.org", "bob@example.org").ok());
@@ -25,7 +25,7 @@ class PgSharingTest : public ::testing::Test {
   }
   testing::ScratchDatabase db;
   Pool pool{db.url(), 4};
-  PgMailboxes boxes{pool, 0, [](MailboxId) {}};
+  PgMailboxes boxes{pool, 0};
   PgSharing sharing{pool};
   AccountId public_account = 0, alice = 0, bob = 0;
   MailboxId alice_inbox = 0;

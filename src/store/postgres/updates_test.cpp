@@ -36,12 +36,12 @@ class PgUpdatesTest : public ::testing::Test {
   void SetUp() override {
     auto c = Conn::open(db.url());
     migrate(*c);
-    PgDirectory d(pool, {[](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); }, {}});
+    PgDirectory d(pool, [](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); });
     alice = *d.add_account("alice@example.org", "h");
     inbox = c->query("SELECT id FROM mailboxes WHERE account_id = $1", {alice}).int64(0, 0);
     ASSERT_TRUE(messages.append(inbox, {message(0), message(kSeen), message(0), message(0)}).ok());
   }
-  MailboxInfo info() { return *PgMailboxes(pool, 0, [](MailboxId) {}).get_mailbox(alice, "INBOX"); }
+  MailboxInfo info() { return *PgMailboxes(pool, 0).get_mailbox(alice, "INBOX"); }
   testing::ScratchDatabase db;
   Pool pool{db.url(), 4};
   HeaderCache headers{1 << 20};
