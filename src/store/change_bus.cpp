@@ -86,6 +86,16 @@ void ChangeBus::publish(MailboxId mailbox) {
   }
 }
 
+void ChangeBus::publish_all() {
+  std::vector<MailboxId> mailboxes;
+  {
+    std::lock_guard lock(state_->mutex);
+    for (const auto& [id, entries] : state_->entries)
+      if (!entries.empty()) mailboxes.push_back(id);
+  }
+  for (MailboxId m : mailboxes) publish(m);
+}
+
 std::size_t ChangeBus::listener_count(MailboxId mailbox) const {
   std::lock_guard lock(state_->mutex);
   auto it = state_->entries.find(mailbox);

@@ -32,6 +32,10 @@ class ChangeBus {
   /// Calls every current listener of `mailbox`. Call only after the change has committed.
   void publish(MailboxId mailbox);
 
+  /// Calls every current listener of every mailbox: for changes that may have been missed (the
+  /// PostgreSQL store's notification connection was lost), so each session checks its mailbox.
+  void publish_all();
+
   /// Number of live subscriptions for `mailbox` (for tests and metrics).
   std::size_t listener_count(MailboxId mailbox) const;
 

@@ -28,6 +28,18 @@ TEST(ChangeBus, PublishReachesListenersOfThatMailboxOnly) {
   EXPECT_EQ(a, 2);
 }
 
+TEST(ChangeBus, PublishAllWakesEveryMailboxWithListenersOnce) {
+  ChangeBus bus;
+  int a = 0, b = 0;
+  auto sa = bus.subscribe(1, [&] { ++a; });
+  auto sb = bus.subscribe(2, [&] { ++b; });
+  auto gone = bus.subscribe(3, [] {});
+  gone.reset();
+  bus.publish_all();
+  EXPECT_EQ(a, 1);
+  EXPECT_EQ(b, 1);
+}
+
 TEST(ChangeBus, ListenerMayDropItsOwnSubscriptionAndSubscribeAgain) {
   ChangeBus bus;
   std::unique_ptr<Subscription> self;

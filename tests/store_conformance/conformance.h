@@ -28,6 +28,9 @@ class Backend {
   virtual Result<std::unique_ptr<MailStore>> open() = 0;
   /// False for backends without persistence (memory): reopen tests are then skipped.
   virtual bool persistent() const { return true; }
+  /// False for backends without a full-text index (PostgreSQL so far): SEARCH TEXT/BODY must
+  /// answer the same, but rebuild_text_index has no file to index and returns 0.
+  virtual bool text_index() const { return true; }
 };
 
 struct BackendParam {

@@ -1307,7 +1307,8 @@ TEST_P(StoreConformance, TextIndexAnswersExactlyAsReadingEachMessage) {
     }
   };
   check_all("as appended, not indexed yet");   // every file read, as before the index
-  EXPECT_EQ(must(store().rebuild_text_index(false)), uids.size());
+  const bool index = backend_->text_index();
+  EXPECT_EQ(must(store().rebuild_text_index(false)), index ? uids.size() : 0u);
   check_all("as appended, indexed");
   // Expunge a third; copies share their file with the original, which stays searchable.
   const MailboxId other = must(store().create_mailbox(account(), "Other")).id;
@@ -1327,11 +1328,11 @@ TEST_P(StoreConformance, TextIndexAnswersExactlyAsReadingEachMessage) {
   EXPECT_EQ(must(store().search(other, key_str(K::text, "strasse"))).to_string(),
             must(store().search(other, key_of(K::or_, {key_str(K::text, "STRASSE"), key_str(K::body, "strasse")}))).to_string());
   // A rebuild indexes each remaining file once (copies share one).
-  EXPECT_EQ(must(store().rebuild_text_index(false)), 1u);   // the late one
+  EXPECT_EQ(must(store().rebuild_text_index(false)), index ? 1u : 0u);   // the late one
   EXPECT_EQ(must(store().rebuild_text_index(false)), 0u);
   std::uint64_t files_left = by_uid.size();
   for (std::size_t i = 0; i <= 10; ++i) files_left += doomed.contains(uids[i]) ? 1 : 0;   // only in Other now
-  EXPECT_EQ(must(store().rebuild_text_index(true)), files_left);
+  EXPECT_EQ(must(store().rebuild_text_index(true)), index ? files_left : 0u);
   check_all("after rebuild");
 }
 

@@ -29,7 +29,8 @@ Result<CopyResult> PgCopyMove::copy_in_tx(Conn& c, MailboxId from, const UidSet&
   CopyResult out;
   out.uid_validity = dst->uid_validity;
   if (uids.empty()) return out;
-  Rows r = select_in_set(c, std::string(kMetaColumns) + ", m.blob_id, m.envelope, m.body_structure, m.body", from, uids);
+  Rows r = select_in_set(c, std::string(kMetaColumns) + ", m.blob_id, m.envelope, m.body_structure, m.body", from, uids,
+                         /*binary=*/true);
   if (r.empty()) return out;
   const auto n = static_cast<std::uint64_t>(r.size());
   if (dst->uid_next + n - 1 > kMaxUid) return make_error(Errc::over_quota, "Mailbox has no UIDs left");
@@ -51,7 +52,8 @@ Result<CopyResult> PgCopyMove::copy_in_tx(Conn& c, MailboxId from, const UidSet&
             " keywords, modseq, envelope, body_structure, body)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             {to, uid, r.text_view(i, 7), m.size, m.internal_date, m.internal_date_tz, m.flags.system,
-             encode_keywords(m.flags.keywords), modseq, r.text_view(i, 8), r.text_view(i, 9), r.text_view(i, 10)});
+             encode_keywords(m.flags.keywords), modseq, Param::bytes(r.text_view(i, 8)), Param::bytes(r.text_view(i, 9)),
+             Param::bytes(r.text_view(i, 10))});
     for (const auto& k : m.flags.keywords)
       c.query("INSERT INTO mailbox_keywords (mailbox_id, keyword_key, keyword) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
               {to, ascii::lower(k), k});

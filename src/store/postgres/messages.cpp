@@ -162,7 +162,8 @@ Result<AppendResult> PgMessages::append(MailboxId mailbox, std::vector<AppendReq
               " keywords, modseq, envelope, body_structure, body)"
               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
               {mailbox, uid, p.blob, p.size, p.internal_date, p.internal_date_tz, p.flags.system,
-               encode_keywords(p.flags.keywords), modseq, p.envelope, p.body_structure, p.body});
+               encode_keywords(p.flags.keywords), modseq, Param::bytes(p.envelope), Param::bytes(p.body_structure),
+               Param::bytes(p.body)});
       for (const auto& k : p.flags.keywords)
         c.query("INSERT INTO mailbox_keywords (mailbox_id, keyword_key, keyword) VALUES ($1, $2, $3)"
                 " ON CONFLICT DO NOTHING",
@@ -194,16 +195,16 @@ Result<std::vector<FetchedMessage>> PgMessages::fetch(MailboxId mailbox, const U
     if (needs.envelope) columns += ", m.envelope";
     const int structure_col = needs.body_structure ? col : -1;
     if (needs.body_structure) columns += ", m.body_structure, m.body";
-    // Binary results when bytes come back: bytea as it is, not hex (twice the size).
-    Rows r = select_in_set(c, columns, mailbox, uids, needs.content);
+    // Binary results when bytea comes back: as it is, not hex (twice the size).
+    Rows r = select_in_set(c, columns, mailbox, uids, needs.content || needs.envelope || needs.body_structure);
     out.reserve(static_cast<std::size_t>(r.size()));
     for (int i = 0; i < r.size(); ++i) {
       FetchedMessage f;
       f.meta = meta_at(r, i);
-      if (needs.envelope) f.envelope = r.text(i, envelope_col);
+      if (needs.envelope) f.envelope = r.bytes(i, envelope_col);
       if (needs.body_structure) {
-        f.body_structure = r.text(i, structure_col);
-        f.body = r.text(i, structure_col + 1);
+        f.body_structure = r.bytes(i, structure_col);
+        f.body = r.bytes(i, structure_col + 1);
       }
       if (needs.content) {
         const BlobId id = r.text(i, blob_col);

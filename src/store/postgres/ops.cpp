@@ -16,7 +16,7 @@ Error pg_error(const PgError& e, std::string_view operation) {
 }
 
 void notify_change(Conn& c, MailboxId mailbox) {
-  c.query("SELECT pg_notify($1, $2)", {kChangeChannel, std::to_string(mailbox)});
+  c.notify(kChangeChannel, std::to_string(mailbox));
 }
 
 }  // namespace pillarbox::store::postgres

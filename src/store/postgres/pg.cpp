@@ -2,6 +2,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -142,6 +143,11 @@ void Conn::exec(std::string_view sql) {
   PQclear(r);
 }
 
+void Conn::notify(std::string_view channel, std::string_view payload) {
+  query("SELECT pg_notify($1, $2)", {channel, payload});
+  if (local_notify_) pending_.emplace_back(channel, payload);
+}
+
 void Conn::listen(std::string_view channel) { exec("LISTEN " + quote_identifier(channel)); }
 
 std::vector<Conn::Notification> Conn::wait_notifications(std::chrono::milliseconds timeout) {
@@ -171,6 +177,7 @@ Transaction::Transaction(Conn& c, Isolation iso) : c_(c) {
 
 Transaction::~Transaction() {
   if (done_) return;
+  c_.pending_.clear();  // rolled back: PostgreSQL drops the notifications, and so do we
   try {
     c_.exec("ROLLBACK");
   } catch (const PgError&) {
@@ -181,6 +188,9 @@ Transaction::~Transaction() {
 void Transaction::commit() {
   c_.exec("COMMIT");
   done_ = true;
+  auto pending = std::move(c_.pending_);
+  c_.pending_.clear();
+  for (const auto& [channel, payload] : pending) c_.local_notify_(channel, payload);
 }
 
 Pool::Pool(std::string url, std::size_t size, std::chrono::milliseconds wait)
@@ -201,7 +211,13 @@ Pool::Lease Pool::lease() {
   ++open_;
   lock.unlock();
   try {
-    return Lease(*this, Conn::open(url_));
+    auto c = Conn::open(url_);
+    c->local_notify_ = local_notify_;
+    {
+      std::lock_guard pids(pids_mutex_);
+      pids_.push_back(c->backend_pid());
+    }
+    return Lease(*this, std::move(c));
   } catch (...) {
     lock.lock();
     --open_;
@@ -213,9 +229,19 @@ Pool::Lease Pool::lease() {
 void Pool::give_back(std::unique_ptr<Conn> c) {
   std::lock_guard lock(m_);
   // A connection that failed, or was left inside a transaction, is not handed out again.
-  if (c->ok() && c->idle()) idle_.push_back(std::move(c));
-  else --open_;
+  if (c->ok() && c->idle()) {
+    idle_.push_back(std::move(c));
+  } else {
+    --open_;
+    std::lock_guard pids(pids_mutex_);
+    std::erase(pids_, c->backend_pid());
+  }
   cv_.notify_one();
+}
+
+bool Pool::owns_backend(int backend_pid) const {
+  std::lock_guard lock(pids_mutex_);
+  return std::find(pids_.begin(), pids_.end(), backend_pid) != pids_.end();
 }
 
 Pool::Lease::~Lease() {

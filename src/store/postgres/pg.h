@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -22,6 +23,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace pillarbox::store::postgres {
@@ -123,6 +125,12 @@ class Conn {
   /// Runs statements without parameters (several separated by ';' allowed).
   void exec(std::string_view sql);
 
+  /// NOTIFY `channel` with `payload` (pg_notify): PostgreSQL delivers it to every listening
+  /// connection when the transaction commits. When this connection came from a Pool with a
+  /// local notifier, that notifier is called too, right after the COMMIT (Transaction::commit),
+  /// so this process hears its own changes at once; its listener then skips the copy PostgreSQL
+  /// delivers (Pool::owns_backend).
+  void notify(std::string_view channel, std::string_view payload);
   /// LISTEN on `channel` (an SQL identifier, quoted here).
   void listen(std::string_view channel);
   /// One notification: the channel and its payload.
@@ -143,10 +151,15 @@ class Conn {
   bool idle() const { return PQtransactionStatus(c_) == PQTRANS_IDLE; }
 
  private:
+  friend class Transaction;
+  friend class Pool;
+  using LocalNotify = std::function<void(const std::string& channel, const std::string& payload)>;
   explicit Conn(PGconn* c) : c_(c) {}
   Rows run(std::string_view sql, const std::vector<Param>& params, int result_format);
   [[noreturn]] void fail(PGresult* r, std::string_view context) const;
   PGconn* c_;
+  LocalNotify local_notify_;
+  std::vector<std::pair<std::string, std::string>> pending_;  // notified, not yet committed
 };
 
 /// BEGIN on construction, ROLLBACK on destruction unless commit() was called. Isolation is
@@ -194,6 +207,11 @@ class Pool {
   /// Throws PgError when no connection can be opened, or ("" SQLSTATE, "pool exhausted") when
   /// none is free within the wait.
   Lease lease();
+  /// Called after each commit that sent a notification through one of the pool's connections
+  /// (Conn::notify). Set before the first lease.
+  void set_local_notify(Conn::LocalNotify notify) { local_notify_ = std::move(notify); }
+  /// True when `backend_pid` serves one of the pool's open connections.
+  bool owns_backend(int backend_pid) const;
   const std::string& url() const { return url_; }
   std::size_t size() const { return size_; }
 
@@ -206,6 +224,9 @@ class Pool {
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Conn>> idle_;
   std::size_t open_ = 0;  // connections that exist: idle or leased
+  Conn::LocalNotify local_notify_;
+  mutable std::mutex pids_mutex_;
+  std::vector<int> pids_;  // backends of the open connections
 };
 
 /// Quotes an SQL identifier ("a""b").

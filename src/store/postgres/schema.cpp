@@ -25,6 +25,8 @@ constexpr std::int64_t kMigrationLock = 0x7062736368656d61;
 //   keep the ids it copies.
 // - Message bytes are rows of `blobs` (bytea, compressed and stored out of line by PostgreSQL's
 //   TOAST), so front ends share nothing but the database. Copies share a blob, as on SQLite.
+// - ENVELOPE and BODYSTRUCTURE texts are bytea too: they quote header bytes as they came, which
+//   need not be UTF-8 and may hold NUL, and a text column refuses both.
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE schema_version (version INTEGER NOT NULL);
 CREATE TABLE counters (name TEXT COLLATE "C" PRIMARY KEY, value BIGINT NOT NULL);
@@ -81,9 +83,9 @@ CREATE TABLE messages (
   system_flags INTEGER NOT NULL,
   keywords TEXT COLLATE "C" NOT NULL DEFAULT '',
   modseq BIGINT NOT NULL,
-  envelope TEXT NOT NULL,
-  body_structure TEXT NOT NULL,
-  body TEXT NOT NULL,
+  envelope BYTEA NOT NULL,
+  body_structure BYTEA NOT NULL,
+  body BYTEA NOT NULL,
   PRIMARY KEY (mailbox_id, uid)
 );
 CREATE INDEX messages_modseq ON messages (mailbox_id, modseq);
