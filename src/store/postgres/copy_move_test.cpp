@@ -7,7 +7,7 @@
 
 #include "store/postgres/directory.h"
 #include "store/postgres/mailboxes.h"
-#include "store/postgres/pg_testing.h"
+#include "store/postgres/test_fixture.h"
 #include "store/postgres/schema.h"
 
 namespace pillarbox::store::postgres {
@@ -27,27 +27,19 @@ UidSet set_of(Uid a, Uid b) {
   return s;
 }
 
-class PgCopyMoveTest : public ::testing::Test {
+class PgCopyMoveTest : public testing::AliceDatabaseTest {
  protected:
   void SetUp() override {
-    auto c = Conn::open(db.url());
-    migrate(*c);
-    PgDirectory d(pool, [](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); });
-    alice = *d.add_account("alice@example.org", "h");
-    inbox = boxes.get_mailbox(alice, "INBOX")->id;
+    AliceDatabaseTest::SetUp();
     archive = boxes.create_mailbox(alice, "Archive", "")->id;
     ASSERT_TRUE(messages.append(inbox, {message(kSeen | kFlagged, {"Work"}), message(0), message(kDeleted)}).ok());
   }
-  testing::ScratchDatabase db;
-  Pool pool{db.url(), 4};
   HeaderCache headers{1 << 20};
-  PgMessages::QuotaCheck quota = [](Conn&, AccountId, std::uint64_t, std::uint64_t) { return Status{}; };
+  PgMessages::QuotaCheck quota = no_quota;
   PgMessages messages{pool, headers, [this](Conn& c, AccountId a, std::uint64_t o, std::uint64_t n) {
                         return quota(c, a, o, n);
                       }};
   PgMailboxes boxes{pool, 0};
-  AccountId alice = 0;
-  MailboxId inbox = 0;
   MailboxId archive = 0;
 };
 

@@ -7,21 +7,14 @@
 
 #include "store/postgres/directory.h"
 #include "store/postgres/ops.h"
-#include "store/postgres/pg_testing.h"
+#include "store/postgres/test_fixture.h"
 #include "store/postgres/schema.h"
 
 namespace pillarbox::store::postgres {
 namespace {
 
-class PgMailboxesTest : public ::testing::Test {
+class PgMailboxesTest : public testing::AliceDatabaseTest {
  protected:
-  void SetUp() override {
-    auto c = Conn::open(db.url());
-    migrate(*c);
-    public_account = c->query("SELECT id FROM accounts WHERE kind = 1").int64(0, 0);
-    PgDirectory d(pool, [](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); });
-    alice = *d.add_account("alice@example.org", "h");
-  }
   PgMailboxes mailboxes() {
     return PgMailboxes(pool, public_account);
   }
@@ -35,10 +28,6 @@ class PgMailboxesTest : public ::testing::Test {
             " unseen_count = unseen_count + $3, total_size = total_size + $4 WHERE id = $1",
             {mailbox, uid, seen ? 0 : 1, size});
   }
-  testing::ScratchDatabase db;
-  Pool pool{db.url(), 4};
-  AccountId public_account = 0;
-  AccountId alice = 0;
 };
 
 TEST_F(PgMailboxesTest, CreateGetListAndInboxInAnyCase) {
@@ -95,7 +84,6 @@ TEST_F(PgMailboxesTest, ConcurrentCreatesOfOneNameMakeOneMailbox) {
 TEST_F(PgMailboxesTest, DeleteTakesTheMessagesAndTheirBlobsButNotInbox) {
   auto m = mailboxes();
   const MailboxId work = m.create_mailbox(alice, "Work", "")->id;
-  const MailboxId inbox = m.get_mailbox(alice, "INBOX")->id;
   auto c = Conn::open(db.url());
   add_message(*c, work, 1, "w1", false, 10);
   add_message(*c, work, 2, "both", false, 10);

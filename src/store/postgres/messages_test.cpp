@@ -8,7 +8,7 @@
 #include "store/postgres/directory.h"
 #include "store/postgres/mailboxes.h"
 #include "store/postgres/ops.h"
-#include "store/postgres/pg_testing.h"
+#include "store/postgres/test_fixture.h"
 #include "store/postgres/schema.h"
 
 namespace pillarbox::store::postgres {
@@ -31,22 +31,11 @@ UidSet set_of(std::initializer_list<std::pair<Uid, Uid>> ranges) {
   return s;
 }
 
-class PgMessagesTest : public ::testing::Test {
+class PgMessagesTest : public testing::AliceDatabaseTest {
  protected:
-  void SetUp() override {
-    auto c = Conn::open(db.url());
-    migrate(*c);
-    PgDirectory d(pool, [](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); });
-    alice = *d.add_account("alice@example.org", "h");
-    inbox = c->query("SELECT id FROM mailboxes WHERE account_id = $1", {alice}).int64(0, 0);
-  }
   PgMessages messages(Pool& p) { return PgMessages(p, headers, quota); }
-  testing::ScratchDatabase db;
-  Pool pool{db.url(), 4};
   HeaderCache headers{1 << 20};
-  PgMessages::QuotaCheck quota = [](Conn&, AccountId, std::uint64_t, std::uint64_t) { return Status{}; };
-  AccountId alice = 0;
-  MailboxId inbox = 0;
+  PgMessages::QuotaCheck quota = no_quota;
 };
 
 TEST_F(PgMessagesTest, AppendTakesUidsInOrderKeepsTheBytesAndTellsListeners) {

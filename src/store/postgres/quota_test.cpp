@@ -8,7 +8,7 @@
 #include "store/postgres/directory.h"
 #include "store/postgres/mailboxes.h"
 #include "store/postgres/messages.h"
-#include "store/postgres/pg_testing.h"
+#include "store/postgres/test_fixture.h"
 #include "store/postgres/schema.h"
 
 namespace pillarbox::store::postgres {
@@ -20,20 +20,7 @@ AppendRequest message() {
   return r;
 }
 
-class PgQuotaTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto c = Conn::open(db.url());
-    migrate(*c);
-    PgDirectory d(pool, [](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); });
-    alice = *d.add_account("alice@example.org", "h");
-    public_account = c->query("SELECT id FROM accounts WHERE kind = 1").int64(0, 0);
-  }
-  testing::ScratchDatabase db;
-  Pool pool{db.url(), 4};
-  AccountId alice = 0;
-  AccountId public_account = 0;
-};
+class PgQuotaTest : public testing::AliceDatabaseTest {};
 
 TEST_F(PgQuotaTest, DefaultOwnLimitsAndUsage) {
   PgQuota q(pool);
@@ -64,7 +51,6 @@ TEST_F(PgQuotaTest, AppendsThroughSeveralFrontEndsCannotTogetherPassALimit) {
   own.messages = 10;
   ASSERT_TRUE(limits.set(alice, own).ok());
   PgMailboxes boxes(pool, public_account);
-  const MailboxId inbox = boxes.get_mailbox(alice, "INBOX")->id;
   const MailboxId other = boxes.create_mailbox(alice, "Other", "")->id;
   std::atomic<int> stored{0};
   std::atomic<int> refused{0};

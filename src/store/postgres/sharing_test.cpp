@@ -5,38 +5,31 @@
 #include "store/postgres/directory.h"
 #include "store/postgres/mailboxes.h"
 #include "store/postgres/messages.h"
-#include "store/postgres/pg_testing.h"
+#include "store/postgres/test_fixture.h"
 #include "store/postgres/schema.h"
 
 namespace pillarbox::store::postgres {
 namespace {
 
-class PgSharingTest : public ::testing::Test {
+class PgSharingTest : public testing::AliceDatabaseTest {
  protected:
   void SetUp() override {
-    auto c = Conn::open(db.url());
-    migrate(*c);
-    public_account = c->query("SELECT id FROM accounts WHERE kind = 1").int64(0, 0);
-    PgDirectory d(pool, [](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); });
-    alice = *d.add_account("alice@example.org", "h");
+    AliceDatabaseTest::SetUp();
+    PgDirectory d = directory();
     bob = *d.add_account("bob@example.org", "h");
     ASSERT_TRUE(d.add_alias("sales@example.org", "bob@example.org").ok());
-    alice_inbox = boxes.get_mailbox(alice, "INBOX")->id;
   }
-  testing::ScratchDatabase db;
-  Pool pool{db.url(), 4};
   PgMailboxes boxes{pool, 0};
   PgSharing sharing{pool};
-  AccountId public_account = 0, alice = 0, bob = 0;
-  MailboxId alice_inbox = 0;
+  AccountId bob = 0;
 };
 
 TEST_F(PgSharingTest, AclEntriesAndWhatOthersSee) {
-  ASSERT_TRUE(sharing.set_acl(alice_inbox, "Bob@Example.org", "lr").ok());
-  ASSERT_TRUE(sharing.set_acl(alice_inbox, "bob@example.org", "lrs").ok());  // replaces
-  ASSERT_TRUE(sharing.set_acl(alice_inbox, "anyone", "l").ok());
-  EXPECT_EQ(sharing.set_acl(alice_inbox, "", "l").error().code, Errc::invalid);
-  auto acl = sharing.get_acl(alice_inbox);
+  ASSERT_TRUE(sharing.set_acl(inbox, "Bob@Example.org", "lr").ok());
+  ASSERT_TRUE(sharing.set_acl(inbox, "bob@example.org", "lrs").ok());  // replaces
+  ASSERT_TRUE(sharing.set_acl(inbox, "anyone", "l").ok());
+  EXPECT_EQ(sharing.set_acl(inbox, "", "l").error().code, Errc::invalid);
+  auto acl = sharing.get_acl(inbox);
   ASSERT_EQ(acl->size(), 2u);
   EXPECT_EQ((*acl)[0].identifier, "anyone");
   EXPECT_EQ((*acl)[1].identifier, "bob@example.org");
@@ -51,8 +44,8 @@ TEST_F(PgSharingTest, AclEntriesAndWhatOthersSee) {
   EXPECT_EQ((*shared)[1].owner_address, "alice@example.org");
   EXPECT_EQ((*shared)[1].entries.size(), 2u);
   EXPECT_TRUE(sharing.list_shared(alice, {"alice@example.org", "anyone"})->size() == 1u);  // not her own
-  ASSERT_TRUE(sharing.delete_acl(alice_inbox, "anyone").ok());
-  EXPECT_EQ(sharing.delete_acl(alice_inbox, "anyone").error().code, Errc::not_found);
+  ASSERT_TRUE(sharing.delete_acl(inbox, "anyone").ok());
+  EXPECT_EQ(sharing.delete_acl(inbox, "anyone").error().code, Errc::not_found);
   EXPECT_EQ(sharing.get_acl(999999).error().code, Errc::not_found);
 }
 
@@ -61,22 +54,22 @@ TEST_F(PgSharingTest, PrivateSeenChangesTheModseqOfWhatChangedOnly) {
   PgMessages m(pool, headers, [](Conn&, AccountId, std::uint64_t, std::uint64_t) { return Status{}; });
   AppendRequest r;
   r.content = "Subject: s\n\nx\n";
-  ASSERT_TRUE(m.append(alice_inbox, {r, r, r}).ok());
+  ASSERT_TRUE(m.append(inbox, {r, r, r}).ok());
   UidSet some;
   some.add(1, 2);
-  auto first = sharing.set_private_seen(alice_inbox, bob, some, true);
+  auto first = sharing.set_private_seen(inbox, bob, some, true);
   ASSERT_TRUE(first.ok()) << first.error().detail;
   ASSERT_EQ(first->updated.size(), 2u);
   EXPECT_EQ(first->updated[0].modseq, 3u);
   UidSet all;
   all.add(1, 3);
-  auto again = sharing.set_private_seen(alice_inbox, bob, all, true);
+  auto again = sharing.set_private_seen(inbox, bob, all, true);
   ASSERT_EQ(again->updated.size(), 1u);  // only message 3 changed
   EXPECT_EQ(again->updated[0].uid, 3u);
-  EXPECT_EQ(sharing.private_seen(alice_inbox, bob)->to_string(), "1:3");
-  EXPECT_TRUE(sharing.private_seen(alice_inbox, alice)->empty());
-  ASSERT_EQ(sharing.set_private_seen(alice_inbox, bob, some, false)->updated.size(), 2u);
-  EXPECT_EQ(sharing.private_seen(alice_inbox, bob)->to_string(), "3");
+  EXPECT_EQ(sharing.private_seen(inbox, bob)->to_string(), "1:3");
+  EXPECT_TRUE(sharing.private_seen(inbox, alice)->empty());
+  ASSERT_EQ(sharing.set_private_seen(inbox, bob, some, false)->updated.size(), 2u);
+  EXPECT_EQ(sharing.private_seen(inbox, bob)->to_string(), "3");
   EXPECT_EQ(boxes.get_mailbox(alice, "INBOX")->highest_modseq, 5u);
 }
 

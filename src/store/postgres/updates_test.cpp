@@ -5,7 +5,7 @@
 #include "store/postgres/directory.h"
 #include "store/postgres/mailboxes.h"
 #include "store/postgres/messages.h"
-#include "store/postgres/pg_testing.h"
+#include "store/postgres/test_fixture.h"
 #include "store/postgres/schema.h"
 
 namespace pillarbox::store::postgres {
@@ -31,24 +31,16 @@ Flags flags(std::uint32_t system, std::vector<std::string> keywords = {}) {
   return f;
 }
 
-class PgUpdatesTest : public ::testing::Test {
+class PgUpdatesTest : public testing::AliceDatabaseTest {
  protected:
   void SetUp() override {
-    auto c = Conn::open(db.url());
-    migrate(*c);
-    PgDirectory d(pool, [](Conn& conn, AccountId id) { PgMailboxes::insert_mailbox(conn, id, "INBOX"); });
-    alice = *d.add_account("alice@example.org", "h");
-    inbox = c->query("SELECT id FROM mailboxes WHERE account_id = $1", {alice}).int64(0, 0);
+    AliceDatabaseTest::SetUp();
     ASSERT_TRUE(messages.append(inbox, {message(0), message(kSeen), message(0), message(0)}).ok());
   }
   MailboxInfo info() { return *PgMailboxes(pool, 0).get_mailbox(alice, "INBOX"); }
-  testing::ScratchDatabase db;
-  Pool pool{db.url(), 4};
   HeaderCache headers{1 << 20};
-  PgMessages messages{pool, headers, [](Conn&, AccountId, std::uint64_t, std::uint64_t) { return Status{}; }};
+  PgMessages messages{pool, headers, no_quota};
   PgUpdates updates{pool};
-  AccountId alice = 0;
-  MailboxId inbox = 0;
 };
 
 TEST_F(PgUpdatesTest, StoreChangesFlagsUnderOneNewModseqAndKeepsTheUnseenCount) {
