@@ -18,6 +18,12 @@ bool keyword_less(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+UidSet UidSet::of(const std::vector<Uid>& uids) {
+  UidSet s;
+  for (Uid uid : uids) s.add(uid);
+  return s;
+}
+
 void UidSet::add(Uid first, Uid last) {
   if (first > last) std::swap(first, last);
   // The first range that overlaps or touches [first, last]: its last + 1 >= first. Computed in

@@ -28,6 +28,8 @@ class UidSet {
     bool operator==(const Range&) const = default;
   };
   UidSet() = default;
+  /// The set of `uids`, in any order, repeats allowed.
+  static UidSet of(const std::vector<Uid>& uids);
   /// Adds one UID or a closed range [first, last] (swapped if first > last).
   void add(Uid uid) { add(uid, uid); }
   void add(Uid first, Uid last);

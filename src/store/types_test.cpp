@@ -11,6 +11,11 @@ UidSet of(std::initializer_list<UidSet::Range> ranges) {
   return s;
 }
 
+TEST(UidSetOf, MergesUnorderedAndRepeatedUidsIntoRanges) {
+  EXPECT_EQ(UidSet::of({7, 3, 4, 5, 4, 9}).to_string(), "3:5,7,9");
+  EXPECT_TRUE(UidSet::of({}).empty());
+}
+
 TEST(UidSetRemove, SplitsTrimsAndIgnoresAbsentUids) {
   UidSet s = of({{1, 5}, {9, 9}, {20, 30}});
   s.remove(3);

@@ -80,11 +80,9 @@ Result<MoveResult> PgCopyMove::move(MailboxId from, const UidSet& uids, MailboxI
     MoveResult out;
     out.copied = std::move(*copied);
     if (out.copied.source_uids.empty()) return out;
-    UidSet moved;
-    for (Uid uid : out.copied.source_uids) moved.add(uid);
     // The source's MODSEQ after the copy (which moved it when `from` == `to`).
     auto src = PgMailboxes::row_by_id(c, from, false);
-    out.expunged = PgUpdates::remove(c, from, src->highest_modseq, moved, false);
+    out.expunged = PgUpdates::remove(c, from, src->highest_modseq, UidSet::of(out.copied.source_uids), false);
     return out;
   });
 }

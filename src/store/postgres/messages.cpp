@@ -6,6 +6,7 @@
 #include "base/ascii.h"
 #include "base/log.h"
 #include "mail/message.h"
+#include "store/append_prep.h"
 #include "store/blob_store.h"
 #include "store/postgres/mailboxes.h"
 #include "store/postgres/ops.h"
@@ -111,35 +112,19 @@ Result<Uid> PgMessages::claim_recent(MailboxId mailbox) {
 
 Result<AppendResult> PgMessages::append(MailboxId mailbox, std::vector<AppendRequest> messages) {
   // Parsing, the slow part, before the transaction and its row lock.
-  struct Prepared {
+  struct Prepared : PreparedAppend {
     BlobId blob;
     std::string bytes;
-    std::uint64_t size = 0;
-    std::string envelope, body_structure, body;
-    Flags flags;
-    std::int64_t internal_date = 0;
-    std::int32_t internal_date_tz = 0;
   };
   std::vector<Prepared> prepared;
   prepared.reserve(messages.size());
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   std::uint64_t octets = 0;
   for (auto& req : messages) {
-    Prepared p;
-    auto served = std::make_shared<const std::string>(mail::to_crlf(req.content));
-    p.size = served->size();
-    {
-      mail::Message parsed(served);
-      p.envelope = parsed.envelope();
-      p.body_structure = parsed.body_structure(true);
-      p.body = parsed.body_structure(false);
-    }
+    Prepared p{prepare_append(req, now)};
     auto id = BlobStore::new_id();
     if (!id) return id.error();
     p.blob = std::move(*id);
-    p.flags = normalized(req.flags);
-    p.internal_date = req.internal_date.value_or(now);
-    p.internal_date_tz = req.internal_date_tz;
     p.bytes = std::move(req.content);
     octets += p.size;
     prepared.push_back(std::move(p));

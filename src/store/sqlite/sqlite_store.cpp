@@ -52,6 +52,7 @@
 #include "base/log.h"
 #include "mail/decode.h"
 #include "mail/message.h"
+#include "store/append_prep.h"
 #include "store/blob_store.h"
 #include "store/change_bus.h"
 #include "store/flag_change.h"
@@ -1048,16 +1049,11 @@ class SqliteStore final : public MailStore, public Directory {
 
   Result<AppendResult> append(MailboxId mailbox, std::vector<AppendRequest> messages) override {
     // The slow part without the write lock: parse once, write and sync each file.
-    struct Prepared {
+    struct Prepared : PreparedAppend {
       BlobId blob;
       std::string inline_bytes;   // kept in blob_bytes (small message), else the file has them
       bool in_file = false;
       std::uint64_t raw_size = 0;
-      std::uint64_t size = 0;
-      std::string envelope, body_structure, body;
-      Flags flags;
-      std::int64_t internal_date = 0;
-      std::int32_t internal_date_tz = 0;
     };
     std::vector<Prepared> prepared;
     prepared.reserve(messages.size());
@@ -1068,16 +1064,8 @@ class SqliteStore final : public MailStore, public Directory {
     const std::uint64_t inline_max = inline_max_octets_.load();
     const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
     for (auto& req : messages) {
-      Prepared p;
-      auto served = std::make_shared<const std::string>(mail::to_crlf(req.content));
-      p.size = served->size();
+      Prepared p{prepare_append(req, now)};
       p.raw_size = req.content.size();
-      {
-        mail::Message parsed(served);
-        p.envelope = parsed.envelope();
-        p.body_structure = parsed.body_structure(true);
-        p.body = parsed.body_structure(false);
-      }
       p.in_file = req.content.size() > inline_max;
       auto blob = p.in_file ? blobs_->write(req.content) : BlobStore::new_id();
       if (!blob) {
@@ -1086,9 +1074,6 @@ class SqliteStore final : public MailStore, public Directory {
         return blob.error();
       }
       p.blob = std::move(*blob);
-      p.flags = normalized(req.flags);
-      p.internal_date = req.internal_date.value_or(now);
-      p.internal_date_tz = req.internal_date_tz;
       if (p.in_file) req.content = std::string();  // release memory early
       else p.inline_bytes = std::move(req.content);
       prepared.push_back(std::move(p));
@@ -1521,9 +1506,7 @@ class SqliteStore final : public MailStore, public Directory {
       MoveResult out;
       out.copied = std::move(*copied);
       if (out.copied.source_uids.empty()) return out;
-      UidSet moved;
-      for (Uid uid : out.copied.source_uids) moved.add(uid);
-      auto gone = remove_in_tx(from, moved, false, dead);
+      auto gone = remove_in_tx(from, UidSet::of(out.copied.source_uids), false, dead);
       if (!gone) return gone.error();
       out.expunged = std::move(*gone);
       return out;
