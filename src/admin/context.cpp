@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "admin/control_socket.h"
+#include "store/postgres/pg_store.h"
 
 namespace pillarbox::admin {
 
@@ -30,7 +31,10 @@ Result<std::unique_ptr<store::MailStore>> open_store(const config::Config& confi
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) return make_error(Errc::io, fmt::format("{}: cannot create data directory: {}", config.data_dir, ec.message()));
   std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all, ec);
-  auto store = store::open_sqlite_store(config.data_dir);
+  // The data directory holds the admin socket and protocol logs whichever store is used.
+  auto store = config.store_backend == "postgresql"
+                   ? store::open_postgres_store(store::PostgresOptions{config.store_url, config.store_pool_size})
+                   : store::open_sqlite_store(config.data_dir);
   // Accounts without limits of their own follow [quota] (RFC 9208; docs/configuration.md).
   if (store) (*store)->set_default_quota(store::QuotaLimits{config.quota_storage_kib, config.quota_messages});
   if (store) (*store)->set_header_cache_limit(std::uint64_t{config.header_cache_mib} << 20);

@@ -235,7 +235,11 @@ Status validate(const Config& c) {
       return bad("metrics.listen", "must be \"host:port\" (or empty: no metrics endpoint)");
   }
   if (c.log_format != "logfmt" && c.log_format != "json") return bad("log.format", "must be \"logfmt\" or \"json\"");
-  if (c.store_backend != "sqlite") return bad("store.backend", "only \"sqlite\" is available in this build");
+  if (c.store_backend != "sqlite" && c.store_backend != "postgresql")
+    return bad("store.backend", "must be \"sqlite\" or \"postgresql\"");
+  if (c.store_backend == "postgresql" && c.store_url.empty())
+    return bad("store.url", "must name the database when backend = \"postgresql\" (postgresql://user@host/db)");
+  if (c.store_pool_size < 1 || c.store_pool_size > 1000) return bad("store.pool_size", "must be 1..1000");
   if (c.data_dir.empty()) return bad("data_dir", "must not be empty");
   if (c.store_threads < 1 || c.store_threads > 64) return bad("store.threads", "must be 1..64");
   if (c.header_cache_mib > 65536) return bad("store.header_cache_mib", "must be 0..65536 (0: no cache)");
@@ -413,6 +417,7 @@ Result<Config> load(const std::string& path) {
   r.get("limits", "compress_max_skipped_octets", l.compress_max_skipped_octets);
   r.get("store", "backend", c.store_backend);
   r.get("store", "url", c.store_url);
+  r.get("store", "pool_size", c.store_pool_size);
   r.get("store", "threads", c.store_threads);
   r.get("store", "header_cache_mib", c.header_cache_mib);
   r.get("store", "text_index_backlog", c.text_index_backlog);

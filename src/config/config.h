@@ -124,8 +124,9 @@ struct Config {
   /// [quota] full_tempfail: LMTP answers a delivery over quota with 452 4.2.2 (try again) instead
   /// of 552 5.2.2 (bounce), as Dovecot's quota_full_tempfail.
   bool quota_full_tempfail = false;
-  std::string store_backend = "sqlite";
-  std::string store_url;
+  std::string store_backend = "sqlite";   ///< [store] backend = "sqlite" | "postgresql"
+  std::string store_url;                  ///< [store] url: libpq URI or key=value string (postgresql)
+  std::uint32_t store_pool_size = 16;     ///< [store] pool_size: PostgreSQL connections per front end
   std::string admin_socket = "admin.sock";
   std::string metrics_listen;
   std::string log_level = "info";

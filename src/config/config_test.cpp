@@ -17,6 +17,14 @@ std::string write_temp(const std::string& text) {
   return name;
 }
 
+/// Loads `text` as a configuration file.
+Result<Config> load_text(const std::string& text) {
+  auto path = write_temp(text);
+  auto c = load(path);
+  std::remove(path.c_str());
+  return c;
+}
+
 TEST(Config, EmptyFileGivesDefaults) {
   auto path = write_temp("");
   auto c = load(path);
@@ -116,12 +124,6 @@ TEST(Config, TlsKeys) {
 }
 
 TEST(Config, StoreKeys) {
-  auto load_text = [](const std::string& text) {
-    auto path = write_temp(text);
-    auto c = load(path);
-    std::remove(path.c_str());
-    return c;
-  };
   auto c = load_text("");
   ASSERT_TRUE(c.ok()) << c.error().text;
   EXPECT_EQ(c->store_threads, 4u);
@@ -143,6 +145,27 @@ TEST(Config, StoreKeys) {
   c = load_text("[store]\nheader_cache_mib = 65537\n");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().text.find("store.header_cache_mib"), std::string::npos) << c.error().text;
+}
+
+TEST(Config, PostgresqlBackend) {
+  auto c = load_text("");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->store_backend, "sqlite");
+  EXPECT_EQ(c->store_pool_size, 16u);
+  c = load_text("[store]\nbackend = \"postgresql\"\nurl = \"postgresql://pb@db/mail\"\npool_size = 40\n");
+  ASSERT_TRUE(c.ok()) << c.error().text;
+  EXPECT_EQ(c->store_backend, "postgresql");
+  EXPECT_EQ(c->store_url, "postgresql://pb@db/mail");
+  EXPECT_EQ(c->store_pool_size, 40u);
+  c = load_text("[store]\nbackend = \"postgresql\"\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("store.url: must name the database"), std::string::npos) << c.error().text;
+  c = load_text("[store]\nbackend = \"mysql\"\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("store.backend: must be \"sqlite\" or \"postgresql\""), std::string::npos);
+  c = load_text("[store]\nbackend = \"postgresql\"\nurl = \"postgresql:///mail\"\npool_size = 0\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().text.find("store.pool_size: must be 1..1000"), std::string::npos) << c.error().text;
 }
 
 TEST(Config, CompressKeys) {

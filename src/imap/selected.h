@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -43,6 +44,8 @@ class SelectedMailbox {
   store::UidSet saved_search;
   /// Set by the change bus (store thread) when the mailbox changed; cleared by sync.
   std::shared_ptr<std::atomic<bool>> dirty = std::make_shared<std::atomic<bool>>(true);
+  /// When NOOP or CHECK last made the session read the mailbox again unasked (imap/commands/noop.cpp).
+  std::chrono::steady_clock::time_point last_look{};
   std::unique_ptr<store::Subscription> subscription;
 
   /// Adds `keyword` to the announced keywords unless present (case-insensitively); true when

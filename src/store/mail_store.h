@@ -270,6 +270,11 @@ class MailStore {
   /// made in the same store (`pillarbox deliver`, which then tells the server over the admin
   /// socket), so sessions in IDLE hear of it at once. Listeners read the change themselves.
   virtual void announce_change(MailboxId mailbox) = 0;
+  /// True when subscribe() hears of every committed change, whoever made it (PostgreSQL: each
+  /// write NOTIFYs inside its transaction), so NOOP and CHECK may read the mailbox again less
+  /// often. False for SQLite, where another process's writes are heard only when it announces
+  /// them, so every NOOP and CHECK reads the mailbox again (RFC 3501 §6.1.2).
+  virtual bool hears_every_change() const { return false; }
 };
 
 /// Opens the store configured for `data_dir` (SQLite database and message files beneath it),

@@ -285,18 +285,14 @@ class LmtpDelivery(unittest.TestCase):
         raw.close()
 
     def test_store_failure_is_451_and_loses_nothing(self):
-        # Message files cannot be written while `messages` is a regular file: the store fails,
-        # the recipient gets 451 4.3.0 (the MTA keeps the message and retries), nothing is
-        # stored; once the store works again the same transaction succeeds. The message is
-        # larger than [store] inline_max_octets (64 KiB), so it goes to a file.
-        messages = os.path.join(self.server.data, "messages")
+        # While the store cannot write (PillarboxServer.store_unwritable) the recipient gets
+        # 451 4.3.0 (the MTA keeps the message and retries) and nothing is stored; once the
+        # store works again the same transaction succeeds. The message is larger than [store]
+        # inline_max_octets (64 KiB), so SQLite puts it in a file.
         before = self.count(CAROL)
         tag = token()
         body = message(tag, b"Hello.\r\n" + b"0123456789abcdef" * 4800 + b"\r\n")
-        os.rename(messages, messages + ".away")
-        try:
-            with open(messages, "w") as f:
-                f.write("in the way")
+        with self.server.store_unwritable():
             raw = RawLmtp(self.server.lmtp_port)
             raw.send(b"LHLO x\r\nMAIL FROM:<s@example.com>\r\nRCPT TO:<%s>\r\nDATA\r\n" % CAROL.encode())
             self.assertEqual([c for c, _ in raw.replies(4)], [250, 250, 250, 354])
@@ -304,9 +300,6 @@ class LmtpDelivery(unittest.TestCase):
             code, text = raw.reply()
             self.assertEqual((code, text[:5]), (451, "4.3.0"), text)
             raw.close()
-        finally:
-            os.remove(messages)
-            os.rename(messages + ".away", messages)
         self.assertEqual(self.count(CAROL), before)
         lmtp = Lmtp("127.0.0.1", self.server.lmtp_port)
         lmtp.ehlo_or_helo_if_needed()

@@ -6,7 +6,6 @@ import asyncio
 import imaplib
 import os
 import poplib
-import sqlite3
 import time
 import unittest
 
@@ -41,13 +40,9 @@ REFUSED = [
 
 
 def stored_hash(srv, address):
-    """The hash in the store, read from its SQLite database (there is no CLI that shows it)."""
-    db = sqlite3.connect(f"file:{os.path.join(srv.data, 'pillarbox.sqlite3')}?mode=ro", uri=True)
-    try:
-        row = db.execute("SELECT password_hash FROM accounts WHERE address = ?", (address,)).fetchone()
-    finally:
-        db.close()
-    return row[0] if row else None
+    """The hash in the store (there is no CLI that shows it)."""
+    rows = srv.sql("SELECT password_hash FROM accounts WHERE address = ?", address)
+    return rows[0][0] if rows else None
 
 
 def imap_login(srv, user, password):

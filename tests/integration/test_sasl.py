@@ -15,7 +15,6 @@ import poplib
 import queue
 import re
 import socket
-import sqlite3
 import ssl
 import subprocess
 import threading
@@ -394,10 +393,7 @@ class KeysFromPlaintextLogin(unittest.TestCase):
     def test_keys_appear_after_plain_login_and_follow_passwd(self):
         with PillarboxServer() as srv:
             srv.add_user(ALICE, ALICE_PW)
-            db = sqlite3.connect(os.path.join(srv.data, "pillarbox.sqlite3"))
-            db.execute("UPDATE accounts SET scram_secret = '' WHERE address = ?", (ALICE,))
-            db.commit()
-            db.close()
+            srv.sql("UPDATE accounts SET scram_secret = '' WHERE address = ?", ALICE)
             srv.start()
 
             def scram(password):

@@ -301,6 +301,19 @@ TEST_P(StoreConformance, MailboxesAreSeparatePerAccount) {
   EXPECT_NE(mailbox_id("Private"), must(store().get_mailbox(other, "Private")).id);
 }
 
+// A client may send any bytes as a mailbox name (a raw 8-bit literal); the IMAP layer refuses
+// to create such names, so looking one up finds nothing (and is no storage error).
+TEST_P(StoreConformance, NamesThatAreNotUtf8AreNotFound) {
+  must(store().create_mailbox(account(), "Entw\xc3\xbcrfe"));
+  for (const std::string& name : {std::string("Entw\xfcrfe"), std::string("Entw\0rfe", 8)}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(store().get_mailbox(account(), name).error().code, Errc::not_found);
+    EXPECT_EQ(store().delete_mailbox(account(), name).error().code, Errc::not_found);
+    EXPECT_EQ(store().rename_mailbox(account(), name, "Other").error().code, Errc::not_found);
+  }
+  EXPECT_TRUE(store().get_mailbox(account(), "Entw\xc3\xbcrfe").ok());
+}
+
 TEST_P(StoreConformance, UidValidityDistinctPersistentAndNewOnRecreate) {
   auto a = must(store().create_mailbox(account(), "A"));
   auto b = must(store().create_mailbox(account(), "B"));

@@ -7,16 +7,24 @@ Usage:
         imaplib.IMAP4("127.0.0.1", srv.imap_port)
 
 Every process it starts is stopped on exit (SIGTERM, then SIGKILL after 10 s).
+
+With PILLARBOX_TEST_STORE=postgresql each server keeps its mail in a scratch database of its
+own on the test PostgreSQL server (pgtest.py), dropped on exit, instead of SQLite in its data
+directory.
 """
+import contextlib
 import json
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
 import urllib.request
+
+import pgtest
 
 
 def free_port():
@@ -34,10 +42,17 @@ def binary_from_env():
 
 class PillarboxServer:
     def __init__(self, binary=None, extra_config="", plaintext="loopback", failure_delay_ms=300,
-                 failure_delay_max_ms=300, imap_config=""):
+                 failure_delay_max_ms=300, imap_config="", template=None):
+        """`template`: a stopped server whose data directory (and database) this one starts
+        from a copy of."""
         self.binary = binary or binary_from_env()
         self.dir = tempfile.mkdtemp(prefix="pbtest-")
         self.data = os.path.join(self.dir, "data")
+        if template is not None:
+            shutil.copytree(template.data, self.data)
+        self.database = None
+        if pgtest.wanted():
+            self.database = pgtest.create_database(template.database if template is not None else None)
         self.lmtp_socket = os.path.join(self.dir, "lmtp.sock")
         self.config = os.path.join(self.dir, "pillarbox.toml")
         self._plaintext = plaintext
@@ -70,12 +85,60 @@ class PillarboxServer:
                     # Failed logins wait a fixed 300 ms here (the first step of the real back-off),
                     # so tests that fail many logins stay quick; test_login_names tests the growth.
                     f'failure_delay_ms = {self._failure_delay_ms}\nfailure_delay_max_ms = {self._failure_delay_max_ms}\n'
-                    f'{self._extra_config}\n')
+                    f'{self._with_store(self._extra_config)}\n')
+
+    def _with_store(self, extra):
+        """`extra` with the [store] keys that put this server on its database, in the [store]
+        table `extra` already has if it has one (TOML allows a table once)."""
+        if self.database is None:
+            return extra
+        url = pgtest.with_database(pgtest.server_url(), self.database)
+        keys = f'backend = "postgresql"\nurl = "{url}"\npool_size = 8\n'
+        if "[store]\n" in extra:
+            return extra.replace("[store]\n", "[store]\n" + keys, 1)
+        return extra + "\n[store]\n" + keys
 
     def cli(self, *args, input=None, check=True):
         """Runs a pillarbox subcommand against this server's configuration."""
         return subprocess.run([self.binary, "--config", self.config, *args], input=input,
                               capture_output=True, check=check, timeout=600)
+
+    def sql(self, statement, *params):
+        """Runs one SQL statement on this server's store, SQLite or PostgreSQL, for tests that
+        look at or change what no command shows; `?` marks each of `params` (text). Returns
+        the rows as tuples of text."""
+        if self.database is None:
+            db = sqlite3.connect(os.path.join(self.data, "pillarbox.sqlite3"))
+            try:
+                rows = db.execute(statement, params).fetchall()
+                db.commit()
+            finally:
+                db.close()
+            return [tuple(None if v is None else str(v) for v in row) for row in rows]
+        return pgtest.run_sql(self.database, statement, params)
+
+    @contextlib.contextmanager
+    def store_unwritable(self):
+        """While the `with` block runs, storing a message fails as a broken disk or database
+        makes it fail: SQLite: the message files' directory is a plain file (so only messages
+        larger than [store] inline_max_octets fail); PostgreSQL: the table of message bytes is
+        renamed away."""
+        if self.database is not None:
+            self.sql("ALTER TABLE blobs RENAME TO blobs_away")
+            try:
+                yield
+            finally:
+                self.sql("ALTER TABLE blobs_away RENAME TO blobs")
+            return
+        messages = os.path.join(self.data, "messages")
+        os.rename(messages, messages + ".away")
+        try:
+            with open(messages, "w") as f:
+                f.write("in the way")
+            yield
+        finally:
+            os.remove(messages)
+            os.rename(messages + ".away", messages)
 
     def add_user(self, address, password):
         self.cli("user", "add", address, "--password-stdin", input=(password + "\n").encode())
@@ -192,3 +255,6 @@ class PillarboxServer:
             self.stop()
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
+            if self.database is not None:
+                pgtest.drop_database(self.database)
+                self.database = None

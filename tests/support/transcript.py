@@ -39,7 +39,6 @@ import argparse
 import os
 import re
 import select
-import shutil
 import socket
 import ssl
 import sys
@@ -571,7 +570,7 @@ class ServerFactory:
         self.templates = {}
         self.keep = []
 
-    def _server(self, config=()):
+    def _server(self, config=(), template=None):
         """A server whose configuration has the transcript's @config lines: [imap] keys go into the
         [imap] table the server already has (TOML allows a table once), the rest after it."""
         tables = {}
@@ -580,7 +579,7 @@ class ServerFactory:
         imap = "".join(line + "\n" for line in tables.pop("imap", []))
         extra = self.extra_config + "".join(f"\n[{section}]\n" + "".join(line + "\n" for line in lines)
                                             for section, lines in tables.items())
-        return PillarboxServer(self.binary, extra_config=extra, imap_config=imap)
+        return PillarboxServer(self.binary, extra_config=extra, imap_config=imap, template=template)
 
     def _template(self, users, setup=(), config=()):
         key = (tuple(users), tuple(setup), tuple(config))
@@ -611,9 +610,7 @@ class ServerFactory:
         return self.templates[key]
 
     def new(self, users, setup=(), config=()):
-        tpl = self._template(users, setup, config)
-        srv = self._server(config)
-        shutil.copytree(tpl.data, srv.data)
+        srv = self._server(config, template=self._template(users, setup, config))
         srv.start()
         return srv
 

@@ -97,11 +97,13 @@ std::optional<MailboxRow> PgMailboxes::row_by_id(Conn& c, MailboxId id, bool loc
 }
 
 std::optional<MailboxRow> PgMailboxes::row_by_name(Conn& c, AccountId account, const std::string& name, bool lock) {
+  if (!storable_text(name)) return std::nullopt;
   return row_at(c.query(std::string(kRowSelect) + " WHERE account_id = $1 AND name = $2" + (lock ? " FOR UPDATE" : ""),
                         {account, name}));
 }
 
 std::optional<MailboxInfo> PgMailboxes::load_info(Conn& c, AccountId account, const std::string& name) {
+  if (!storable_text(name)) return std::nullopt;
   Rows r = c.query(std::string(kInfoSelect) + " WHERE b.account_id = $1 AND b.name = $2", {account, name});
   if (r.empty()) return std::nullopt;
   MailboxInfo info = info_at(r, 0);

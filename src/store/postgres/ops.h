@@ -20,9 +20,15 @@ inline constexpr const char* kChangeChannel = "pillarbox_changes";
 /// commits.
 void notify_change(Conn& c, MailboxId mailbox);
 
+/// Whether PostgreSQL can hold `text` in a text column: well-formed UTF-8 without NUL. Names
+/// that are not can never have been stored, so a lookup of one finds nothing (SQLite, which
+/// takes any bytes, answers the same, since nothing stores such a name).
+bool storable_text(std::string_view text);
+
 /// The Error a client sees for `e`: Errc::unavailable when trying again may work (the database
 /// is unreachable or restarting, a serialization failure or deadlock outlived its retries, too
-/// many connections), Errc::storage_full for a full disk (SQLSTATE 53100), else Errc::io.
+/// many connections), Errc::storage_full for a full disk (SQLSTATE 53100), Errc::invalid for text
+/// that is not UTF-8 (22021), else Errc::io.
 Error pg_error(const PgError& e, std::string_view operation);
 
 /// Runs `f(conn)` on a leased connection inside a transaction and commits when `f` returns a

@@ -123,6 +123,7 @@ class PgStore final : public MailStore {
   // message is a row, and SEARCH TEXT/BODY read the rows (search.h).
   void set_text_index_backlog(std::uint64_t) override {}
   void set_inline_max_octets(std::uint64_t) override {}
+  bool hears_every_change() const override { return true; }
   void start_text_indexing() override {}
   Result<std::uint64_t> rebuild_text_index(bool) override { return std::uint64_t{0}; }
 
@@ -257,8 +258,8 @@ Result<std::unique_ptr<MailStore>> open_postgres_store(const PostgresOptions& op
     return std::unique_ptr<MailStore>(std::make_unique<PgStore>(options, public_account));
   } catch (const PgError& e) {
     if (e.connection_lost())
-      return make_error(Errc::unavailable, "Cannot reach the PostgreSQL store", e.what());
-    return make_error(Errc::io, "Cannot open the PostgreSQL store", e.what());
+      return make_error(Errc::unavailable, std::string("Cannot reach the PostgreSQL store: ") + e.what(), e.what());
+    return make_error(Errc::io, std::string("Cannot open the PostgreSQL store: ") + e.what(), e.what());
   }
 }
 
