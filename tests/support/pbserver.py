@@ -42,16 +42,22 @@ def binary_from_env():
 
 class PillarboxServer:
     def __init__(self, binary=None, extra_config="", plaintext="loopback", failure_delay_ms=300,
-                 failure_delay_max_ms=300, imap_config="", template=None):
+                 failure_delay_max_ms=300, imap_config="", template=None, share_store_of=None):
         """`template`: a stopped server whose data directory (and database) this one starts
-        from a copy of."""
+        from a copy of. `share_store_of`: a server (on PostgreSQL) whose database this one
+        uses too, as a second front end; the first one drops it."""
         self.binary = binary or binary_from_env()
         self.dir = tempfile.mkdtemp(prefix="pbtest-")
         self.data = os.path.join(self.dir, "data")
         if template is not None:
             shutil.copytree(template.data, self.data)
         self.database = None
-        if pgtest.wanted():
+        self._owns_database = share_store_of is None
+        if share_store_of is not None:
+            if share_store_of.database is None:
+                raise RuntimeError("front ends can share only a PostgreSQL store (PILLARBOX_TEST_STORE)")
+            self.database = share_store_of.database
+        elif pgtest.wanted():
             self.database = pgtest.create_database(template.database if template is not None else None)
         self.lmtp_socket = os.path.join(self.dir, "lmtp.sock")
         self.config = os.path.join(self.dir, "pillarbox.toml")
@@ -255,6 +261,6 @@ class PillarboxServer:
             self.stop()
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
-            if self.database is not None:
+            if self.database is not None and self._owns_database:
                 pgtest.drop_database(self.database)
                 self.database = None
