@@ -1,5 +1,6 @@
-// How message metadata is kept in database rows, shared by the SQLite and PostgreSQL stores:
-// keywords as one space-separated text column, flags normalised before they are stored.
+// How mailbox and message metadata are kept in database rows, shared by the SQLite and
+// PostgreSQL stores: the mailbox row the write paths lock, keywords as one space-separated text
+// column, flags normalised before they are stored.
 #pragma once
 
 #include <string>
@@ -9,6 +10,16 @@
 #include "store/types.h"
 
 namespace pillarbox::store {
+
+/// One mailbox row, as the stores' write paths lock and read it.
+struct MailboxRow {
+  MailboxId id = 0;
+  AccountId account = 0;
+  std::string name;
+  std::uint32_t uid_validity = 0;
+  Uid uid_next = 1;
+  ModSeq highest_modseq = 1;
+};
 
 /// Keywords are atoms (RFC 3501 §9: no spaces), so a space-separated list is unambiguous.
 std::string encode_keywords(const std::vector<std::string>& keywords);

@@ -9,18 +9,9 @@
 
 #include "store/mail_store.h"
 #include "store/postgres/pg.h"
+#include "store/row_codec.h"
 
 namespace pillarbox::store::postgres {
-
-/// One mailbox row, as the write paths lock and read it.
-struct MailboxRow {
-  MailboxId id = 0;
-  AccountId account = 0;
-  std::string name;
-  std::uint32_t uid_validity = 0;
-  Uid uid_next = 1;
-  ModSeq highest_modseq = 1;
-};
 
 class PgMailboxes {
  public:

@@ -491,15 +491,6 @@ auto guarded(std::string_view operation, F&& f) -> decltype(f()) {
   }
 }
 
-struct MailboxRow {
-  MailboxId id = 0;
-  AccountId account = 0;
-  std::string name;
-  std::uint32_t uid_validity = 0;
-  Uid uid_next = 1;
-  ModSeq highest_modseq = 1;
-};
-
 // --- the store ---------------------------------------------------------------------------------
 
 class SqliteStore final : public MailStore, public Directory {
