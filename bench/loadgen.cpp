@@ -75,7 +75,7 @@ constexpr std::array<std::string_view, kOpCount> kOpNames = {"login",  "select",
 
 struct Options {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 143;
+  std::vector<std::uint16_t> ports{143};   // several: client i connects to ports[i % n]
   bool tls = false;
   std::string users_file;
   std::string user = "user%d@bench.test";
@@ -136,7 +136,7 @@ struct Shared {
   std::array<unsigned, kMixOps> weights{};
   unsigned total_weight = 0;
   std::unique_ptr<asio::ssl::context> tls;
-  std::vector<tcp::endpoint> endpoints;
+  std::vector<std::vector<tcp::endpoint>> endpoints;   // one list per --port
   bool exclusive = false;  // one client per account: the client's view must match exactly
 
   std::atomic<unsigned> settled{0};  // clients done with set-up (ready or failed)
@@ -321,8 +321,8 @@ struct Reply {
 
 class Connection {
  public:
-  Connection(asio::any_io_executor executor, Shared& shared, Stats& stats)
-      : executor_(executor), shared_(shared), stats_(stats), socket_(executor) {}
+  Connection(asio::any_io_executor executor, Shared& shared, Stats& stats, const std::vector<tcp::endpoint>& endpoints)
+      : executor_(executor), shared_(shared), stats_(stats), endpoints_(endpoints), socket_(executor) {}
 
   bool is_open() const { return open_; }
   bool literal_plus() const { return literal_plus_; }
@@ -341,7 +341,7 @@ class Connection {
     tls_.reset();
     arm();
     std::error_code ec;
-    co_await asio::async_connect(socket_, shared_.endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_connect(socket_, endpoints_, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       disarm();
       why = fmt::format("connect: {}", ec.message());
@@ -630,6 +630,7 @@ class Connection {
   asio::any_io_executor executor_;
   Shared& shared_;
   Stats& stats_;
+  const std::vector<tcp::endpoint>& endpoints_;
   tcp::socket socket_;
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
   bool open_ = false;
@@ -655,7 +656,7 @@ class Client {
         index_(index),
         account_(shared.accounts[index % shared.accounts.size()]),
         rng_(shared.opt.seed * 1000003u + index),
-        conn_(executor, shared, stats_) {}
+        conn_(executor, shared, stats_, shared.endpoints[index % shared.endpoints.size()]) {}
 
   Stats& stats() { return stats_; }
   asio::any_io_executor executor() const { return executor_; }
@@ -1273,7 +1274,10 @@ int run(int argc, char** argv) {
   Options& o = shared->opt;
   CLI::App app{"pillarbox-loadgen: concurrent IMAP sessions with a weighted command mix"};
   app.add_option("--host", o.host, "Server address (loopback only is the intent)");
-  app.add_option("--port", o.port, "Server port");
+  app.add_option("--port", o.ports,
+                 "Server port; a comma-separated list spreads the clients over several servers (front ends "
+                 "on one store): client i connects to the (i mod n)-th")
+      ->delimiter(',');
   app.add_flag("--tls", o.tls, "Implicit TLS (the certificate is not verified)");
   app.add_option("--users", o.users_file, "File of \"address password\" lines");
   app.add_option("--user", o.user, "Account name; %d becomes 1..--accounts");
@@ -1309,12 +1313,15 @@ int run(int argc, char** argv) {
   {
     std::error_code ec;
     tcp::resolver resolver(io);
-    auto results = resolver.resolve(o.host, std::to_string(o.port), ec);
-    if (ec) {
-      std::cerr << "pillarbox-loadgen: " << o.host << ": " << ec.message() << "\n";
-      return 2;
+    for (std::uint16_t port : o.ports) {
+      auto results = resolver.resolve(o.host, std::to_string(port), ec);
+      if (ec) {
+        std::cerr << "pillarbox-loadgen: " << o.host << ": " << ec.message() << "\n";
+        return 2;
+      }
+      auto& list = shared->endpoints.emplace_back();
+      for (const auto& r : results) list.push_back(r.endpoint());
     }
-    for (const auto& r : results) shared->endpoints.push_back(r.endpoint());
   }
   if (o.tls) {
     shared->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
@@ -1393,7 +1400,7 @@ int run(int argc, char** argv) {
   // Human table.
   std::cout << fmt::format("{}: {} clients, {} accounts, {} s measured after {} s warm-up (set-up took {:.1f} s), "
                            "seed {}\n",
-                           o.label.empty() ? fmt::format("{}:{}", o.host, o.port) : o.label, o.clients,
+                           o.label.empty() ? fmt::format("{}:{}", o.host, fmt::join(o.ports, ",")) : o.label, o.clients,
                            shared->accounts.size(), o.duration, o.warmup, setup, o.seed);
   std::cout << fmt::format("{:<8} {:>9} {:>9} {:>5} {:>5} {:>5} {:>5} {:>9} {:>9} {:>9} {:>9}\n", "op", "count", "per s",
                            "NO", "BAD", "fail", "anom", "p50 us", "p90 us", "p99 us", "max us");
@@ -1413,8 +1420,8 @@ int run(int argc, char** argv) {
 
   if (!o.json.empty()) {
     std::string j = "{\n";
-    j += fmt::format("  \"label\": \"{}\",\n  \"host\": \"{}\",\n  \"port\": {},\n  \"tls\": {},\n", json_escape(o.label),
-                     json_escape(o.host), o.port, o.tls ? "true" : "false");
+    j += fmt::format("  \"label\": \"{}\",\n  \"host\": \"{}\",\n  \"ports\": [{}],\n  \"tls\": {},\n",
+                     json_escape(o.label), json_escape(o.host), fmt::join(o.ports, ", "), o.tls ? "true" : "false");
     j += fmt::format("  \"clients\": {},\n  \"accounts\": {},\n  \"exclusive_mailboxes\": {},\n", o.clients,
                      shared->accounts.size(), shared->exclusive ? "true" : "false");
     j += fmt::format("  \"duration_s\": {},\n  \"warmup_s\": {},\n  \"setup_s\": {:.3f},\n  \"seed\": {},\n", o.duration,

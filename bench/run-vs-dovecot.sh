@@ -19,6 +19,12 @@
 #      run: RSS and PSS of the Pillarbox process, and the sums over Dovecot's master and all its
 #      child processes (PSS counts shared pages once, so it is the fairer figure for Dovecot);
 #   6. writes each load generator JSON, memory figures, versions and a summary table.
+#
+# --servers "pillarbox pg1 pg2 pg3" compares the embedded store with Pillarbox on PostgreSQL
+# ([store] backend = "postgresql", docs/postgresql.md) behind 1, 2 and 3 front ends: a private
+# PostgreSQL server (scripts/pg-test.sh: Debian's postgresql, its defaults, fsync on) is filled
+# the same way through the first front end; the load generator spreads its clients over the
+# front ends' ports in turn; memory is the sum over the front ends and PostgreSQL's processes.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +65,9 @@ Options:
   --no-build            use the binaries in \$BUILD ($BUILD) as they are
   --keep                keep the temporary directory (data, configurations, logs)
   --pb-config TOML      lines added to Pillarbox's configuration, e.g. $'[store]\\nthreads = 16'
+                        (no [store] table with pgN servers: theirs says where the database is)
+  --servers "S ..."     pillarbox, dovecot, pg1..pg9 (Pillarbox on PostgreSQL, N front ends)
+                        (default: "$SERVERS")
   --rate R              operations per second of all clients together, each client a Poisson
                         process (default: 0, closed loop: each client sends its next operation
                         as soon as the last is answered). Both servers get the same offered load,
@@ -131,11 +140,14 @@ chmod 755 "$T"  # Dovecot's login processes (dovenull) must reach base_dir
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 PB_PID=""
+FE_PIDS=()
 DC_PID=""
 SAMPLER_PID=""
 cleanup() {
   [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
   [[ -n $PB_PID ]] && kill "$PB_PID" 2>/dev/null || true
+  for p in "${FE_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  [[ -f $T/pgstate/pgdata ]] && bash "$ROOT/scripts/pg-test.sh" stop "$T/pgstate"
   [[ -n $DC_PID ]] && kill "$DC_PID" 2>/dev/null || true
   sleep 0.5
   if [[ $KEEP -eq 1 ]]; then echo "kept $T" >&2; else rm -rf "$T"; fi
@@ -173,13 +185,12 @@ done
 corpus_bytes=$(cat "$T"/corpus/*.eml | wc -c)
 
 # 4. Pillarbox data and configuration.
-PB_PORT=$(free_port)
-PB_TLS_PORT=$(free_port)
-cat > "$T/pillarbox.toml" <<EOF
-data_dir = "$T/pillarbox"
+pb_config() {  # file data-dir port tls-port [store table]
+  cat > "$1" <<EOF
+data_dir = "$2"
 [imap]
-listen = ["127.0.0.1:$PB_PORT"]
-tls_listen = ["127.0.0.1:$PB_TLS_PORT"]
+listen = ["127.0.0.1:$3"]
+tls_listen = ["127.0.0.1:$4"]
 [pop3]
 listen = []
 tls_listen = []
@@ -190,15 +201,46 @@ max_connections_per_user = 100000
 max_connections_per_ip = 100000
 [log]
 level = "warn"
+${5:-}
 $PB_CONFIG
 EOF
+}
+populate() {  # config
+  local u
+  for ((u = 1; u <= ACCOUNTS; u++)); do
+    echo "$PASSWORD" | "$PILLARBOX" --config "$1" user add "user$u@bench.test" --password-stdin >/dev/null
+    "$PILLARBOX" --config "$1" import "user$u@bench.test" "$T/maildir" >/dev/null
+  done
+}
+PB_PORT=$(free_port)
+pb_config "$T/pillarbox.toml" "$T/pillarbox" "$PB_PORT" "$(free_port)"
 say "populating Pillarbox: $ACCOUNTS accounts x $MESSAGES messages"
 start=$(date +%s.%N)
-for ((u = 1; u <= ACCOUNTS; u++)); do
-  echo "$PASSWORD" | "$PILLARBOX" --config "$T/pillarbox.toml" user add "user$u@bench.test" --password-stdin >/dev/null
-  "$PILLARBOX" --config "$T/pillarbox.toml" import "user$u@bench.test" "$T/maildir" >/dev/null
-done
+populate "$T/pillarbox.toml"
 pb_populate_s=$(awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $start}")
+
+# 4b. Pillarbox on PostgreSQL: one database, as many front-end configurations as the largest pgN.
+FRONT_ENDS=0
+for s in $SERVERS; do
+  if [[ $s =~ ^pg([1-9])$ ]] && ((BASH_REMATCH[1] > FRONT_ENDS)); then FRONT_ENDS=${BASH_REMATCH[1]}; fi
+done
+FE_PORTS=()
+pg_populate_s=0
+if ((FRONT_ENDS > 0)); then
+  say "starting a private PostgreSQL server"
+  PG_URL=$(bash "$ROOT/scripts/pg-test.sh" start "$T/pgstate")
+  psql -X -q -d "$PG_URL" -c "CREATE DATABASE bench"
+  for ((k = 1; k <= FRONT_ENDS; k++)); do
+    FE_PORTS+=("$(free_port)")
+    pb_config "$T/pg-fe$k.toml" "$T/pg-fe$k" "${FE_PORTS[k - 1]}" "$(free_port)" \
+      "$(printf '[store]\nbackend = "postgresql"\nurl = "%s"' "${PG_URL%/*}/bench")"
+  done
+  say "populating Pillarbox on PostgreSQL: $ACCOUNTS accounts x $MESSAGES messages"
+  start=$(date +%s.%N)
+  populate "$T/pg-fe1.toml"
+  pg_populate_s=$(awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $start}")
+  PG_POSTMASTER=$(head -1 "$(cat "$T/pgstate/pgdata")/postmaster.pid")
+fi
 
 # 5. Dovecot data and configuration: the same messages, the same Argon2id hashes.
 DC_PORT=$(free_port)
@@ -263,33 +305,35 @@ EOF
 doveconf -c "$D/dovecot.conf" -n > "$OUT/dovecot.conf.effective" 2>&1 ||
   { cat "$OUT/dovecot.conf.effective" >&2; exit 2; }
 
-# Memory sampler: peak RSS and PSS (kB) of the given process and its children until stopped.
-sample_memory() {  # root-pid, output-file
-  local root=$1 out=$2 peak_rss=0 peak_pss=0 peak_procs=0 rss pss procs pids
+# Memory: RSS and PSS (kB) and the number of processes of the given processes and their children.
+memory_now() {  # root-pid... -> "rss pss procs"
+  local pids="$*" root
+  for root in "$@"; do pids+=" $(pgrep -P "$root" | tr '\n' ' ' || true)"; done
+  for p in $pids; do cat "/proc/$p/smaps_rollup" 2>/dev/null; done |
+    awk '/^Rss:/{r+=$2; n++} /^Pss:/{p+=$2} END{print r+0, p+0, n+0}'
+}
+# Sampler: the peaks of memory_now every 0.25 s until stopped (TERM), written to the file.
+sample_memory() {  # output-file root-pid...
+  local out=$1 peak_rss=0 peak_pss=0 peak_procs=0 rss pss procs
+  shift
   set +e +o pipefail
   trap 'echo "$peak_rss $peak_pss $peak_procs" > "$out"; exit 0' TERM
   while true; do
-    pids="$root $(pgrep -P "$root" | tr '\n' ' ')"
-    read -r rss pss procs < <(for p in $pids; do cat "/proc/$p/smaps_rollup" 2>/dev/null; done |
-      awk '/^Rss:/{r+=$2; n++} /^Pss:/{p+=$2} END{print r+0, p+0, n+0}')
+    read -r rss pss procs < <(memory_now "$@")
     if ((rss > peak_rss)); then peak_rss=$rss; fi
     if ((pss > peak_pss)); then peak_pss=$pss; fi
     if ((procs > peak_procs)); then peak_procs=$procs; fi
     sleep 0.25 & wait $!
   done
 }
-memory_now() {  # root-pid -> "rss pss procs"
-  local pids
-  pids="$1 $(pgrep -P "$1" | tr '\n' ' ' || true)"
-  for p in $pids; do cat "/proc/$p/smaps_rollup" 2>/dev/null; done |
-    awk '/^Rss:/{r+=$2; n++} /^Pss:/{p+=$2} END{print r+0, p+0, n+0}'
-}
 
-run_load() {  # name port clients
-  local name=$1 port=$2 clients=$3 pid=$4 rc=0
+run_load() {  # name port[,port...] clients server-pid...
+  local name=$1 port=$2 clients=$3 rc=0
+  shift 3
+  local pid=$1 pids=("$@")
   local tag="$name-c$clients"
-  read -r idle_rss idle_pss idle_procs < <(memory_now "$pid")
-  sample_memory "$pid" "$T/mem-$tag" &
+  read -r idle_rss idle_pss idle_procs < <(memory_now "${pids[@]}")
+  sample_memory "$T/mem-$tag" "${pids[@]}" &
   SAMPLER_PID=$!
   say "load: $name, $clients clients, ${WARMUP}+${DURATION} s"
   "$LOADGEN" --host 127.0.0.1 --port "$port" --user 'user%d@bench.test' --password "$PASSWORD" \
@@ -310,16 +354,32 @@ EOF
   echo "   memory: idle RSS ${idle_rss} kB; peak RSS ${peak_rss} kB, PSS ${peak_pss} kB in ${peak_procs} processes; loadgen exit $rc; server alive: $alive" | tee -a "$OUT/$tag.txt"
 }
 
-start_pillarbox() {
+start_pillarbox() {  # [config port log]
+  local config=${1:-$T/pillarbox.toml} port=${2:-$PB_PORT} log=${3:-$T/pillarbox.log}
   # The address-space cap keeps a runaway server from pushing a shared machine into the OOM
   # killer (it happened: see docs/benchmarks.md); an allocation beyond it fails inside Pillarbox.
   if [[ $PB_MAX_MEMORY != 0 ]]; then
-    prlimit --as="$PB_MAX_MEMORY" -- "$PILLARBOX" --config "$T/pillarbox.toml" serve >> "$T/pillarbox.log" 2>&1 &
+    prlimit --as="$PB_MAX_MEMORY" -- "$PILLARBOX" --config "$config" serve >> "$log" 2>&1 &
   else
-    "$PILLARBOX" --config "$T/pillarbox.toml" serve >> "$T/pillarbox.log" 2>&1 &
+    "$PILLARBOX" --config "$config" serve >> "$log" 2>&1 &
   fi
   PB_PID=$!
-  wait_port "$PB_PORT" 20 || { echo "Pillarbox did not start:" >&2; cat "$T/pillarbox.log" >&2; exit 1; }
+  wait_port "$port" 20 || { echo "Pillarbox did not start:" >&2; cat "$log" >&2; exit 1; }
+}
+start_front_ends() {  # n: Pillarbox on PostgreSQL, front ends 1..n
+  local k
+  FE_PIDS=()
+  for ((k = 1; k <= $1; k++)); do
+    start_pillarbox "$T/pg-fe$k.toml" "${FE_PORTS[k - 1]}" "$T/pg-fe$k.log"
+    FE_PIDS+=("$PB_PID")
+  done
+  PB_PID=""
+}
+stop_front_ends() {
+  local p
+  for p in "${FE_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${FE_PIDS[@]}"; do wait "$p" || echo "   front end $p exited with status $?" >&2; done
+  FE_PIDS=()
 }
 stop_pillarbox() {
   if kill -0 "$PB_PID" 2>/dev/null; then
@@ -342,20 +402,27 @@ stop_dovecot() {
 }
 
 for c in $CLIENTS; do
-  # Each run starts with nothing left for the disk to write back (the population, the other
-  # server's run): a run should not pay for its predecessor's dirty pages in its fsyncs.
-  sync
-  if [[ " $SERVERS " == *" pillarbox "* ]]; then
-    start_pillarbox
-    run_load pillarbox "$PB_PORT" "$c" "$PB_PID"
-    stop_pillarbox
-  fi
-  if [[ " $SERVERS " == *" dovecot "* ]]; then
+  for server in $SERVERS; do
+    # Each run starts with nothing left for the disk to write back (the population, the other
+    # server's run): a run should not pay for its predecessor's dirty pages in its fsyncs.
     sync
-    start_dovecot
-    run_load dovecot "$DC_PORT" "$c" "$DC_PID"
-    stop_dovecot
-  fi
+    case $server in
+      pillarbox)
+        start_pillarbox
+        run_load pillarbox "$PB_PORT" "$c" "$PB_PID"
+        stop_pillarbox ;;
+      dovecot)
+        start_dovecot
+        run_load dovecot "$DC_PORT" "$c" "$DC_PID"
+        stop_dovecot ;;
+      pg[1-9])
+        n=${server#pg}
+        start_front_ends "$n"
+        run_load "pillarbox-pg$n" "$(IFS=,; echo "${FE_PORTS[*]:0:n}")" "$c" "${FE_PIDS[@]}" "$PG_POSTMASTER"
+        stop_front_ends ;;
+      *) echo "run-vs-dovecot.sh: unknown server $server (pillarbox, dovecot, pg1..pg9)" >&2; exit 2 ;;
+    esac
+  done
 done
 cp "$T/pillarbox.log" "$OUT/pillarbox.log" 2>/dev/null || true
 cp "$D/dovecot.log" "$OUT/dovecot.log" 2>/dev/null || true
@@ -363,7 +430,7 @@ cp "$D/dovecot.log" "$OUT/dovecot.log" 2>/dev/null || true
 # 6. Versions, machine, summary.
 cat > "$OUT/meta.json" <<EOF
 {"date_utc": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
- "command": "bash bench/run-vs-dovecot.sh --clients \"$CLIENTS\" --duration $DURATION --warmup $WARMUP --accounts $ACCOUNTS --messages $MESSAGES --seed $SEED --mix $MIX --rate $RATE",
+ "command": "bash bench/run-vs-dovecot.sh --servers \"$SERVERS\" --clients \"$CLIENTS\" --duration $DURATION --warmup $WARMUP --accounts $ACCOUNTS --messages $MESSAGES --seed $SEED --mix $MIX --rate $RATE",
  "pillarbox_address_space_limit": $PB_MAX_MEMORY,
  "pillarbox_commit": "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)",
  "dovecot_version": "$(dovecot --version)",
@@ -371,7 +438,7 @@ cat > "$OUT/meta.json" <<EOF
  "cpu": "$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)",
  "accounts": $ACCOUNTS, "messages_per_account": $MESSAGES, "corpus_bytes": $corpus_bytes,
  "password_scheme_both": "$password_scheme (the hash Pillarbox stored, given to Dovecot as {ARGON2ID})",
- "populate_seconds": {"pillarbox": $pb_populate_s, "dovecot_copy": $dc_populate_s}}
+ "populate_seconds": {"pillarbox": $pb_populate_s, "pillarbox_postgresql": $pg_populate_s, "dovecot_copy": $dc_populate_s}}
 EOF
 python3 - "$OUT" <<'EOF' | tee "$OUT/summary.md"
 import json, sys, pathlib
